@@ -1,0 +1,96 @@
+// The manifest written by models/export.py next to each model.onnx, validated with zod before use.
+// Keep this file and models/manifest.py in step: it is the one contract between Python and browser.
+import { z } from 'zod';
+
+export const FAMILIES = [
+  'perceiver-ar',
+  'transformer',
+  'transformer-gelu',
+  'transformer-pp',
+  'primer',
+  'transformer-xl',
+] as const;
+export type Family = (typeof FAMILIES)[number];
+
+const Dim = z.union([z.number().int().nonnegative(), z.string()]);
+const TensorSpec = z.object({
+  name: z.string(),
+  dtype: z.enum(['int64', 'int32', 'float32']),
+  dims: z.array(Dim), // symbolic dims are strings, e.g. ["batch", "seq"]
+});
+export type TensorSpec = z.infer<typeof TensorSpec>;
+
+const Config = z.object({
+  vocabSize: z.number().int().positive(),
+  dModel: z.number().int().positive(),
+  nHeads: z.number().int().positive(),
+  nLayers: z.number().int().positive(), // perceiver-ar: latent self-attention layers (cross-attention not counted)
+  dFf: z.number().int().positive(),
+  activation: z.enum(['relu', 'gelu', 'squared-relu', 'swiglu']),
+  norm: z.enum(['layernorm', 'rmsnorm']),
+  positions: z.string(), // e.g. "rotary-50%-absolute", "relative-xl"
+  maxContext: z.number().int().positive(), // hard limit the UI enforces
+  trainedContext: z.number().int().positive(),
+  // perceiver-ar
+  latents: z.number().int().positive().optional(), // default M
+  latentOptions: z.array(z.number().int().positive()).optional(), // M values offered at run time
+  // transformer-xl
+  segmentLength: z.number().int().positive().optional(),
+  memoryLength: z.number().int().positive().optional(),
+  // primer
+  convKernel: z.number().int().positive().optional(),
+});
+export type ModelConfig = z.infer<typeof Config>;
+
+const Evaluation = z.object({
+  command: z.string(),
+  heldOutBitsPerByte: z.array(z.object({ context: z.number(), bpb: z.number().nullable(), note: z.string().optional() })),
+  copyAccuracy: z.array(
+    z.object({ distance: z.number(), exact: z.number().nullable(), perByte: z.number().nullable(), note: z.string().optional() }),
+  ),
+});
+
+const Training = z.object({
+  data: z.string(),
+  steps: z.number(),
+  tokensSeen: z.number(),
+  wallSeconds: z.number(),
+  device: z.string(),
+  batchSize: z.number(),
+  crop: z.number(),
+  finalTrainLoss: z.number().nullable(),
+  log: z.string().optional(), // file next to the manifest with loss curves
+});
+
+export const ManifestSchema = z.object({
+  schemaVersion: z.literal(1),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
+  family: z.enum(FAMILIES),
+  size: z.enum(['tiny', 'compare']),
+  displayName: z.string(),
+  paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),
+  simplifications: z.array(z.string()),
+  config: Config,
+  parameters: z.number().int().positive(),
+  // How the graph is driven:
+  //  full:     tokens[1,N] -> logits[1,N,V] (every position)
+  //  latents:  tokens[1,N], num_latents[] -> logits[1,M,V] for the last M positions (M = min(num_latents, N))
+  //  segments: tokens[1,S], mems[L,1,mem,d], mem_valid[] -> logits[1,S,V], new_mems; run segment by segment
+  io: z.enum(['full', 'latents', 'segments']),
+  graph: z.object({
+    file: z.string(),
+    bytes: z.number().int().positive(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    opset: z.number().int(),
+    inputs: z.array(TensorSpec),
+    outputs: z.array(TensorSpec),
+    webgpuUnsupportedOps: z.array(z.string()), // ops with no WebGPU kernel (would run on CPU); [] is the goal
+  }),
+  reference: z.string(), // file next to the manifest: PyTorch inputs/outputs for parity tests
+  training: Training.nullable(), // null: random weights
+  evaluation: Evaluation.nullable(),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+// public/models/index.json: the bundled models, in display order.
+export const ModelIndexSchema = z.object({ models: z.array(z.string()) });

@@ -1,0 +1,170 @@
+// Public types of the engine: what the UI, the automation API and the bench runner see.
+// No React, no onnxruntime-web here.
+import type { Manifest } from '../catalog/manifest';
+
+export type BackendName = 'webgpu' | 'wasm';
+export type BackendChoice = BackendName | 'auto';
+
+export interface GpuInfo {
+  available: boolean;
+  reason?: string; // why not, when unavailable
+  isFallbackAdapter: boolean; // true for software adapters (SwiftShader)
+  vendor: string;
+  architecture: string;
+  description: string;
+  features: string[];
+  limits: { maxBufferSize: number; maxStorageBufferBindingSize: number };
+}
+
+/** Measured figures; a field is absent when the platform cannot give it. */
+export interface MemoryReading {
+  gpuAllocatedPeakBytes?: number; // bytes requested from GPUDevice.createBuffer, peak over the run
+  gpuAllocatedLiveBytes?: number; // still allocated after the run
+  wasmHeapBytes?: number; // WebAssembly.Memory size (grows, never shrinks)
+  jsHeapBytes?: number; // performance.memory.usedJSHeapSize (Chromium only)
+}
+
+/** Analytic estimate from the manifest's config; always labelled as an estimate in the UI. */
+export interface MemoryEstimate {
+  weightsBytes: number;
+  activationsBytes: number;
+  attentionBytes: number; // largest attention score tensor alive at once
+  cacheBytes: number; // Transformer-XL memory
+  totalBytes: number;
+  flops: number; // forward FLOPs for one pass over the window
+}
+
+export type FailureKind =
+  | 'out-of-memory'
+  | 'buffer-limit'
+  | 'device-lost'
+  | 'invalid-model'
+  | 'over-limit'
+  | 'bad-input'
+  | 'webgpu-unavailable'
+  | 'cancelled'
+  | 'unknown';
+
+export interface EngineFailure {
+  kind: FailureKind;
+  message: string; // plain words a user can act on
+}
+
+export class EngineError extends Error {
+  constructor(
+    public readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export interface LoadProgress {
+  modelId: string;
+  loadedBytes: number;
+  totalBytes: number;
+  fromCache: boolean;
+}
+
+export interface LoadedModel {
+  modelId: string;
+  manifest: Manifest;
+  backend: BackendName; // the backend that really runs
+  webgpuImpl?: 'jsep' | 'native'; // which WebGPU EP build, when backend is webgpu
+  wasmThreads: number; // threads ORT's WASM backend really got (1 without cross-origin isolation)
+  crossOriginIsolated: boolean;
+  loadMs: number; // session creation
+}
+
+export interface TopByte {
+  byte: number;
+  p: number;
+}
+
+export interface Prediction {
+  modelId: string;
+  backend: BackendName;
+  contextLength: number; // N actually used (may be below the requested one: see clippedReason)
+  requestedContext: number;
+  clippedReason?: string; // e.g. "model limit is 4096 bytes"
+  windowStart: number; // offset in the input bytes of the first byte of the window
+  numLatents?: number;
+  coveredStart: number; // offset, within the window, of the first position that has logits
+  // Logits at window offset i predict the byte at i+1. So bytes coveredStart+1 .. N-1 get a surprisal
+  // (scoredStart = coveredStart + 1), and the logits at N-1 give the distribution of the next byte.
+  surprisalBits: number[];
+  scoredStart: number; // window offset of surprisalBits[0]
+  bitsPerByte: number; // mean of surprisalBits
+  top: TopByte[][]; // per scored position: top-k next-byte candidates (what the model expected there)
+  nextTop: TopByte[]; // distribution for the byte after the window
+  latencyMs: number;
+}
+
+export interface MeasureOptions {
+  numLatents?: number;
+  warmupRuns?: number; // default 2
+  minRuns?: number; // default 5
+  minTimeMs?: number; // default 1000
+  maxRuns?: number; // default 50
+}
+
+export interface MeasurePointOk {
+  ok: true;
+  modelId: string;
+  backend: BackendName;
+  contextLength: number;
+  numLatents?: number;
+  firstRunMs: number; // shader compile + allocation, reported apart
+  samplesMs: number[];
+  medianMs: number;
+  p95Ms: number;
+  tokensPerSec: number; // contextLength / median seconds
+  memory: MemoryReading;
+  estimate: MemoryEstimate;
+  wasmThreads: number;
+}
+
+export interface MeasurePointFailed {
+  ok: false;
+  modelId: string;
+  backend: BackendName;
+  contextLength: number;
+  numLatents?: number;
+  failure: EngineFailure;
+  estimate: MemoryEstimate;
+}
+
+export type MeasurePoint = MeasurePointOk | MeasurePointFailed;
+
+export interface SweepSpec {
+  modelIds: string[];
+  backends: BackendName[];
+  contextLengths?: number[]; // default: powers of two from 256 to each model's maxContext
+  numLatents?: number;
+  measure?: MeasureOptions;
+  stopAfterFailure?: boolean; // default true: after a model fails at N, larger N are skipped
+}
+
+export interface SweepProgress {
+  done: number;
+  total: number;
+  current?: { modelId: string; backend: BackendName; contextLength: number };
+}
+
+/** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
+export interface Engine {
+  detectWebGPU(): Promise<GpuInfo>;
+  listModels(): Promise<Manifest[]>; // public/models/index.json + each manifest, validated
+  load(modelId: string, backend: BackendChoice, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
+  unload(modelId: string): Promise<void>;
+  predict(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number): Promise<Prediction>;
+  /** Fresh worker per call so one point does not inherit another's buffer cache. */
+  measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions): Promise<MeasurePoint>;
+  sweep(spec: SweepSpec, onPoint: (p: MeasurePoint, progress: SweepProgress) => void, signal?: AbortSignal): Promise<MeasurePoint[]>;
+  cache: {
+    list(): Promise<{ url: string; bytes: number }[]>;
+    delete(modelId: string): Promise<void>;
+    clear(): Promise<void>;
+  };
+}
