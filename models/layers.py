@@ -1,0 +1,145 @@
+"""Layers shared by every family: norms, MLPs, rotary positions, masked multi-head attention.
+
+Export constraints (onnxruntime-web WebGPU): causal masks come from arange + comparison (torch.triu exports
+as Trilu, which runs on CPU there), no data-dependent Python control flow, no .item().
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+NEG = -1e9  # added to masked scores; finite so a fully masked row cannot produce NaN
+
+
+class RMSNorm(nn.Module):
+    def __init__(self, d, eps=1e-6):
+        super().__init__()
+        self.eps = eps
+        self.weight = nn.Parameter(torch.ones(d))
+
+    def forward(self, x):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps) * self.weight
+
+
+def make_norm(kind, d):
+    return RMSNorm(d) if kind == "rmsnorm" else nn.LayerNorm(d)
+
+
+class MLP(nn.Module):
+    """relu / gelu / squared-relu (Primer, Perceiver AR) / swiglu (Transformer++)."""
+
+    def __init__(self, d, d_ff, activation):
+        super().__init__()
+        self.activation = activation
+        self.up = nn.Linear(d, d_ff)
+        self.gate = nn.Linear(d, d_ff) if activation == "swiglu" else None
+        self.down = nn.Linear(d_ff, d)
+
+    def forward(self, x):
+        h = self.up(x)
+        if self.activation == "relu":
+            h = F.relu(h)
+        elif self.activation == "gelu":
+            h = F.gelu(h)
+        elif self.activation == "squared-relu":
+            h = F.relu(h).square()
+        elif self.activation == "swiglu":
+            h = F.silu(self.gate(x)) * h
+        else:
+            raise ValueError(self.activation)
+        return self.down(h)
+
+
+class Rotary(nn.Module):
+    """Rotary embedding on the first `fraction` of each head's channels, absolute positions, as in the official
+    Perceiver AR (fraction_to_rotate=0.5, longest wavelength = max context)."""
+
+    def __init__(self, head_dim, max_wavelength, fraction=0.5):
+        super().__init__()
+        self.rot = int(head_dim * fraction) // 2 * 2
+        exponents = torch.arange(0, self.rot, 2, dtype=torch.float32) / self.rot
+        self.register_buffer("inv_freq", 1.0 / (float(max_wavelength) ** exponents), persistent=False)
+
+    def forward(self, x, pos):
+        """x [B,H,T,dh], pos [T] (int64 absolute positions)."""
+        ang = pos.to(torch.float32)[:, None] * self.inv_freq[None, :]  # [T, rot/2]
+        cos, sin = ang.cos(), ang.sin()
+        # "rotate half" pairing (channel i with i + rot/2), as in GPT-NeoX: plain slices export cheaply.
+        half = self.rot // 2
+        x1, x2, xp = x[..., :half], x[..., half : self.rot], x[..., self.rot :]
+        rotated = torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+        return torch.cat([rotated, xp], dim=-1)
+
+
+def causal_allowed(q_pos, k_pos):
+    """[Tq, Tk] bool: query at absolute position p may see keys at positions <= p."""
+    return k_pos[None, :] <= q_pos[:, None]
+
+
+def split_heads(x, h):
+    b, t, d = x.shape
+    return x.view(b, t, h, d // h).transpose(1, 2)
+
+
+def merge_heads(x):
+    b, h, t, dh = x.shape
+    return x.transpose(1, 2).reshape(b, t, h * dh)
+
+
+def attend(q, k, v, allowed):
+    """q [B,H,Tq,dh], k/v [B,H,Tk,dh], allowed [Tq,Tk] -> [B,H,Tq,dh]. Plain softmax attention: the full
+    score matrix is materialised, which is exactly the O(N^2) memory the playground measures."""
+    scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
+    scores = torch.where(allowed, scores, torch.full_like(scores, NEG))
+    return torch.matmul(scores.softmax(-1), v)
+
+
+class CausalConv(nn.Module):
+    """Primer's depthwise convolution over the sequence: kernel k per channel, no bias, left padded so
+    position t sees t-k+1..t only."""
+
+    def __init__(self, d, kernel=3):
+        super().__init__()
+        self.kernel = kernel
+        self.conv = nn.Conv1d(d, d, kernel, groups=d, bias=False)
+
+    def forward(self, x):  # [B,T,d]
+        y = F.pad(x.transpose(1, 2), (self.kernel - 1, 0))
+        return self.conv(y).transpose(1, 2)
+
+
+class SelfAttention(nn.Module):
+    def __init__(self, d, n_heads, rotary, primer_kernel=0):
+        super().__init__()
+        self.h = n_heads
+        self.q, self.k, self.v = nn.Linear(d, d), nn.Linear(d, d), nn.Linear(d, d)
+        self.o = nn.Linear(d, d)
+        self.rotary = rotary
+        self.convs = nn.ModuleList([CausalConv(d, primer_kernel) for _ in range(3)]) if primer_kernel else None
+
+    def forward(self, x, pos):
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        if self.convs is not None:
+            q, k, v = (conv(t) for conv, t in zip(self.convs, (q, k, v)))
+        q, k, v = split_heads(q, self.h), split_heads(k, self.h), split_heads(v, self.h)
+        q, k = self.rotary(q, pos), self.rotary(k, pos)
+        return self.o(merge_heads(attend(q, k, v, causal_allowed(pos, pos))))
+
+
+class Block(nn.Module):
+    """Pre-norm decoder block: x + attn(norm(x)), then x + mlp(norm(x))."""
+
+    def __init__(self, d, n_heads, d_ff, activation, norm, rotary, primer_kernel=0):
+        super().__init__()
+        self.norm1, self.norm2 = make_norm(norm, d), make_norm(norm, d)
+        self.attn = SelfAttention(d, n_heads, rotary, primer_kernel)
+        self.mlp = MLP(d, d_ff, activation)
+
+    def forward(self, x, pos):
+        x = x + self.attn(self.norm1(x), pos)
+        return x + self.mlp(self.norm2(x))
+
+
+def positions(n, device=None):
+    return torch.arange(n, device=device)

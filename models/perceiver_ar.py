@@ -1,0 +1,68 @@
+"""Perceiver AR (Hawthorne, Jaegle et al. 2022), after google-research/perceiver-ar perceiver_ar_model.py.
+
+The last M positions are the latents. Each latent starts as a projection (z_linear) of its own token
+embedding; one causal cross-attention lets the latent at absolute position p attend to every input j <= p
+(the latent positions included), with a query residual and an MLP; then L causal self-attention layers run
+on the M latents only. Pre-LayerNorm, final LayerNorm, squared-ReLU MLPs, rotary on half of each head's
+channels over absolute positions. Logits cover the M latent positions only.
+Cost: O(N*M*d) for the cross-attention + O(L*M^2*d + L*M*d^2) for the stack, linear in N.
+M is a run-time input: the paper trades compute for quality at test time by changing it.
+"""
+import torch
+import torch.nn as nn
+
+from layers import MLP, Block, Rotary, attend, causal_allowed, make_norm, merge_heads, positions, split_heads
+
+
+class CrossAttend(nn.Module):
+    def __init__(self, d, n_heads, d_ff, activation, norm, rotary):
+        super().__init__()
+        self.h = n_heads
+        self.norm_q, self.norm_kv, self.norm_mlp = make_norm(norm, d), make_norm(norm, d), make_norm(norm, d)
+        self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
+        self.rotary = rotary
+        self.mlp = MLP(d, d_ff, activation)
+
+    def forward(self, z, x, z_pos, x_pos):
+        kv = self.norm_kv(x)
+        q = self.rotary(split_heads(self.q(self.norm_q(z)), self.h), z_pos)
+        k = self.rotary(split_heads(self.k(kv), self.h), x_pos)
+        v = split_heads(self.v(kv), self.h)
+        z = z + self.o(merge_heads(attend(q, k, v, causal_allowed(z_pos, x_pos))))  # query residual
+        return z + self.mlp(self.norm_mlp(z))
+
+
+class PerceiverAR(nn.Module):
+    io = "latents"
+
+    def __init__(self, cfg):
+        super().__init__()
+        d = cfg["dModel"]
+        self.default_latents = cfg["latents"]
+        self.embed = nn.Embedding(cfg["vocabSize"], d)
+        self.z_linear = nn.Linear(d, d)
+        rotary = Rotary(d // cfg["nHeads"], cfg["maxContext"])
+        self.cross = CrossAttend(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary)
+        self.blocks = nn.ModuleList(
+            Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary) for _ in range(cfg["nLayers"])
+        )
+        self.norm = make_norm(cfg["norm"], d)
+        self.head = nn.Linear(d, cfg["vocabSize"])
+
+    def forward(self, tokens, num_latents):
+        """tokens [B,N] int64, num_latents int64 scalar -> logits [B,M,V] for the last M = min(num_latents, N)
+        positions; row r predicts the token after position N-M+r."""
+        n = tokens.shape[1]
+        x_pos = positions(n, tokens.device)
+        m = torch.minimum(torch.as_tensor(num_latents), torch.as_tensor(n))
+        start = n - m
+        x = self.embed(tokens)
+        z_pos = x_pos[start:]
+        z = self.z_linear(x[:, start:])
+        z = self.cross(z, x, z_pos, x_pos)
+        for block in self.blocks:
+            z = block(z, z_pos)
+        return self.head(self.norm(z))
+
+    def forward_train(self, tokens, num_latents=None):
+        return self(tokens, torch.tensor(num_latents or self.default_latents))

@@ -1,0 +1,36 @@
+"""Decoder-only Transformer (GPT-style, pre-LN), causal self-attention over all N positions.
+
+Variants of the same code: vanilla (ReLU MLP), +GELU, Transformer++ (RMSNorm + SwiGLU). Positions: the same
+rotary scheme as Perceiver AR (50% of head channels) so the families differ only in what is compared.
+Cost per forward: O(L * N^2 * d) attention + O(L * N * d^2) projections; memory O(H * N^2) per layer.
+"""
+import torch.nn as nn
+
+from layers import Block, Rotary, make_norm, positions
+
+
+class Transformer(nn.Module):
+    io = "full"
+
+    def __init__(self, cfg, primer_kernel=0):
+        super().__init__()
+        d = cfg["dModel"]
+        self.embed = nn.Embedding(cfg["vocabSize"], d)
+        rotary = Rotary(d // cfg["nHeads"], cfg["maxContext"])
+        self.blocks = nn.ModuleList(
+            Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary, primer_kernel)
+            for _ in range(cfg["nLayers"])
+        )
+        self.norm = make_norm(cfg["norm"], d)
+        self.head = nn.Linear(d, cfg["vocabSize"])
+
+    def forward(self, tokens):
+        """tokens [B,N] int64 -> logits [B,N,V]: row t predicts token t+1."""
+        pos = positions(tokens.shape[1], tokens.device)
+        x = self.embed(tokens)
+        for block in self.blocks:
+            x = block(x, pos)
+        return self.head(self.norm(x))
+
+    def forward_train(self, tokens):
+        return self(tokens)

@@ -1,0 +1,117 @@
+"""Transformer-XL (Dai et al. 2019), after kimiyoung/transformer-xl pytorch/mem_transformer.py.
+
+The input is processed in segments of S tokens. Each layer attends over [memory; segment], where the memory
+holds the previous segments' hidden states entering that layer (no gradient through it). Relative positional
+encoding: sinusoid R over distances, a projection r_net per layer, biases r_w_bias (content) and r_r_bias
+(position) shared across layers, and the "rel shift" that aligns scores by distance.
+
+Exported as one step: (tokens[1,S], mems[L,1,mem,d], mem_valid) -> (logits[1,S,V], new_mems[L,1,mem,d]).
+The memory has a fixed length; its rows are most-recent-last and only the last `mem_valid` are real (the rest
+are masked), so the browser can start with zeros and carry the step's output along.
+Simplifications: pre-LayerNorm (the official code's pre_lnorm option) like every other family here; no
+adaptive softmax, no dropout.
+"""
+import math
+
+import torch
+import torch.nn as nn
+
+from layers import MLP, NEG, make_norm
+
+
+def sinusoid(pos_seq, d):
+    inv_freq = 1.0 / (10000 ** (torch.arange(0.0, d, 2.0) / d))
+    ang = pos_seq[:, None] * inv_freq[None, :]
+    return torch.cat([ang.sin(), ang.cos()], dim=-1)  # [klen, d]
+
+
+def rel_shift(x):
+    """The official zero-pad-and-reshape rel shift: x [B,H,q,k] whose column c holds distance k-1-c becomes
+    aligned so that [i, j] holds distance (k-q+i) - j."""
+    b, h, q, k = x.shape
+    zero = torch.zeros_like(x[..., :1])
+    padded = torch.cat([zero, x], dim=-1).view(b, h, k + 1, q)
+    return padded[:, :, 1:].reshape(b, h, q, k)
+
+
+class RelAttention(nn.Module):
+    def __init__(self, d, n_heads):
+        super().__init__()
+        self.h, self.dh = n_heads, d // n_heads
+        self.qkv = nn.Linear(d, 3 * d, bias=False)
+        self.r_net = nn.Linear(d, d, bias=False)
+        self.o = nn.Linear(d, d, bias=False)
+
+    def forward(self, h, mem, r, r_w_bias, r_r_bias, allowed):
+        b, q_len, d = h.shape
+        cat = torch.cat([mem, h], dim=1)
+        k_len = cat.shape[1]
+        qkv = self.qkv(cat)
+        q = qkv[:, -q_len:, :d].reshape(b, q_len, self.h, self.dh)
+        k = qkv[:, :, d : 2 * d].reshape(b, k_len, self.h, self.dh)
+        v = qkv[:, :, 2 * d :].reshape(b, k_len, self.h, self.dh)
+        rk = self.r_net(r).reshape(k_len, self.h, self.dh)
+        ac = torch.einsum("bqhd,bkhd->bhqk", q + r_w_bias, k)
+        bd = rel_shift(torch.einsum("bqhd,khd->bhqk", q + r_r_bias, rk))
+        scores = (ac + bd) / math.sqrt(self.dh)
+        scores = torch.where(allowed, scores, torch.full_like(scores, NEG))
+        out = torch.einsum("bhqk,bkhd->bqhd", scores.softmax(-1), v).reshape(b, q_len, d)
+        return self.o(out)
+
+
+class XLBlock(nn.Module):
+    def __init__(self, d, n_heads, d_ff, activation, norm):
+        super().__init__()
+        self.norm1, self.norm_mem, self.norm2 = make_norm(norm, d), make_norm(norm, d), make_norm(norm, d)
+        self.attn = RelAttention(d, n_heads)
+        self.mlp = MLP(d, d_ff, activation)
+
+    def forward(self, x, mem, r, r_w_bias, r_r_bias, allowed):
+        x = x + self.attn(self.norm1(x), self.norm_mem(mem), r, r_w_bias, r_r_bias, allowed)
+        return x + self.mlp(self.norm2(x))
+
+
+class TransformerXL(nn.Module):
+    io = "segments"
+
+    def __init__(self, cfg):
+        super().__init__()
+        d, L = cfg["dModel"], cfg["nLayers"]
+        self.d, self.L, self.mem_len, self.seg_len = d, L, cfg["memoryLength"], cfg["segmentLength"]
+        self.embed = nn.Embedding(cfg["vocabSize"], d)
+        self.r_w_bias = nn.Parameter(torch.zeros(cfg["nHeads"], d // cfg["nHeads"]))
+        self.r_r_bias = nn.Parameter(torch.zeros(cfg["nHeads"], d // cfg["nHeads"]))
+        self.blocks = nn.ModuleList(XLBlock(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"]) for _ in range(L))
+        self.norm = make_norm(cfg["norm"], d)
+        self.head = nn.Linear(d, cfg["vocabSize"])
+
+    def empty_mems(self, batch=1):
+        return torch.zeros(self.L, batch, self.mem_len, self.d)
+
+    def forward(self, tokens, mems, mem_valid):
+        """tokens [B,S], mems [L,B,mem,d], mem_valid int64 scalar -> (logits [B,S,V], new_mems [L,B,mem,d])."""
+        q_len = tokens.shape[1]
+        mem_len = mems.shape[2]
+        k_len = mem_len + q_len
+        q_idx = torch.arange(q_len)[:, None] + mem_len
+        k_idx = torch.arange(k_len)[None, :]
+        # causal over [memory; segment], and memory rows before the valid ones are padding
+        allowed = (k_idx <= q_idx) & (k_idx >= mem_len - mem_valid)
+        r = sinusoid(torch.arange(k_len - 1, -1, -1.0), self.d)
+        x = self.embed(tokens) * math.sqrt(self.d)
+        new_mems = []
+        for i, block in enumerate(self.blocks):
+            new_mems.append(torch.cat([mems[i], x], dim=1)[:, -mem_len:])  # the layer's input, as in the paper
+            x = block(x, mems[i], r, self.r_w_bias, self.r_r_bias, allowed)
+        return self.head(self.norm(x)), torch.stack(new_mems)
+
+    def forward_train(self, tokens):
+        """Runs a long crop segment by segment, carrying detached memory (truncated BPTT, as in training XL)."""
+        b, t = tokens.shape
+        mems, valid, outs = self.empty_mems(b), 0, []
+        for s in range(0, t, self.seg_len):
+            logits, mems = self(tokens[:, s : s + self.seg_len], mems, torch.tensor(valid))
+            mems = mems.detach()
+            valid = min(self.mem_len, valid + min(self.seg_len, t - s))
+            outs.append(logits)
+        return torch.cat(outs, dim=1)
