@@ -1,0 +1,130 @@
+"""Behaviour of the PyTorch models: causality, long-range sensitivity, linear cost of Perceiver AR,
+Transformer-XL's memory, Primer's causal convolution, and the ONNX export round trip."""
+import os
+import tempfile
+
+import onnx
+import pytest
+import torch
+
+import layers
+import perceiver_ar
+import transformer_xl
+from configs import CONFIGS, build_model
+from export import signature
+
+TINY = [i for i in CONFIGS if i.endswith("-tiny")]
+torch.manual_seed(0)
+
+
+def logits_of(model, tokens):
+    with torch.no_grad():
+        if model.io == "latents":
+            return model(tokens, torch.tensor(tokens.shape[1]))  # all positions as latents: every row checkable
+        return model.forward_train(tokens)
+
+
+@pytest.mark.parametrize("model_id", TINY)
+def test_causal(model_id):
+    model = build_model(model_id).eval()
+    a = torch.randint(0, 256, (1, 80))
+    b = a.clone()
+    t = 50
+    b[0, t + 1 :] = (b[0, t + 1 :] + 13) % 256
+    la, lb = logits_of(model, a), logits_of(model, b)
+    assert torch.allclose(la[:, : t + 1], lb[:, : t + 1], atol=1e-5)
+    assert not torch.allclose(la[:, t + 1], lb[:, t + 1], atol=1e-5)
+
+
+def test_perceiver_ar_sees_the_first_of_4096_tokens():
+    model = build_model("perceiver-ar-compare").eval()
+    a = torch.randint(0, 256, (1, 4096))
+    b = a.clone()
+    b[0, 0] = (b[0, 0] + 1) % 256
+    with torch.no_grad():
+        la, lb = model(a, torch.tensor(256)), model(b, torch.tensor(256))
+    assert la.shape == (1, 256, 256)
+    assert (la - lb).abs().max() > 1e-6
+
+
+def attention_elements(model_id, n, monkeypatch):
+    """Sum of attention-score elements (Tq x Tk per head) over one forward: counted, not timed."""
+    total = []
+    real = layers.attend
+
+    def counting(q, k, v, allowed):
+        total.append(q.shape[0] * q.shape[1] * q.shape[2] * k.shape[2])
+        return real(q, k, v, allowed)
+
+    monkeypatch.setattr(layers, "attend", counting)
+    monkeypatch.setattr(perceiver_ar, "attend", counting)
+    model = build_model(model_id).eval()
+    with torch.no_grad():
+        logits_of(model, torch.randint(0, 256, (1, n))) if model.io != "latents" else model(torch.randint(0, 256, (1, n)), torch.tensor(256))
+    return sum(total)
+
+
+def test_perceiver_ar_cost_is_linear_in_n_transformer_quadratic(monkeypatch):
+    pa = [attention_elements("perceiver-ar-compare", n, monkeypatch) for n in (1024, 2048, 4096)]
+    tf = [attention_elements("transformer-compare", n, monkeypatch) for n in (1024, 2048, 4096)]
+    # doubling N: Perceiver AR's cross-attention (M x N) doubles, its latent stack (M x M) stays
+    for small, big in zip(pa, pa[1:]):
+        assert 1.5 < big / small <= 2.0
+    for small, big in zip(tf, tf[1:]):
+        assert big / small == pytest.approx(4.0)
+    assert tf[-1] / pa[-1] > 10
+
+
+def test_transformer_xl_memory_carries_information():
+    model = build_model("transformer-xl-tiny").eval()
+    S = model.seg_len
+    seg1 = torch.randint(0, 256, (1, S))
+    seg1b = seg1.clone()
+    seg1b[0, 0] = (seg1b[0, 0] + 1) % 256
+    seg2 = torch.randint(0, 256, (1, S))
+    with torch.no_grad():
+        def second(first, valid):
+            _, mems = model(first, model.empty_mems(), torch.tensor(0))
+            return model(seg2, mems, torch.tensor(valid))[0]
+        assert (second(seg1, S) - second(seg1b, S)).abs().max() > 1e-6
+        assert torch.allclose(second(seg1, 0), second(seg1b, 0), atol=1e-6)
+
+
+def test_transformer_xl_step_equals_training_loop():
+    model = build_model("transformer-xl-tiny").eval()
+    tokens = torch.randint(0, 256, (1, 3 * model.seg_len + 5))
+    with torch.no_grad():
+        full = model.forward_train(tokens)
+    assert full.shape == (1, tokens.shape[1], 256)
+
+
+def test_primer_convolution_is_causal():
+    conv = layers.CausalConv(8, 3)
+    x = torch.randn(1, 20, 8)
+    y = x.clone()
+    y[0, 11:] += 1.0
+    assert torch.allclose(conv(x)[0, :11], conv(y)[0, :11])
+    assert not torch.allclose(conv(x)[0, 11], conv(y)[0, 11])
+
+
+def test_rel_shift_aligns_by_distance():
+    q, k = 3, 5  # memory 2 + segment 3; column c holds distance k-1-c before the shift
+    x = torch.tensor([[float(k - 1 - c) for c in range(k)] for _ in range(q)])[None, None]
+    shifted = transformer_xl.rel_shift(x)[0, 0]
+    for i in range(q):
+        for j in range(k - q + i + 1):  # the causally visible keys
+            assert shifted[i, j] == (k - q + i) - j
+
+
+@pytest.mark.parametrize("model_id", ["perceiver-ar-tiny", "transformer-xl-tiny", "primer-tiny"])
+def test_export_round_trip(model_id):
+    model = build_model(model_id).eval()
+    args, ins, outs, dyn, _, _ = signature(model, CONFIGS[model_id]["config"])
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "m.onnx")
+        torch.onnx.export(model, args, path, opset_version=17, input_names=ins, output_names=outs, dynamic_axes=dyn)
+        graph = onnx.load(path)
+    onnx.checker.check_model(graph)
+    assert [i.name for i in graph.graph.input] == ins
+    assert [o.name for o in graph.graph.output] == outs
+    assert "Trilu" not in {n.op_type for n in graph.graph.node}
