@@ -32,6 +32,7 @@ export interface MemoryEstimate {
   cacheBytes: number; // Transformer-XL memory
   totalBytes: number;
   flops: number; // forward FLOPs for one pass over the window
+  largestTensorBytes: number; // biggest single tensor: what must fit one GPU buffer binding
 }
 
 export type FailureKind =
@@ -96,7 +97,8 @@ export interface Prediction {
   surprisalBits: number[];
   scoredStart: number; // window offset of surprisalBits[0]
   bitsPerByte: number; // mean of surprisalBits
-  top: TopByte[][]; // per scored position: top-k next-byte candidates (what the model expected there)
+  top: TopByte[][]; // top-k candidates (what the model expected) for the last top.length scored positions
+  topStart: number; // window offset of top[0]
   nextTop: TopByte[]; // distribution for the byte after the window
   latencyMs: number;
 }
@@ -160,7 +162,7 @@ export interface Engine {
   unload(modelId: string): Promise<void>;
   predict(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number): Promise<Prediction>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
-  measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions): Promise<MeasurePoint>;
+  measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
   sweep(spec: SweepSpec, onPoint: (p: MeasurePoint, progress: SweepProgress) => void, signal?: AbortSignal): Promise<MeasurePoint[]>;
   cache: {
     list(): Promise<{ url: string; bytes: number }[]>;

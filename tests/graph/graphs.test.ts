@@ -9,7 +9,7 @@ import { MODELS_DIR, openNodeModel, readIndex, readManifest, runLogits } from '.
 const ids = readIndex();
 const V = 256;
 
-function toTensor(name: string, ref: { dims: number[]; data: number[] }, dtype: string) {
+function toTensor(ref: { dims: number[]; data: number[] }, dtype: string) {
   return dtype === 'int64'
     ? new ort.Tensor('int64', BigInt64Array.from(ref.data.map((x) => BigInt(x))), ref.dims)
     : new ort.Tensor('float32', Float32Array.from(ref.data), ref.dims);
@@ -37,7 +37,7 @@ describe.each(ids)('%s', (id) => {
     const ref = JSON.parse(readFileSync(join(MODELS_DIR, id, manifest.reference), 'utf8'));
     const m = await openNodeModel(id, 1);
     const feeds = Object.fromEntries(
-      manifest.graph.inputs.map((s) => [s.name, toTensor(s.name, ref.inputs[s.name], s.dtype)]),
+      manifest.graph.inputs.map((s) => [s.name, toTensor(ref.inputs[s.name], s.dtype)]),
     );
     const out = await m.session.run(feeds);
     for (const name of Object.keys(ref.outputs)) {

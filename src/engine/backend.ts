@@ -1,0 +1,47 @@
+// WebGPU detection and the backend choice. "auto" picks WebGPU only on a hardware adapter: a software
+// (fallback) adapter such as SwiftShader is far slower than WASM, so it must be asked for explicitly.
+import type { BackendChoice, BackendName, GpuInfo } from './types';
+
+const NONE: Omit<GpuInfo, 'available' | 'reason'> = {
+  isFallbackAdapter: false,
+  vendor: '',
+  architecture: '',
+  description: '',
+  features: [],
+  limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 },
+};
+
+let cached: Promise<GpuInfo> | undefined;
+
+export function detectWebGPU(): Promise<GpuInfo> {
+  cached ??= (async (): Promise<GpuInfo> => {
+    if (typeof navigator === 'undefined' || !('gpu' in navigator) || !navigator.gpu)
+      return { ...NONE, available: false, reason: 'This browser has no WebGPU (navigator.gpu is missing; it needs a secure context such as https or localhost).' };
+    let adapter: GPUAdapter | null = null;
+    try {
+      adapter = await navigator.gpu.requestAdapter();
+    } catch (e) {
+      return { ...NONE, available: false, reason: `requestAdapter failed: ${(e as Error).message}` };
+    }
+    if (!adapter) return { ...NONE, available: false, reason: 'navigator.gpu exists but no adapter was granted (blocklisted GPU or disabled WebGPU).' };
+    const info = adapter.info ?? ({} as GPUAdapterInfo);
+    const fallback = Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter);
+    const software = fallback || /swiftshader|llvmpipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+    return {
+      available: true,
+      isFallbackAdapter: software,
+      vendor: info.vendor ?? '',
+      architecture: info.architecture ?? '',
+      description: info.description ?? '',
+      features: [...adapter.features].sort(),
+      limits: { maxBufferSize: adapter.limits.maxBufferSize, maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize },
+    };
+  })();
+  return cached;
+}
+
+export async function resolveBackend(choice: BackendChoice): Promise<BackendName> {
+  if (choice !== 'auto') return choice;
+  const gpu = await detectWebGPU();
+  return gpu.available && !gpu.isFallbackAdapter ? 'webgpu' : 'wasm';
+}

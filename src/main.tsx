@@ -1,0 +1,4 @@
+import { createEngine } from './engine/client';
+import { installAutomation } from './automation';
+
+installAutomation(createEngine());
