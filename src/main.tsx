@@ -1,4 +1,13 @@
+import { createRoot } from 'react-dom/client';
 import { createEngine } from './engine/client';
 import { installAutomation } from './automation';
+import { init, useStore } from './state/store';
+import { decodeState } from './state/urlCodec';
+import { App } from './ui/App';
+import './ui/styles.css';
 
-installAutomation(createEngine());
+const engine = createEngine();
+installAutomation(engine, useStore);
+const link = decodeState(location.hash);
+init(engine, link.ok ? link.state : null, link.ok ? undefined : link.error);
+createRoot(document.getElementById('root')!).render(<App />);

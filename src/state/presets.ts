@@ -1,0 +1,53 @@
+// Inputs a user can pick instead of pasting: held-out Brown text, a copy-task sample, a needle in a long text.
+// Generated from a seed so a share link reproduces them exactly.
+
+export type Preset = { kind: 'heldout' } | { kind: 'copy'; distance: number; seed: number } | { kind: 'needle'; seed: number };
+
+// mulberry32: a tiny seeded PRNG; reproducibility matters here, not statistical quality.
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PRINTABLE = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
+
+/** Printable random string s of length `distance`, then s again: the paper's copy task, as text (printable
+ * ASCII instead of all 256 byte values, so it can be pasted and shared). */
+export function copyText(distance: number, seed: number): string {
+  const r = rng(seed);
+  let s = '';
+  for (let i = 0; i < distance; i++) s += PRINTABLE[Math.floor(r() * PRINTABLE.length)];
+  return s + s;
+}
+
+/** A key=value pair planted near the start of a long text, and the key again at the end. */
+export function needleText(text: string, seed: number): { text: string; value: string } {
+  const r = rng(seed);
+  const key = Array.from({ length: 4 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ'[Math.floor(r() * 24)]).join('');
+  const value = Array.from({ length: 6 }, () => String(Math.floor(r() * 10))).join('');
+  const at = Math.floor(text.length * 0.05);
+  return { text: `${text.slice(0, at)} ${key}=${value}; ${text.slice(at)} ${key}=`, value };
+}
+
+let heldout: Promise<string> | undefined;
+export function heldoutText(): Promise<string> {
+  heldout ??= fetch(new URL('data/heldout.txt', new URL(import.meta.env.BASE_URL, location.href))).then((r) => {
+    if (!r.ok) throw new Error(`held-out text: HTTP ${r.status}`);
+    return r.text();
+  });
+  heldout.catch(() => (heldout = undefined));
+  return heldout;
+}
+
+export async function presetText(p: Preset): Promise<string> {
+  if (p.kind === 'copy') return copyText(p.distance, p.seed);
+  const text = await heldoutText();
+  if (p.kind === 'heldout') return text.slice(0, 200_000);
+  return needleText(text.slice(0, 100_000), p.seed).text;
+}

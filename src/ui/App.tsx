@@ -1,0 +1,39 @@
+import { BackendPicker } from './BackendPicker';
+import { Banner } from './Banner';
+import { CachePanel } from './CachePanel';
+import { Charts } from './Charts';
+import { ContextSlider } from './ContextSlider';
+import { InputPanel } from './InputPanel';
+import { ModelPicker } from './ModelPicker';
+import { PredictionPanels } from './PredictionPanels';
+import { ResultsTable } from './ResultsTable';
+import { SharePanel } from './SharePanel';
+import { SweepPanel } from './SweepPanel';
+
+export function App() {
+  return (
+    <>
+      <header>
+        <h1>Long-Context Playground</h1>
+        <span className="muted small">Perceiver AR and baseline decoders, measured live on this device</span>
+        <SharePanel />
+      </header>
+      <Banner />
+      <BackendPicker />
+      <div className="layout">
+        <aside>
+          <ModelPicker />
+          <CachePanel />
+        </aside>
+        <main>
+          <InputPanel />
+          <ContextSlider />
+          <PredictionPanels />
+          <SweepPanel />
+          <Charts />
+          <ResultsTable />
+        </main>
+      </div>
+    </>
+  );
+}

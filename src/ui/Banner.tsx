@@ -1,0 +1,12 @@
+import { dismissBanner, useStore } from '../state/store';
+
+export function Banner() {
+  const banner = useStore((s) => s.banner);
+  if (!banner) return null;
+  return (
+    <div className={`banner ${banner.kind}`} role="alert" data-testid="banner">
+      <span>{banner.text}</span>
+      <button onClick={dismissBanner} aria-label="Dismiss">×</button>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+import { useEffect, useRef } from 'react';
+import { maxSelectedContext, MIN_CONTEXT, runPredictions, selectedManifests, setContext, setLatents, useStore } from '../state/store';
+import { count } from './format';
+
+/** Log-scale slider over [256, longest limit among the selected models]; models re-run when it settles. */
+export function ContextSlider() {
+  const context = useStore((s) => s.context);
+  const max = useStore(maxSelectedContext);
+  const latents = useStore((s) => s.latents);
+  const perceiver = useStore((s) => selectedManifests(s).find((m) => m.io === 'latents'));
+  const timer = useRef<number>(undefined);
+  const lo = Math.log2(MIN_CONTEXT);
+  const hi = Math.log2(max);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
+  const onChange = (v: number) => {
+    setContext(Math.round(2 ** v));
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(runPredictions, 400); // re-run once the slider settles
+  };
+  return (
+    <section className="panel slider" aria-label="Context length">
+      <label htmlFor="ctx">
+        Context length N: <b data-testid="context-value">{count(context)}</b> bytes
+      </label>
+      <input
+        id="ctx"
+        type="range"
+        data-testid="context-slider"
+        min={lo}
+        max={hi}
+        step={0.25}
+        value={Math.log2(Math.min(Math.max(context, MIN_CONTEXT), max))}
+        onChange={(e) => onChange(Number(e.target.value))}
+        aria-valuetext={`${context} bytes`}
+      />
+      <span className="muted small">
+        {count(MIN_CONTEXT)} … {count(max)} (log scale)
+      </span>
+      {perceiver && (
+        <label>
+          {' '}Perceiver AR latents M{' '}
+          <select data-testid="latents-select" value={latents ?? perceiver.config.latents} onChange={(e) => setLatents(Number(e.target.value))}>
+            {perceiver.config.latentOptions?.map((m) => (
+              <option key={m} value={m}>{m}{m === perceiver.config.latents ? ' (trained)' : ''}</option>
+            ))}
+          </select>
+        </label>
+      )}
+      <button className="primary" data-testid="run" onClick={runPredictions}>Run</button>
+    </section>
+  );
+}
