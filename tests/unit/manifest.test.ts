@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ManifestSchema, ModelIndexSchema } from '../../src/catalog/manifest';
+
+const index = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8')));
+const load = (id: string) => JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8'));
+
+describe('manifests', () => {
+  it.each(index.models)('%s validates', (id) => {
+    const m = ManifestSchema.parse(load(id));
+    expect(m.id).toBe(id);
+  });
+  it('every family ships a tiny model for browser tests', () => {
+    const families = new Set(index.models.filter((id) => id.endsWith('-tiny')).map((id) => load(id).family));
+    expect(families.size).toBe(6);
+  });
+  it('rejects malformed manifests with a path to the problem', () => {
+    const good = load(index.models[0]);
+    const bad = [
+      { ...good, io: 'sideways' },
+      { ...good, graph: { ...good.graph, sha256: 'xyz' } },
+      { ...good, config: { ...good.config, dModel: -1 } },
+      { ...good, id: 'Has Spaces' },
+    ];
+    for (const b of bad) {
+      const r = ManifestSchema.safeParse(b);
+      expect(r.success).toBe(false);
+      expect(r.error!.issues[0].path.length).toBeGreaterThan(0);
+    }
+  });
+  it('bundled files stay light: each under 25 MB, all under 80 MB', () => {
+    const sizes = index.models.map((id) => load(id).graph.bytes);
+    expect(Math.max(...sizes)).toBeLessThan(25e6);
+    expect(sizes.reduce((a: number, b: number) => a + b, 0)).toBeLessThan(80e6);
+  });
+});
