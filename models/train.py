@@ -1,8 +1,9 @@
 """Trains the "compare" models on this machine's CPU with one budget for all: same data mixture, optimizer,
-schedule and wall-clock seconds per family. Writes models/checkpoints/<id>.pt (weights), <id>.train.json
+schedule and number of optimizer steps per family (a step budget, not a wall-clock one, so that other work on
+the machine cannot shortchange one family). Writes models/checkpoints/<id>.pt (weights), <id>.train.json
 (the manifest's training record) and <id>.log.json (loss curve).
 
-    /usr/bin/python3 models/train.py --all [--seconds 300]      or   --only perceiver-ar-compare
+    /usr/bin/python3 models/train.py --all [--steps 240]      or   --only perceiver-ar-compare
 """
 import argparse
 import os
@@ -38,16 +39,16 @@ def loss_of(model, tokens):
     return F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), target.reshape(-1))
 
 
-def train(model_id, seconds, text, lr=2e-3, warmup=30, seed=0):
+def train(model_id, steps, text, lr=2e-3, warmup=30, seed=0):
     torch.manual_seed(seed)
     plan = PLAN.get(family_of(model_id), DEFAULT_PLAN)
     model = build_model(model_id)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.01)
     data = Mixture(text, plan["crop"], seed=seed)
     log, step, seen, t0 = [], 0, 0, time.time()
-    while (elapsed := time.time() - t0) < seconds:
-        # schedule on elapsed time so every family gets the same warmup + cosine over the same budget
-        frac = elapsed / seconds
+    while step < steps:
+        elapsed = time.time() - t0
+        frac = step / steps  # warmup, then cosine to 10% over the step budget
         for g in opt.param_groups:
             g["lr"] = lr * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
         batch = data.batch(plan["batch"])
@@ -83,13 +84,13 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--only", action="append", default=[])
-    ap.add_argument("--seconds", type=float, default=400)
+    ap.add_argument("--steps", type=int, default=240)
     args = ap.parse_args()
     torch.set_num_threads(2)
     ids = [i for i in CONFIGS if i.endswith("-compare")] if args.all else args.only
     text, _ = split_documents()
     for model_id in ids:
-        print(model_id, train(model_id, args.seconds, text), flush=True)
+        print(model_id, train(model_id, args.steps, text), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 // Options: --models a,b  --backends wasm,webgpu  --contexts 256,1024  --max-context N
 //          --point-timeout-s S (a point slower than this ends that model's sweep on that backend)
 //          --webgpu-models a,b (default: the tiny models; the software adapter is far too slow for the rest)
+// Backends: wasm, webgpu (JSEP, the engine's default), webgpu-native (ORT's native C++ WebGPU EP).
 import { chromium } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -20,7 +21,8 @@ const list = (k: string) => args.get(k)?.split(',').filter(Boolean);
 
 const ids = readIndex();
 const models = list('models') ?? ids.filter((id) => id.endsWith('-compare'));
-const backends = (list('backends') ?? ['wasm', 'webgpu']) as BackendName[];
+type BenchBackend = BackendName | 'webgpu-native';
+const backends = (list('backends') ?? ['wasm', 'webgpu', 'webgpu-native']) as BenchBackend[];
 const webgpuModels = list('webgpu-models') ?? ids.filter((id) => id.endsWith('-tiny'));
 const maxContext = Number(args.get('max-context') ?? 65536);
 const pointTimeoutMs = Number(args.get('point-timeout-s') ?? 90) * 1000;
@@ -97,20 +99,22 @@ async function main() {
     }));
     console.log('environment:', JSON.stringify(env));
     for (const backend of backends) {
-      const these = backend === 'webgpu' ? webgpuModels : models;
+      const these = backend === 'wasm' ? models : webgpuModels;
+      const impl = backend === 'webgpu-native' ? 'native' : 'jsep';
+      const real: BackendName = backend === 'wasm' ? 'wasm' : 'webgpu';
       for (const id of these) {
         for (const n of contextsFor(id)) {
           process.stdout.write(`${backend} ${id} N=${n} ... `);
           const p = await Promise.race([
             page.evaluate(
-              ([id, backend, n, o]) => (window as any).lcp.engine.measure(id, backend, n, o),
-              [id, backend, n, measureOpts] as const,
-            ) as Promise<MeasurePoint>,
+              ([id, real, n, o, impl]) => (window as any).lcp.createEngine({ webgpuImpl: impl }).measure(id, real, n, o),
+              [id, real, n, measureOpts, impl] as const,
+            ).then((p: MeasurePoint) => ({ ...p, backend: backend as BackendName })) as Promise<MeasurePoint>,
             new Promise<null>((r) => setTimeout(() => r(null), pointTimeoutMs)),
           ]);
           if (p === null) {
             // The worker is still busy: reloading the page is the only sure way to stop it.
-            points.push({ ok: false, modelId: id, backend, contextLength: n, failure: { kind: 'cancelled', message: `over the bench's ${pointTimeoutMs / 1000} s per-point budget` }, estimate: null as never });
+            points.push({ ok: false, modelId: id, backend: backend as BackendName, contextLength: n, failure: { kind: 'cancelled', message: `over the bench's ${pointTimeoutMs / 1000} s per-point budget` }, estimate: null as never });
             console.log('over time budget: stopping this model here');
             await open();
             break;

@@ -126,6 +126,12 @@ export const setLatents = (latents: number | undefined) => set({ latents });
 export const setLogAxes = (logAxes: boolean) => set({ logAxes });
 export const setSweepBackends = (sweepBackends: BackendName[]) => set({ sweepBackends });
 export const dismissBanner = () => set({ banner: undefined });
+/** Sweep N = 256, 512, … up to `max` (undefined: each model's own limit). */
+export const setSweepMax = (max: number | undefined) => {
+  const ns: number[] = [];
+  for (let n = MIN_CONTEXT; max && n <= max; n *= 2) ns.push(n);
+  set({ sweepContexts: max ? ns : undefined });
+};
 
 /** Loads (if needed) and runs every selected model on the last N bytes; each model succeeds or fails alone. */
 export async function runPredictions() {

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { choosePreset, loadFile, setText, useStore } from '../state/store';
+import { choosePreset, loadFile, maxSelectedContext, setText, useStore } from '../state/store';
 import { count } from './format';
 
 /** The textarea is uncontrolled: typing never re-renders the page; bytes are recomputed after a pause. */
@@ -7,6 +7,7 @@ export function InputPanel() {
   const text = useStore((s) => s.text);
   const bytes = useStore((s) => s.bytes.length);
   const inputError = useStore((s) => s.inputError);
+  const limit = useStore(maxSelectedContext);
   const ref = useRef<HTMLTextAreaElement>(null);
   const timer = useRef<number>(undefined);
   const [distance, setDistance] = useState(1024);
@@ -50,6 +51,11 @@ export function InputPanel() {
       <textarea ref={ref} data-testid="input-text" defaultValue={text} onInput={onInput} spellCheck={false} placeholder="Paste a long text here, or drop a file" />
       {inputError && (
         <p className="error" role="alert" data-testid="input-error">{inputError}</p>
+      )}
+      {bytes > limit && (
+        <p className="warn small" data-testid="input-notice">
+          The input ({count(bytes)} bytes) is longer than any selected model allows (at most {count(limit)} bytes): models read only its last N bytes, N set below.
+        </p>
       )}
       <p className="muted small">The copy task is printable ASCII (a random string, then the same string again), so it can be pasted and shared as text.</p>
     </section>

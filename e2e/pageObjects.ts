@@ -1,0 +1,46 @@
+// Page object for the playground: what a person does, by role and test id.
+import { expect, type Page } from '@playwright/test';
+
+export class Playground {
+  constructor(readonly page: Page) {}
+
+  async open(hash = '') {
+    await this.page.goto(`/${hash}`);
+    await this.page.waitForFunction(() => (window as any).lcp?.engine);
+    await expect(this.page.getByTestId('model-perceiver-ar-tiny')).toBeVisible();
+  }
+
+  async selectOnly(ids: string[]) {
+    for (const box of await this.page.locator('[data-testid^=pick-]').all()) {
+      const id = (await box.getAttribute('data-testid'))!.slice('pick-'.length);
+      if ((await box.isChecked()) !== ids.includes(id)) await box.click();
+    }
+  }
+
+  async setBackend(b: 'auto' | 'wasm' | 'webgpu') {
+    await this.page.getByTestId('backend-select').selectOption(b);
+  }
+
+  async paste(text: string) {
+    const area = this.page.getByTestId('input-text');
+    await area.fill(text);
+    await expect(this.page.getByTestId('byte-count')).toHaveText(`${new TextEncoder().encode(text).length.toLocaleString('en-US')} bytes`);
+  }
+
+  /** Moves the log-scale slider with the keyboard until N reaches `n`. */
+  async setContext(n: number) {
+    const slider = this.page.getByTestId('context-slider');
+    await slider.focus();
+    const cur = async () => Number((await this.page.getByTestId('context-value').innerText()).replace(/,/g, ''));
+    for (let i = 0; i < 80 && (await cur()) !== n; i++) await slider.press((await cur()) < n ? 'ArrowRight' : 'ArrowLeft');
+    expect(await cur()).toBe(n);
+  }
+
+  async run() {
+    await this.page.getByTestId('run').click();
+  }
+
+  bpb(id: string) {
+    return this.page.getByTestId(`bpb-${id}`);
+  }
+}

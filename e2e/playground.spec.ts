@@ -1,0 +1,129 @@
+// The playground as a person uses it, in real Chromium against the built app.
+import { test, expect } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { Playground } from './pageObjects';
+
+const LONG = readFileSync('public/data/heldout.txt', 'utf8').slice(0, 120_000);
+const A = 'transformer-tiny';
+const B = 'perceiver-ar-tiny';
+
+test('paste a long text, run two models on WASM, sweep: both series in the charts and both prediction panels', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.open();
+  await pg.selectOnly([A, B]);
+  await pg.setBackend('wasm');
+  await pg.paste(LONG);
+  await pg.run();
+  for (const id of [A, B]) {
+    await expect(pg.bpb(id)).toHaveText(/^\d+\.\d{3}$/);
+    await expect(page.getByTestId(`ran-${id}`)).toContainText('ran on wasm');
+  }
+  await page.getByTestId('sweep-max').selectOption('1024');
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('sweep-run')).toBeVisible({ timeout: 120_000 }); // back from Stop: sweep done
+  for (const chart of ['chart-latency', 'chart-memory']) {
+    const legend = page.getByTestId(chart).locator('.recharts-legend-wrapper');
+    await expect(legend).toContainText(`${A} (wasm)`);
+    await expect(legend).toContainText(`${B} (wasm)`);
+    // each series is drawn: a path through its points (a flat line has no height, so check its geometry)
+    await expect(page.getByTestId(chart).locator('path.recharts-line-curve').first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+  }
+  await expect(page.getByTestId('chart-memory').locator('.recharts-legend-wrapper')).toContainText('estimate');
+  const rows = page.getByTestId('results-table').locator('tbody tr');
+  await expect(rows).toHaveCount(6); // 2 models x N = 256, 512, 1024
+  await page.screenshot({ path: 'docs/screenshot.png', fullPage: false });
+});
+
+test('the slider changes N, models re-run at the new N, and a model past its limit says so', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.open();
+  await pg.selectOnly([A, 'perceiver-ar-compare']);
+  await pg.setBackend('wasm');
+  await pg.paste(LONG);
+  await pg.setContext(512);
+  await expect(page.getByTestId(`window-${A}`)).toHaveText('512');
+  await pg.setContext(4096); // settles, then re-runs by itself
+  await expect(page.getByTestId('window-perceiver-ar-compare')).toHaveText('4,096');
+  await expect(page.getByTestId(`window-${A}`)).toHaveText('1,024');
+  await expect(page.getByTestId(`clipped-${A}`)).toContainText("this model's limit is 1,024 bytes");
+});
+
+test('a share link restores the same state in a fresh page and its re-run gives the same predictions', async ({ page, context }) => {
+  const pg = new Playground(page);
+  await pg.open();
+  await pg.selectOnly([A, B]);
+  await pg.setBackend('wasm');
+  await pg.paste('The quick brown fox <b>jumps</b> over the lazy dog. '.repeat(30));
+  await pg.setContext(724);
+  await expect(pg.bpb(A)).toHaveText(/\d/);
+  const before = { a: await pg.bpb(A).innerText(), b: await pg.bpb(B).innerText() };
+  await page.getByTestId('copy-link-run').click();
+  await expect(page.getByTestId('share-message')).toContainText('Link copied');
+  const url = page.url();
+  expect(url).toMatch(/#s=[A-Za-z0-9_-]+$/);
+
+  const fresh = await context.newPage();
+  const pg2 = new Playground(fresh);
+  await pg2.open(url.slice(url.indexOf('#')));
+  await expect(fresh.getByTestId(`pick-${A}`)).toBeChecked();
+  await expect(fresh.getByTestId(`pick-${B}`)).toBeChecked();
+  await expect(fresh.getByTestId('pick-transformer-xl-tiny')).not.toBeChecked();
+  await expect(fresh.getByTestId('context-value')).toHaveText('724');
+  await expect(fresh.getByTestId('input-text')).toHaveValue(/<b>jumps<\/b>/); // text stays text
+  expect(await fresh.locator('b', { hasText: 'jumps' }).count()).toBe(0);
+  await expect(pg2.bpb(A)).toHaveText(before.a);
+  await expect(pg2.bpb(B)).toHaveText(before.b);
+});
+
+test('bad inputs give clear messages and lose nothing', async ({ page }) => {
+  const pg = new Playground(page);
+  // a malformed link: a message, and the page still works
+  await pg.open('#s=not-valid-data');
+  await expect(page.getByTestId('banner')).toContainText('damaged');
+  await pg.selectOnly([A, B]);
+  await pg.setBackend('wasm');
+
+  // empty input
+  await page.getByTestId('input-text').fill('');
+  await expect(page.getByTestId('input-error')).toContainText('empty');
+  await pg.run();
+  await expect(page.getByTestId('input-error')).toContainText('empty');
+
+  // a binary file: refused, the text that was there stays
+  await pg.paste('keep this text, please. '.repeat(20));
+  await page.getByTestId('file-input').setInputFiles({ name: 'image.png', mimeType: 'image/png', buffer: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]) });
+  await expect(page.getByTestId('input-error')).toContainText('binary');
+  await expect(page.getByTestId('input-text')).toHaveValue(/keep this text/);
+  await expect(page.getByTestId('byte-count')).toHaveText('480 bytes');
+
+  // input longer than every selected model allows: said plainly, and each model shows the window it used
+  await pg.paste(LONG);
+  await expect(page.getByTestId('input-notice')).toContainText('longer than any selected model allows (at most 1,024 bytes)');
+  await pg.setContext(1024);
+  await pg.run();
+  for (const id of [A, B]) await expect(page.getByTestId(`window-${id}`)).toHaveText('1,024');
+  const kept = await pg.bpb(B).innerText();
+
+  // a corrupted model file: that model reports it, the other keeps its result and keeps working
+  await page.evaluate(() => (window as any).lcp.engine.cache.clear());
+  await page.route('**/models/transformer-xl-tiny/model.onnx', (r) => r.fulfill({ body: Buffer.from('garbage'.repeat(100)) }));
+  await page.getByTestId('pick-transformer-xl-tiny').check();
+  await pg.run();
+  await expect(page.getByTestId('error-transformer-xl-tiny')).toContainText('corrupted');
+  await expect(pg.bpb(B)).toHaveText(kept);
+  await expect(pg.bpb(A)).toHaveText(/\d/);
+});
+
+test('the WebGPU path runs a tiny model end to end on the software adapter', async ({ page }) => {
+  test.setTimeout(300_000);
+  const pg = new Playground(page);
+  await pg.open();
+  await expect(page.getByTestId('adapter-info')).toContainText('WebGPU:');
+  await pg.selectOnly([B]);
+  await pg.setBackend('webgpu');
+  await pg.paste('WebGPU in a worker, on SwiftShader. '.repeat(10));
+  await pg.setContext(256);
+  await pg.run();
+  await expect(page.getByTestId(`ran-${B}`)).toContainText('ran on webgpu', { timeout: 240_000 });
+  await expect(pg.bpb(B)).toHaveText(/^\d+\.\d{3}$/, { timeout: 240_000 });
+});

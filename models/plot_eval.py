@@ -1,0 +1,33 @@
+"""Draws models/plots/eval.png from models/eval/*-compare.json: held-out bits per byte vs context, copy accuracy
+vs distance, one line per family."""
+import glob
+import json
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
+for path in sorted(glob.glob(os.path.join(HERE, "eval", "*-compare.json"))):
+    name = os.path.basename(path)[: -len("-compare.json")]
+    ev = json.load(open(path))["evaluation"]
+    bpb = [(e["context"], e["bpb"]) for e in ev["heldOutBitsPerByte"] if e["bpb"] is not None]
+    cp = [(c["distance"], c["perByte"]) for c in ev["copyAccuracy"] if c["perByte"] is not None]
+    if bpb:
+        a1.plot(*zip(*bpb), marker="o", label=name)
+    if cp:
+        a2.plot(*zip(*cp), marker="o", label=name)
+a1.set(xscale="log", xlabel="context N (bytes)", ylabel="bits per byte (last 255 bytes)", title="Held-out Brown text")
+a2.set(xscale="log", xlabel="copy distance d (bytes)", ylabel="per-byte accuracy", title="Copy task", ylim=(-0.02, 1.02))
+a1.set_xscale("log", base=2)
+a2.set_xscale("log", base=2)
+for a in (a1, a2):
+    a.grid(True, alpha=0.3)
+    a.legend(fontsize=8)
+fig.suptitle("npm run models:eval: compare-size models, trained on this project's CPU", fontsize=10)
+fig.tight_layout()
+os.makedirs(os.path.join(HERE, "plots"), exist_ok=True)
+fig.savefig(os.path.join(HERE, "plots", "eval.png"), dpi=100)
