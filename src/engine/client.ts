@@ -142,7 +142,9 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       if (current && !current.worker.dead && current.info.backend === backend) return current.info;
       if (current) current.worker.kill({ kind: 'cancelled', message: 'replaced' });
       loaded.delete(id);
-      const { worker, reply } = await spawn(m, backend, () => loaded.get(id)?.worker === worker && loaded.delete(id), onProgress);
+      let spawned: ModelWorker | undefined; // set once spawn returns; a worker that dies earlier was never registered
+      const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), onProgress);
+      spawned = worker;
       const info: LoadedModel = {
         modelId: id,
         manifest: m,
