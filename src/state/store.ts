@@ -24,6 +24,7 @@ export interface PageState {
   bytes: Uint8Array;
   preset?: Preset;
   inputError?: string;
+  inputTouched: boolean; // the user typed or dropped something: a late default preset must not replace it
   context: number;
   latents?: number;
   status: Record<string, ModelStatus>;
@@ -44,6 +45,7 @@ export const useStore = create<PageState>(() => ({
   backend: 'wasm',
   text: '',
   bytes: new Uint8Array(0),
+  inputTouched: false,
   context: 1024,
   status: {},
   sweepBackends: ['wasm'],
@@ -72,7 +74,8 @@ export async function init(engine: Engine, shared: SharedState | null, linkError
     else {
       const defaults = manifests.filter((m) => m.size === 'compare' && (m.family === 'perceiver-ar' || m.family === 'transformer')).map((m) => m.id);
       set({ selected: defaults.length ? defaults : manifests.slice(0, 2).map((m) => m.id) });
-      await choosePreset({ kind: 'heldout' });
+      const text = await presetText({ kind: 'heldout' }).catch(() => '');
+      if (!get().inputTouched && text) setText(text, { kind: 'heldout' });
     }
   } catch (e) {
     set({ banner: { kind: 'error', text: `Could not read the bundled models: ${(e as Error).message}` } });
@@ -109,6 +112,7 @@ export async function choosePreset(p: Preset) {
 }
 
 export async function loadFile(file: File) {
+  set({ inputTouched: true });
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (bytes.length === 0) return set({ inputError: `${file.name} is empty.` });
   if (looksBinary(bytes))
@@ -120,6 +124,7 @@ export function toggleModel(id: string) {
   set((s) => ({ selected: s.selected.includes(id) ? s.selected.filter((x) => x !== id) : [...s.selected, id] }));
 }
 
+export const touchInput = () => set({ inputTouched: true });
 export const setBackend = (backend: BackendChoice) => set({ backend });
 export const setContext = (context: number) => set({ context });
 export const setLatents = (latents: number | undefined) => set({ latents });

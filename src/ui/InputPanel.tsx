@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { choosePreset, loadFile, maxSelectedContext, setText, useStore } from '../state/store';
+import { choosePreset, loadFile, maxSelectedContext, setText, touchInput, useStore } from '../state/store';
 import { count } from './format';
 
 /** The textarea is uncontrolled: typing never re-renders the page; bytes are recomputed after a pause. */
@@ -15,6 +15,7 @@ export function InputPanel() {
     if (ref.current && ref.current.value !== text) ref.current.value = text;
   }, [text]);
   const onInput = () => {
+    touchInput();
     window.clearTimeout(timer.current);
     timer.current = window.setTimeout(() => setText(ref.current!.value), 250);
   };
