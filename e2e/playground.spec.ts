@@ -8,6 +8,7 @@ const A = 'transformer-tiny';
 const B = 'perceiver-ar-tiny';
 
 test('paste a long text, run two models on WASM, sweep: both series in the charts and both prediction panels', async ({ page }) => {
+  const [A, B] = ['transformer-compare', 'perceiver-ar-compare'];
   const pg = new Playground(page);
   await pg.open();
   await pg.selectOnly([A, B]);
@@ -18,7 +19,7 @@ test('paste a long text, run two models on WASM, sweep: both series in the chart
     await expect(pg.bpb(id)).toHaveText(/^\d+\.\d{3}$/);
     await expect(page.getByTestId(`ran-${id}`)).toContainText('ran on wasm');
   }
-  await page.getByTestId('sweep-max').selectOption('1024');
+  await page.getByTestId('sweep-max').selectOption('2048');
   await page.getByTestId('sweep-run').click();
   await expect(page.getByTestId('sweep-run')).toBeVisible({ timeout: 120_000 }); // back from Stop: sweep done
   for (const chart of ['chart-latency', 'chart-memory']) {
@@ -30,8 +31,8 @@ test('paste a long text, run two models on WASM, sweep: both series in the chart
   }
   await expect(page.getByTestId('chart-memory').locator('.recharts-legend-wrapper')).toContainText('estimate');
   const rows = page.getByTestId('results-table').locator('tbody tr');
-  await expect(rows).toHaveCount(6); // 2 models x N = 256, 512, 1024
-  await page.screenshot({ path: 'docs/screenshot.png', fullPage: false });
+  await expect(rows).toHaveCount(8); // 2 models x N = 256, 512, 1024, 2048
+  await page.screenshot({ path: 'docs/screenshot.png', fullPage: true }); // the README shows it
 });
 
 test('the slider changes N, models re-run at the new N, and a model past its limit says so', async ({ page }) => {
