@@ -12,6 +12,18 @@ async function openApp(page: Page) {
   await page.waitForFunction(() => (window as any).lcp?.engine, null, { timeout: 60_000 });
 }
 
+/** Loads a model on WASM in the page; returns the engine's error, or null if it loaded. */
+function loadFailure(page: Page, id: string): Promise<{ kind: string; message: string } | null> {
+  return page.evaluate(async (id) => {
+    try {
+      await (window as any).lcp.engine.load(id, 'wasm');
+      return null;
+    } catch (e: any) {
+      return { kind: e.kind, message: e.message };
+    }
+  }, id);
+}
+
 // Surprisal (bits) of each byte given the ones before it, from native logits: the reference.
 async function nativeSurprisal(id: string, bytes: number[]) {
   const m = await openNodeModel(id, 1);
@@ -71,14 +83,7 @@ test('a corrupted model file and a manifest that disagrees with its graph fail c
   );
   await openApp(page);
   await page.evaluate(() => (window as any).lcp.engine.cache.clear());
-  const corrupted = await page.evaluate(async (id) => {
-    try {
-      await (window as any).lcp.engine.load(id, 'wasm');
-      return null;
-    } catch (e: any) {
-      return { kind: e.kind, message: e.message };
-    }
-  }, bad);
+  const corrupted = await loadFailure(page, bad);
   expect(corrupted?.kind).toBe('invalid-model');
   expect(corrupted?.message).toMatch(/sha-?256|corrupt|checksum|does not match/i);
 
@@ -92,14 +97,7 @@ test('a corrupted model file and a manifest that disagrees with its graph fail c
   });
   await openApp(page);
   await page.evaluate(() => (window as any).lcp.engine.cache.clear());
-  const mismatched = await page.evaluate(async (id) => {
-    try {
-      await (window as any).lcp.engine.load(id, 'wasm');
-      return null;
-    } catch (e: any) {
-      return { kind: e.kind, message: e.message };
-    }
-  }, bad);
+  const mismatched = await loadFailure(page, bad);
   expect(mismatched?.kind).toBe('invalid-model');
   expect(mismatched?.message).toContain('input_ids');
 
