@@ -1,6 +1,7 @@
 // Analytic cost of one forward pass over a window of N bytes, from a manifest's config: FLOPs (2 per
 // multiply-add) and float32 memory of weights, activations and attention scores. An ESTIMATE, shown as one:
-// runtimes fuse, reuse and pad buffers. It also predicts when one tensor exceeds a GPU binding limit.
+// runtimes fuse, reuse and pad buffers. The unfused graphs here keep about four score-sized tensors alive per
+// attention (matmul, scale, mask, softmax), which is what is counted. It also predicts when one tensor exceeds a GPU binding limit.
 import type { Manifest } from './manifest';
 import type { MemoryEstimate } from '../engine/types';
 
@@ -18,7 +19,7 @@ export function estimate(m: Pick<Manifest, 'family' | 'config' | 'parameters'>, 
     const stack = L * 2 * (M * 4 * d * d + 2 * M * M * d + M * mlpMacs);
     flops = cross + stack + 2 * M * d * V;
     scoreTensor = H * M * n * F32;
-    attentionBytes = 2 * scoreTensor; // scores + probabilities of the cross-attention, M x N per head
+    attentionBytes = 4 * scoreTensor; // scores, scaled, masked, probabilities: M x N per head each
     activationsBytes = (4 * n * d + 6 * M * d + M * ff) * F32;
     logitsRows = M;
   } else if (m.family === 'transformer-xl') {
@@ -29,14 +30,14 @@ export function estimate(m: Pick<Manifest, 'family' | 'config' | 'parameters'>, 
     const perSegment = L * 2 * (3 * k * d * d + k * d * d + S * d * d + 2 * 2 * S * k * d + S * mlpMacs) + 2 * S * d * V;
     flops = segments * perSegment;
     scoreTensor = H * S * k * F32;
-    attentionBytes = 3 * scoreTensor; // content scores, position scores, probabilities
+    attentionBytes = 5 * scoreTensor; // content and position scores, their sum, masked, probabilities
     activationsBytes = (6 * k * d + S * ff) * F32;
     cacheBytes = 2 * L * mem * d * F32; // memory in and out of each step
     logitsRows = S;
   } else {
     flops = L * 2 * (n * 4 * d * d + 2 * n * n * d + n * mlpMacs) + 2 * n * d * V;
     scoreTensor = H * n * n * F32;
-    attentionBytes = 2 * scoreTensor; // scores + probabilities: the O(N^2) wall
+    attentionBytes = 4 * scoreTensor; // scores, scaled, masked, probabilities: the O(N^2) wall
     activationsBytes = (6 * n * d + n * ff) * F32;
     logitsRows = n;
   }
