@@ -128,3 +128,33 @@ test('the WebGPU path runs a tiny model end to end on the software adapter', asy
   await expect(page.getByTestId(`ran-${B}`)).toContainText('ran on webgpu', { timeout: 240_000 });
   await expect(pg.bpb(B)).toHaveText(/^\d+\.\d{3}$/, { timeout: 240_000 });
 });
+
+test('downloaded models are listed in the cache panel and can be deleted; results export as CSV', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.open();
+  await page.evaluate(() => (window as any).lcp.engine.cache.clear());
+  await pg.selectOnly([A]);
+  await pg.setBackend('wasm');
+  await pg.paste('cache me if you can. '.repeat(20));
+  await pg.run();
+  await expect(pg.bpb(A)).toHaveText(/\d/);
+  await page.getByText('Cached models').click();
+  const entry = page.locator('.cache li', { hasText: A });
+  await expect(entry).toContainText('KiB');
+  await entry.getByRole('button', { name: 'delete' }).click();
+  await expect(entry).toHaveCount(0);
+
+  await page.getByTestId('sweep-max').selectOption('512');
+  await page.getByTestId('sweep-run').click();
+  await expect(page.getByTestId('results-table').locator('tbody tr')).toHaveCount(2);
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'CSV' }).click();
+  const csv = await (await download).createReadStream().then(async (s) => {
+    let text = '';
+    for await (const chunk of s) text += chunk;
+    return text;
+  });
+  expect(csv.split('\n')[0]).toContain('model,backend,context');
+  expect(csv).toContain(`${A},wasm,256,`);
+  expect(csv).toContain(`${A},wasm,512,`);
+});
