@@ -122,7 +122,6 @@ async function main() {
           points.push(p);
           console.log(p.ok ? `median ${p.medianMs.toFixed(1)} ms (p95 ${p.p95Ms.toFixed(1)}, first ${p.firstRunMs.toFixed(0)}, threads ${p.wasmThreads})` : `FAILED ${p.failure.kind}: ${p.failure.message}`);
           if (!p.ok) break;
-          if (backend === 'wasm') native.push(await measureNative(id, n));
         }
       }
     }
@@ -130,6 +129,9 @@ async function main() {
   } finally {
     process.kill(-server.pid!);
   }
+  // Native runs come after every browser run: ORT's native thread pool spins after a run and would steal the
+  // cores from the next browser measurement.
+  for (const p of points) if (p.ok && p.backend === 'wasm') native.push(await measureNative(p.modelId, p.contextLength, p.numLatents));
   report(points, native, env);
 }
 
