@@ -58,6 +58,7 @@ test('a share link restores the same state in a fresh page and its re-run gives 
   await pg.setContext(724);
   await expect(pg.bpb(A)).toHaveText(/\d/);
   const before = { a: await pg.bpb(A).innerText(), b: await pg.bpb(B).innerText() };
+  await expect(page).toHaveURL(/#s=[A-Za-z0-9_-]+$/); // the address bar follows the state by itself
   await page.getByTestId('copy-link-run').click();
   await expect(page.getByTestId('share-message')).toContainText('Link copied');
   const url = page.url();

@@ -3,6 +3,7 @@ import { createEngine } from './engine/client';
 import { installAutomation } from './automation';
 import { init, useStore } from './state/store';
 import { decodeState } from './state/urlCodec';
+import { startUrlSync } from './state/urlSync';
 import { App } from './ui/App';
 import './ui/styles.css';
 
@@ -10,4 +11,5 @@ const engine = createEngine();
 installAutomation(engine, useStore);
 const link = decodeState(location.hash);
 init(engine, link.ok ? link.state : null, link.ok ? undefined : link.error);
+startUrlSync();
 createRoot(document.getElementById('root')!).render(<App />);

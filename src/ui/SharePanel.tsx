@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { sharedState, useStore } from '../state/store';
 import { encodeState } from '../state/urlCodec';
+import { cancelUrlSync } from '../state/urlSync';
 
 function download(name: string, blob: Blob) {
   const a = document.createElement('a');
@@ -45,6 +46,7 @@ export function SharePanel() {
   const copy = async (run: boolean) => {
     try {
       const url = `${location.origin}${location.pathname}#${encodeState(sharedState(run))}`;
+      cancelUrlSync();
       history.replaceState(null, '', url);
       await navigator.clipboard?.writeText(url).catch(() => undefined);
       setMsg(`Link copied (${url.length.toLocaleString()} characters)${run ? '; opening it re-runs the models' : ''}.`);
