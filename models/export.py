@@ -119,7 +119,7 @@ def export(model_id):
         simplifications=COMMON_SIMPLIFICATIONS + SIMPLIFICATIONS[fam] + ([] if training else ["Random weights (not trained): for latency, memory and browser tests only."]),
         config=cfg, parameters=sum(p.numel() for p in model.parameters()), io=model.io,
         graph=dict(file="model.onnx", bytes=len(blob), sha256=hashlib.sha256(blob).hexdigest(), opset=OPSET,
-                   inputs=specs_in, outputs=specs_out, webgpuUnsupportedOps=unsupported(ops)),
+                   inputs=specs_in, outputs=specs_out, webgpuUnsupportedOps=unsupported(graph)),
         reference="reference.json", training=training, evaluation=evaluation,
     )
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:

@@ -1,7 +1,10 @@
 """Layers shared by every family: norms, MLPs, rotary positions, masked multi-head attention.
 
-Export constraints (onnxruntime-web WebGPU): causal masks come from arange + comparison (torch.triu exports
-as Trilu, which runs on CPU there), no data-dependent Python control flow, no .item().
+Export constraints (onnxruntime-web WebGPU, see webgpu_ops.py): causal masks come from arange + comparison
+(torch.triu exports as Trilu, which runs on CPU there); positions are int32, because WebGPU has Range and
+comparisons for int32 but not int64 (an int64 mask would be built on CPU, N x N per layer); masked scores take a
+scalar fill (full_like exports as ConstantOfShape, which WebGPU lacks). No data-dependent Python control flow,
+no .item().
 """
 import math
 
@@ -62,7 +65,7 @@ class Rotary(nn.Module):
         self.register_buffer("inv_freq", 1.0 / (float(max_wavelength) ** exponents), persistent=False)
 
     def forward(self, x, pos):
-        """x [B,H,T,dh], pos [T] (int64 absolute positions)."""
+        """x [B,H,T,dh], pos [T] (int32 absolute positions)."""
         ang = pos.to(torch.float32)[:, None] * self.inv_freq[None, :]  # [T, rot/2]
         cos, sin = ang.cos(), ang.sin()
         # "rotate half" pairing (channel i with i + rot/2), as in GPT-NeoX: plain slices export cheaply.
@@ -87,12 +90,16 @@ def merge_heads(x):
     return x.transpose(1, 2).reshape(b, t, h * dh)
 
 
+def masked(scores, allowed):
+    """scores where allowed, else NEG: a scalar fill exports as Where with a constant, not an N x N tensor."""
+    return torch.where(allowed, scores, scores.new_tensor(NEG))
+
+
 def attend(q, k, v, allowed):
     """q [B,H,Tq,dh], k/v [B,H,Tk,dh], allowed [Tq,Tk] -> [B,H,Tq,dh]. Plain softmax attention: the full
     score matrix is materialised, which is exactly the O(N^2) memory the playground measures."""
     scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
-    scores = torch.where(allowed, scores, torch.full_like(scores, NEG))
-    return torch.matmul(scores.softmax(-1), v)
+    return torch.matmul(masked(scores, allowed).softmax(-1), v)
 
 
 class CausalConv(nn.Module):
@@ -142,4 +149,5 @@ class Block(nn.Module):
 
 
 def positions(n, device=None):
-    return torch.arange(n, device=device)
+    """Absolute positions 0..n-1 as int32 (WebGPU has kernels for int32 Range and comparisons, not int64)."""
+    return torch.arange(n, dtype=torch.int32, device=device)

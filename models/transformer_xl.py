@@ -15,8 +15,9 @@ import math
 
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 
-from layers import MLP, NEG, make_norm
+from layers import MLP, make_norm, masked
 
 
 def sinusoid(pos_seq, d):
@@ -29,8 +30,7 @@ def rel_shift(x):
     """The official zero-pad-and-reshape rel shift: x [B,H,q,k] whose column c holds distance k-1-c becomes
     aligned so that [i, j] holds distance (k-q+i) - j."""
     b, h, q, k = x.shape
-    zero = torch.zeros_like(x[..., :1])
-    padded = torch.cat([zero, x], dim=-1).view(b, h, k + 1, q)
+    padded = F.pad(x, (1, 0)).view(b, h, k + 1, q)  # Pad, not zeros_like + Concat (ConstantOfShape: no WebGPU kernel)
     return padded[:, :, 1:].reshape(b, h, q, k)
 
 
@@ -42,7 +42,7 @@ class RelAttention(nn.Module):
         self.r_net = nn.Linear(d, d, bias=False)
         self.o = nn.Linear(d, d, bias=False)
 
-    def forward(self, h, mem, r, r_w_bias, r_r_bias, allowed):
+    def forward(self, h, mem, r, r_w_bias, r_r_bias, causal, valid):
         b, q_len, d = h.shape
         cat = torch.cat([mem, h], dim=1)
         k_len = cat.shape[1]
@@ -53,8 +53,7 @@ class RelAttention(nn.Module):
         rk = self.r_net(r).reshape(k_len, self.h, self.dh)
         ac = torch.einsum("bqhd,bkhd->bhqk", q + r_w_bias, k)
         bd = rel_shift(torch.einsum("bqhd,khd->bhqk", q + r_r_bias, rk))
-        scores = (ac + bd) / math.sqrt(self.dh)
-        scores = torch.where(allowed, scores, torch.full_like(scores, NEG))
+        scores = masked(masked((ac + bd) / math.sqrt(self.dh), causal), valid)  # two Wheres: And has no WebGPU kernel
         out = torch.einsum("bhqk,bkhd->bqhd", scores.softmax(-1), v).reshape(b, q_len, d)
         return self.o(out)
 
@@ -66,8 +65,8 @@ class XLBlock(nn.Module):
         self.attn = RelAttention(d, n_heads)
         self.mlp = MLP(d, d_ff, activation)
 
-    def forward(self, x, mem, r, r_w_bias, r_r_bias, allowed):
-        x = x + self.attn(self.norm1(x), self.norm_mem(mem), r, r_w_bias, r_r_bias, allowed)
+    def forward(self, x, mem, r, r_w_bias, r_r_bias, causal, valid):
+        x = x + self.attn(self.norm1(x), self.norm_mem(mem), r, r_w_bias, r_r_bias, causal, valid)
         return x + self.mlp(self.norm2(x))
 
 
@@ -93,16 +92,17 @@ class TransformerXL(nn.Module):
         q_len = tokens.shape[1]
         mem_len = mems.shape[2]
         k_len = mem_len + q_len
-        q_idx = torch.arange(q_len)[:, None] + mem_len
-        k_idx = torch.arange(k_len)[None, :]
-        # causal over [memory; segment], and memory rows before the valid ones are padding
-        allowed = (k_idx <= q_idx) & (k_idx >= mem_len - mem_valid)
+        q_idx = torch.arange(q_len, dtype=torch.int32)[:, None] + mem_len
+        k_idx = torch.arange(k_len, dtype=torch.int32)[None, :]
+        # causal over [memory; segment], and memory rows before the valid ones are padding (int32: see layers.py)
+        causal = k_idx <= q_idx
+        valid = k_idx >= (mem_len - mem_valid).to(torch.int32)
         r = sinusoid(torch.arange(k_len - 1, -1, -1.0), self.d)
         x = self.embed(tokens) * math.sqrt(self.d)
         new_mems = []
         for i, block in enumerate(self.blocks):
             new_mems.append(torch.cat([mems[i], x], dim=1)[:, -mem_len:])  # the layer's input, as in the paper
-            x = block(x, mems[i], r, self.r_w_bias, self.r_r_bias, allowed)
+            x = block(x, mems[i], r, self.r_w_bias, self.r_r_bias, causal, valid)
         return self.head(self.norm(x)), torch.stack(new_mems)
 
     def forward_train(self, tokens):

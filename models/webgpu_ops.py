@@ -1,19 +1,41 @@
-"""Which ONNX ops of our graphs have a WebGPU kernel in onnxruntime-web's JSEP build.
+"""Which nodes of an exported graph would leave WebGPU in onnxruntime-web (JSEP) and run on the CPU.
 
-Source: the operator table of onnxruntime's js/web (js/web/docs/webgpu-operators.md, ORT 1.2x series), written
-down by hand here because the package does not ship it. Ops that only ever see int64 shape tensors run on CPU by
-design in ORT (it keeps shape computation on the host); they are listed apart and do not move activations.
+Op names: the operator table onnxruntime-web ships (node_modules/onnxruntime-web/docs/webgpu-operators.md).
+Types: JSEP kernels are registered for float/int32 (not int64) in most ops, so a comparison or Range over int64
+runs on CPU even though its name is in the table (onnxruntime js_data_types.cc). ORT keeps int64 shape arithmetic
+on CPU by design (Shape, and scalars computed from it): that moves no activations and is not listed.
 """
-WEBGPU = {
-    "Abs", "Add", "Cast", "Concat", "Conv", "Cos", "CumSum", "Div", "Einsum", "Equal", "Erf", "Exp", "Expand",
-    "Gather", "GatherElements", "Gelu", "Gemm", "Greater", "GreaterOrEqual", "LayerNormalization", "Less",
-    "LessOrEqual", "MatMul", "Max", "Min", "Mul", "Neg", "Not", "And", "Or", "Pad", "Pow", "Range", "Reciprocal",
-    "ReduceMean", "ReduceSum", "ReduceMax", "Relu", "Reshape", "Sigmoid", "Sin", "Slice", "Softmax", "Split",
-    "Sqrt", "Squeeze", "Sub", "Tanh", "Tile", "Transpose", "Unsqueeze", "Where", "Flatten", "Identity",
-}
-# Shape arithmetic: int64 scalars/vectors computed on CPU by design, never activations.
-SHAPE_ONLY = {"Shape", "Constant", "ConstantOfShape"}
+import os
+import re
+
+import onnx
+from onnx import TensorProto, shape_inference
+
+TABLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                     "node_modules", "onnxruntime-web", "docs", "webgpu-operators.md")
+SHAPE_OPS = {"Shape", "Constant", "Identity"}  # host-side by design; Identity is removed by ORT's optimizer
+INT32_ONLY = {"Range", "Less", "LessOrEqual", "Greater", "GreaterOrEqual", "Equal"}  # int64 inputs fall back to CPU
 
 
-def unsupported(op_types):
-    return sorted(set(op_types) - WEBGPU - SHAPE_ONLY)
+def jsep_ops():
+    with open(TABLE) as f:
+        return {m.group(1) for m in re.finditer(r"^\| (\w+) \| ai\.onnx", f.read(), re.M)}
+
+
+def unsupported(graph: onnx.ModelProto):
+    """Sorted 'Op' or 'Op(int64)' entries for nodes that would run on CPU; shape-only ops excluded."""
+    ops = jsep_ops()
+    inferred = shape_inference.infer_shapes(graph)
+    types = {v.name: v.type.tensor_type.elem_type for v in
+             list(inferred.graph.value_info) + list(inferred.graph.input) + list(inferred.graph.output)}
+    for init in inferred.graph.initializer:
+        types[init.name] = init.data_type
+    out = set()
+    for node in inferred.graph.node:
+        if node.op_type in SHAPE_OPS:
+            continue
+        if node.op_type in INT32_ONLY and any(types.get(i) == TensorProto.INT64 for i in node.input):
+            out.add(f"{node.op_type}(int64)")
+        elif node.op_type not in ops and not all(types.get(o) == TensorProto.INT64 for o in node.output):
+            out.add(node.op_type)  # int64-only outputs are shape arithmetic (pads, slice bounds, M = min(...))
+    return sorted(out)
