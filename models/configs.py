@@ -55,6 +55,10 @@ def _config(family, size):
     cfg = dict(vocabSize=256, dModel=d, nHeads=heads, nLayers=layers, dFf=ff, activation=ACTIVATION[family],
                norm="layernorm", positions=ROTARY, maxContext=1024 if tiny else 8192,
                trainedContext=512)
+    if not tiny and family not in ("perceiver-ar", "transformer-xl"):
+        # The limit is the memory wall, found by measuring, not a table size: allow 16k, keep the rotary
+        # wavelengths the models were trained with.
+        cfg.update(maxContext=16384, rotaryWavelength=8192)
     if family == "transformer-pp":
         cfg.update(norm="rmsnorm", dFf=(2 * ff // 3 + 7) // 8 * 8)
     if family == "primer":

@@ -16,7 +16,7 @@ class Transformer(nn.Module):
         super().__init__()
         d = cfg["dModel"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
-        rotary = Rotary(d // cfg["nHeads"], cfg["maxContext"])
+        rotary = Rotary(d // cfg["nHeads"], cfg.get("rotaryWavelength", cfg["maxContext"]))
         self.blocks = nn.ModuleList(
             Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary, primer_kernel)
             for _ in range(cfg["nLayers"])

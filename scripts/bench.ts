@@ -127,7 +127,11 @@ async function main() {
     }
     await browser.close();
   } finally {
-    process.kill(-server.pid!);
+    try {
+      process.kill(-server.pid!);
+    } catch {
+      // the server is already gone
+    }
   }
   // Native runs come after every browser run: ORT's native thread pool spins after a run and would steal the
   // cores from the next browser measurement.

@@ -8,8 +8,8 @@ import { App } from './ui/App';
 import './ui/styles.css';
 
 const engine = createEngine();
-installAutomation(engine, useStore);
+installAutomation(engine, useStore); // window.lcp.engine, window.lcp.store (tests, scripts)
 const link = decodeState(location.hash);
+startUrlSync(); // from the first change on, the address bar holds a link to this exact state
 init(engine, link.ok ? link.state : null, link.ok ? undefined : link.error);
-startUrlSync();
 createRoot(document.getElementById('root')!).render(<App />);

@@ -29,6 +29,7 @@ const Config = z.object({
   activation: z.enum(['relu', 'gelu', 'squared-relu', 'swiglu']),
   norm: z.enum(['layernorm', 'rmsnorm']),
   positions: z.string(), // e.g. "rotary-50%-absolute", "relative-xl"
+  rotaryWavelength: z.number().int().positive().optional(), // longest rotary wavelength, when not maxContext
   maxContext: z.number().int().positive(), // hard limit the UI enforces
   trainedContext: z.number().int().positive(),
   // perceiver-ar

@@ -2,20 +2,36 @@
 import { create } from 'zustand';
 import type { Manifest } from '../catalog/manifest';
 import { encode, looksBinary } from '../engine/tokenizer';
-import type { BackendChoice, BackendName, Engine, GpuInfo, LoadedModel, LoadProgress, MeasurePoint, Prediction, SweepProgress } from '../engine/types';
+import type {
+  BackendChoice,
+  BackendName,
+  Engine,
+  FailureKind,
+  GpuInfo,
+  LoadedModel,
+  LoadProgress,
+  MeasureOptions,
+  MeasurePoint,
+  Prediction,
+  SweepProgress,
+} from '../engine/types';
 import { presetText, type Preset } from './presets';
-import type { SharedState } from './urlCodec';
+import { MAX_SHARED_POINTS, type SharedState } from './urlCodec';
 
 export interface ModelStatus {
   loaded?: LoadedModel;
   progress?: LoadProgress;
   prediction?: Prediction;
+  /** The input the prediction was computed on: panels draw these bytes, not whatever the input is now. */
+  predictedOn?: Uint8Array;
   error?: string;
+  errorKind?: FailureKind;
   busy?: boolean;
 }
 
 export interface PageState {
   engine?: Engine;
+  ready: boolean; // models listed and any link applied: from here on the URL follows the state
   manifests: Manifest[];
   gpu?: GpuInfo;
   selected: string[];
@@ -33,13 +49,20 @@ export interface PageState {
   sweeping: boolean;
   sweepProgress?: SweepProgress;
   points: MeasurePoint[];
+  shareResults: boolean; // share links carry the sweep results too
+  linkNote?: string; // why the address bar's link leaves something out
   banner?: { kind: 'error' | 'info'; text: string };
   logAxes: boolean;
 }
 
 export const MIN_CONTEXT = 256;
+export const MAX_FILE_BYTES = 8 * 2 ** 20; // a bigger file would make the textarea crawl; no model reads past 64 KiB
+export const EMPTY_INPUT = 'The input is empty: paste text, drop a file or pick a preset.';
+/** Sweep measurement policy: short, so a sweep over a dozen points stays interactive. */
+export const SWEEP_MEASURE: MeasureOptions = { warmupRuns: 1, minRuns: 3, minTimeMs: 300, maxRuns: 20 };
 
-export const useStore = create<PageState>(() => ({
+const initial = (): PageState => ({
+  ready: false,
   manifests: [],
   selected: [],
   backend: 'wasm',
@@ -51,40 +74,68 @@ export const useStore = create<PageState>(() => ({
   sweepBackends: ['wasm'],
   sweeping: false,
   points: [],
+  shareResults: false,
   logAxes: true,
-}));
+});
+
+export const useStore = create<PageState>(initial);
 
 const set = useStore.setState;
 const get = useStore.getState;
+
+/** Back to a fresh page (tests). */
+export function resetStore() {
+  runSeq.clear();
+  chains.clear();
+  set(initial(), true);
+}
 
 function patchStatus(id: string, patch: Partial<ModelStatus>) {
   set((s) => ({ status: { ...s.status, [id]: { ...s.status[id], ...patch } } }));
 }
 
-export const selectedManifests = (s: PageState) => s.selected.map((id) => s.manifests.find((m) => m.id === id)).filter((m): m is Manifest => !!m);
+export const selectedManifests = (s: PageState) =>
+  s.selected.map((id) => s.manifests.find((m) => m.id === id)).filter((m): m is Manifest => !!m);
 export const maxSelectedContext = (s: PageState) => Math.max(MIN_CONTEXT, ...selectedManifests(s).map((m) => m.config.maxContext));
+/** A prediction drawn from an earlier input or N than the page shows now. */
+export const isStale = (s: PageState, id: string) => {
+  const st = s.status[id];
+  return !!st?.prediction && (st.predictedOn !== s.bytes || st.prediction.requestedContext !== s.context);
+};
 
 export async function init(engine: Engine, shared: SharedState | null, linkError?: string) {
   set({ engine, banner: linkError ? { kind: 'error', text: linkError } : undefined });
-  engine.detectWebGPU().then((gpu) => set({ gpu }));
+  engine.detectWebGPU().then(
+    (gpu) => set({ gpu }),
+    (e) => set({ gpu: { available: false, reason: String(e), isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } } }),
+  );
   try {
     const manifests = await engine.listModels();
     set({ manifests });
-    if (shared) await applyShared(shared);
-    else {
-      const defaults = manifests.filter((m) => m.size === 'compare' && (m.family === 'perceiver-ar' || m.family === 'transformer')).map((m) => m.id);
-      set({ selected: defaults.length ? defaults : manifests.slice(0, 2).map((m) => m.id) });
-      const text = await presetText({ kind: 'heldout' }).catch(() => '');
-      if (!get().inputTouched && text) setText(text, { kind: 'heldout' });
-    }
   } catch (e) {
-    set({ banner: { kind: 'error', text: `Could not read the bundled models: ${(e as Error).message}` } });
+    set({ ready: true, banner: { kind: 'error', text: `Could not read the bundled models: ${(e as Error).message}` } });
+    return;
   }
+  if (shared) return applyShared(shared);
+  const manifests = get().manifests;
+  const defaults = manifests.filter((m) => m.size === 'compare' && (m.family === 'perceiver-ar' || m.family === 'transformer')).map((m) => m.id);
+  set({ selected: defaults.length ? defaults : manifests.slice(0, 2).map((m) => m.id), ready: true });
+  await loadDefaultInput();
 }
 
+/** The held-out sample, unless the user already typed or dropped something while it was on its way. */
+async function loadDefaultInput() {
+  const text = await presetText({ kind: 'heldout' }).catch(() => '');
+  if (!get().inputTouched && text) setText(text, { kind: 'heldout' });
+}
+
+/** Applies a decoded share link: settings first, then the input, then (run) the models. */
 export async function applyShared(s: SharedState) {
   const known = new Set(get().manifests.map((m) => m.id));
   const unknown = s.models.filter((id) => !known.has(id));
+  const notes: string[] = [];
+  if (unknown.length) notes.push(`This link names models this page does not have: ${unknown.join(', ')}. They were left out.`);
+  if (!s.input) notes.push('This link carries no input (its text was too long to share); the held-out sample is loaded instead.');
   set({
     selected: s.models.filter((id) => known.has(id)),
     backend: s.backend,
@@ -92,15 +143,18 @@ export async function applyShared(s: SharedState) {
     latents: s.latents,
     sweepContexts: s.sweep?.contexts,
     sweepBackends: s.sweep?.backends ?? get().sweepBackends,
-    banner: unknown.length ? { kind: 'error', text: `This link names models this page does not have: ${unknown.join(', ')}. They were left out.` } : get().banner,
+    ...(s.results ? { points: s.results as MeasurePoint[], shareResults: true } : {}),
+    banner: notes.length ? { kind: unknown.length ? 'error' : 'info', text: notes.join(' ') } : get().banner,
   });
-  if ('preset' in s.input) await choosePreset(s.input.preset);
+  if (!s.input) await loadDefaultInput();
+  else if ('preset' in s.input) await choosePreset(s.input.preset);
   else setText(s.input.text);
+  set({ ready: true });
   if (s.run) await runPredictions();
 }
 
 export function setText(text: string, preset?: Preset) {
-  set({ text, bytes: encode(text), preset, inputError: text.length ? undefined : 'The input is empty: paste text, drop a file or pick a preset.' });
+  set({ text, bytes: encode(text), preset, inputError: text.length ? undefined : EMPTY_INPUT });
 }
 
 export async function choosePreset(p: Preset) {
@@ -111,10 +165,13 @@ export async function choosePreset(p: Preset) {
   }
 }
 
-export async function loadFile(file: File) {
+/** A dropped or picked file: text only; anything else leaves the current input as it was. */
+export async function loadFile(file: Blob & { name: string }) {
   set({ inputTouched: true });
+  if (file.size > MAX_FILE_BYTES)
+    return set({ inputError: `${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MiB; the playground reads files up to ${MAX_FILE_BYTES / 2 ** 20} MiB (no model reads more than its last 64 KiB). The input was left as it was.` });
   const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes.length === 0) return set({ inputError: `${file.name} is empty.` });
+  if (bytes.length === 0) return set({ inputError: `${file.name} is empty. The input was left as it was.` });
   if (looksBinary(bytes))
     return set({ inputError: `${file.name} looks like a binary file (NUL bytes or invalid UTF-8), not text. The input was left as it was.` });
   setText(new TextDecoder().decode(bytes));
@@ -129,7 +186,10 @@ export const setBackend = (backend: BackendChoice) => set({ backend });
 export const setContext = (context: number) => set({ context });
 export const setLatents = (latents: number | undefined) => set({ latents });
 export const setLogAxes = (logAxes: boolean) => set({ logAxes });
+export const setShareResults = (shareResults: boolean) => set({ shareResults });
 export const setSweepBackends = (sweepBackends: BackendName[]) => set({ sweepBackends });
+export const setLinkNote = (linkNote: string | undefined) => get().linkNote !== linkNote && set({ linkNote });
+export const setBanner = (banner: PageState['banner']) => set({ banner });
 export const dismissBanner = () => set({ banner: undefined });
 /** Sweep N = 256, 512, … up to `max` (undefined: each model's own limit). */
 export const setSweepMax = (max: number | undefined) => {
@@ -138,24 +198,41 @@ export const setSweepMax = (max: number | undefined) => {
   set({ sweepContexts: max ? ns : undefined });
 };
 
+// Runs of one model go one after another; a run that a newer one has superseded before its turn is skipped,
+// and a superseded run's late result is dropped (moving the slider fast must not show an older N last).
+const runSeq = new Map<string, number>();
+const chains = new Map<string, Promise<void>>();
+
+function runModel(engine: Engine, id: string, bytes: Uint8Array, context: number, latents: number | undefined, backend: BackendChoice) {
+  const seq = (runSeq.get(id) ?? 0) + 1;
+  runSeq.set(id, seq);
+  const current = () => runSeq.get(id) === seq;
+  patchStatus(id, { busy: true, error: undefined, errorKind: undefined });
+  const run = async () => {
+    if (!current()) return;
+    try {
+      const loaded = await engine.load(id, backend, (progress) => current() && patchStatus(id, { progress }));
+      if (!current()) return;
+      patchStatus(id, { loaded });
+      const prediction = await engine.predict(id, bytes, context, latents);
+      if (current()) patchStatus(id, { prediction, predictedOn: bytes, busy: false });
+    } catch (e) {
+      const kind = (e as { kind?: FailureKind }).kind;
+      if (current()) patchStatus(id, { busy: false, error: (e as Error).message || String(e), errorKind: kind });
+    }
+  };
+  const next = (chains.get(id) ?? Promise.resolve()).then(run);
+  chains.set(id, next);
+  return next;
+}
+
 /** Loads (if needed) and runs every selected model on the last N bytes; each model succeeds or fails alone. */
 export async function runPredictions() {
   const { engine, selected, bytes, context, latents, backend } = get();
   if (!engine) return;
-  if (bytes.length === 0) return set({ inputError: 'The input is empty: paste text, drop a file or pick a preset.' });
-  await Promise.all(
-    selected.map(async (id) => {
-      patchStatus(id, { busy: true, error: undefined });
-      try {
-        const loaded = await engine.load(id, backend, (progress) => patchStatus(id, { progress }));
-        patchStatus(id, { loaded });
-        const prediction = await engine.predict(id, bytes, context, latents);
-        patchStatus(id, { prediction, busy: false });
-      } catch (e) {
-        patchStatus(id, { busy: false, error: (e as Error).message });
-      }
-    }),
-  );
+  if (!selected.length) return set({ banner: { kind: 'info', text: 'Pick at least one model to run.' } });
+  if (bytes.length === 0) return set({ inputError: EMPTY_INPUT });
+  await Promise.all(selected.map((id) => runModel(engine, id, bytes, context, latents, backend)));
 }
 
 let sweepAbort: AbortController | undefined;
@@ -163,14 +240,23 @@ let sweepAbort: AbortController | undefined;
 export async function runSweep() {
   const { engine, selected, sweepBackends, sweepContexts, latents } = get();
   if (!engine || get().sweeping) return;
-  sweepAbort = new AbortController();
+  if (!selected.length) return set({ banner: { kind: 'info', text: 'Pick at least one model to sweep.' } });
+  if (!sweepBackends.length) return set({ banner: { kind: 'info', text: 'Pick at least one backend to sweep.' } });
+  const abort = (sweepAbort = new AbortController());
+  let measured = 0;
   set({ sweeping: true, sweepProgress: { done: 0, total: 0 } });
   try {
     await engine.sweep(
-      { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: { warmupRuns: 1, minRuns: 3, minTimeMs: 300, maxRuns: 20 } },
-      (p, sweepProgress) => set((s) => ({ points: [...s.points.filter((q) => !samePoint(q, p)), p], sweepProgress })),
-      sweepAbort.signal,
+      { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: SWEEP_MEASURE },
+      (p, sweepProgress) => {
+        measured++;
+        set((s) => ({ points: [...s.points.filter((q) => !samePoint(q, p)), p], sweepProgress }));
+      },
+      abort.signal,
     );
+    if (abort.signal.aborted) set({ banner: { kind: 'info', text: `Sweep stopped; ${measured === 1 ? 'the one point' : `the ${measured} points`} measured before ${measured === 1 ? 'is' : 'are'} kept.` } });
+    // points skipped after a model's failure are never reported: the bar still ends full
+    else set((s) => ({ sweepProgress: s.sweepProgress && { done: s.sweepProgress.total, total: s.sweepProgress.total } }));
   } catch (e) {
     set({ banner: { kind: 'error', text: `The sweep stopped: ${(e as Error).message}` } });
   } finally {
@@ -178,14 +264,14 @@ export async function runSweep() {
   }
 }
 
-const samePoint = (a: MeasurePoint, b: MeasurePoint) =>
+export const samePoint = (a: MeasurePoint, b: MeasurePoint) =>
   a.modelId === b.modelId && a.backend === b.backend && a.contextLength === b.contextLength && a.numLatents === b.numLatents;
 
 export const stopSweep = () => sweepAbort?.abort();
-export const clearPoints = () => set({ points: [] });
+export const clearPoints = () => set({ points: [], sweepProgress: undefined });
 
-/** The state a share link carries. Text is included only when the input is not a preset. */
-export function sharedState(run: boolean): SharedState {
+/** The state a share link carries. Text only when the input is not a preset; results only when asked for. */
+export function sharedState(run: boolean, withText = true): SharedState {
   const s = get();
   return {
     v: 1,
@@ -193,8 +279,9 @@ export function sharedState(run: boolean): SharedState {
     backend: s.backend,
     context: s.context,
     latents: s.latents,
-    input: s.preset ? { preset: s.preset } : { text: s.text },
+    input: s.preset ? { preset: s.preset } : withText ? { text: s.text } : undefined,
     sweep: { contexts: s.sweepContexts, backends: s.sweepBackends },
-    run,
+    results: s.shareResults && s.points.length ? s.points.slice(0, MAX_SHARED_POINTS) : undefined,
+    run: run || undefined,
   };
 }

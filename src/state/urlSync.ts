@@ -1,25 +1,87 @@
-// Keeps the URL fragment in step with the page state (debounced), so the address bar is always a share link.
-import { sharedState, useStore, type PageState } from './store';
-import { encodeState } from './urlCodec';
+// Keeps the URL fragment in step with the page state (debounced), so the address bar is always a share link;
+// and reads it again when the person edits or pastes a link into the address bar of an open page.
+import { applyShared, setBanner, setLinkNote, sharedState, useStore, type PageState } from './store';
+import { decodeState, encodeState, LinkTooLongError } from './urlCodec';
 
-const SHARED_KEYS: (keyof PageState)[] = ['selected', 'backend', 'context', 'latents', 'text', 'preset', 'sweepContexts', 'sweepBackends'];
+const DEBOUNCE_MS = 800; // deflating a long pasted text takes some milliseconds: not on every keystroke
+
+/** What a link carries, by reference: a change to any of these rewrites the fragment. */
+const sharedSlice = (s: PageState) => [
+  s.selected, s.backend, s.context, s.latents, s.preset, s.preset ? undefined : s.text,
+  s.sweepContexts, s.sweepBackends, s.shareResults, s.shareResults ? s.points : undefined,
+];
+const changed = (a: unknown[], b: unknown[]) => a.some((x, i) => x !== b[i]);
+
+/** The fragment for the current state; a text too long for a link is left out, and the page says so. */
+export function currentFragment(run = false): string {
+  try {
+    const frag = encodeState(sharedState(run));
+    setLinkNote(undefined);
+    return frag;
+  } catch (e) {
+    if (!(e instanceof LinkTooLongError)) throw e;
+    setLinkNote(`${e.message} The address bar's link keeps the settings only.`);
+    return encodeState(sharedState(run, false));
+  }
+}
+
+let win: Window | undefined;
 let timer: ReturnType<typeof setTimeout> | undefined;
+let lastWritten = '';
 
-export function startUrlSync(): () => void {
-  return useStore.subscribe((s, prev) => {
-    if (!s.manifests.length || SHARED_KEYS.every((k) => s[k] === prev[k])) return;
+/** Drops a pending background write. */
+export function cancelUrlSync(): void {
+  clearTimeout(timer);
+}
+
+/**
+ * Writes the fragment now (a pending background write is dropped) and returns the full link. Throws if even the
+ * settings alone cannot be encoded, for "Copy link" to show; the background writer only notes it.
+ */
+export function writeLink(run = false): string {
+  cancelUrlSync();
+  const w = win ?? window;
+  const frag = currentFragment(run);
+  if (frag !== lastWritten) {
+    lastWritten = frag;
+    // replaceState: no history entry per slider step, and no hashchange event back to us
+    w.history.replaceState(w.history.state, '', `#${frag}`);
+  }
+  return `${w.location.origin}${w.location.pathname}${w.location.search}#${frag}`;
+}
+
+/** Starts following the store (and the address bar); returns a stop function. */
+export function startUrlSync(target: Window = window): () => void {
+  win = target;
+  lastWritten = target.location.hash.replace(/^#/, '');
+  let last = sharedSlice(useStore.getState());
+  const unsubscribe = useStore.subscribe((s) => {
+    if (!s.ready) return; // init is still applying the opening link: that is not a change to write back
+    const now = sharedSlice(s);
+    if (!changed(now, last)) return;
+    last = now;
     cancelUrlSync();
     timer = setTimeout(() => {
       try {
-        history.replaceState(null, '', `#${encodeState(sharedState(false))}`);
-      } catch {
-        // too large for a link: the address keeps the last state that fit; "Copy link" explains why
+        writeLink(false);
+      } catch (e) {
+        setLinkNote(`The link could not be written: ${(e as Error).message}`);
       }
-    }, 800);
+    }, DEBOUNCE_MS);
   });
-}
-
-/** Drops a pending write, e.g. right after "Copy link" wrote a fragment of its own. */
-export function cancelUrlSync(): void {
-  clearTimeout(timer);
+  const onHashChange = () => {
+    const hash = target.location.hash.replace(/^#/, '');
+    if (hash === lastWritten) return;
+    lastWritten = hash;
+    const d = decodeState(hash);
+    if (!d.ok) setBanner({ kind: 'error', text: d.error });
+    else if (d.state) void applyShared(d.state);
+  };
+  target.addEventListener('hashchange', onHashChange);
+  return () => {
+    cancelUrlSync();
+    unsubscribe();
+    target.removeEventListener('hashchange', onHashChange);
+    win = undefined;
+  };
 }

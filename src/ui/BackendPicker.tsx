@@ -1,6 +1,32 @@
 import { setBackend, useStore } from '../state/store';
-import type { BackendChoice } from '../engine/types';
+import type { BackendChoice, GpuInfo } from '../engine/types';
 import { bytesLabel } from './format';
+
+/** What auto will pick here, in words (the engine's rule: WebGPU only on a hardware adapter). */
+const autoPick = (gpu?: GpuInfo) => (!gpu ? '' : gpu.available && !gpu.isFallbackAdapter ? ' → WebGPU here' : ' → WASM here');
+
+function AdapterInfo({ gpu }: { gpu?: GpuInfo }) {
+  if (!gpu) return <span className="adapter" data-testid="adapter-info">detecting WebGPU…</span>;
+  if (!gpu.available) return <span className="adapter" data-testid="adapter-info">No WebGPU: {gpu.reason}</span>;
+  const name = [gpu.vendor, gpu.architecture, gpu.description].filter(Boolean).join(' / ') || 'unnamed adapter';
+  return (
+    <span className="adapter" data-testid="adapter-info">
+      WebGPU: {name}
+      {gpu.isFallbackAdapter ? (
+        <b className="warn" data-testid="adapter-fallback"> — software fallback adapter (runs on the CPU, slower than WASM; auto uses WASM)</b>
+      ) : (
+        ' — hardware adapter'
+      )}
+      ; max buffer {bytesLabel(gpu.limits.maxBufferSize)}, max storage binding {bytesLabel(gpu.limits.maxStorageBufferBindingSize)}
+      {gpu.features.length > 0 && (
+        <details className="features">
+          <summary>{gpu.features.length} features</summary>
+          {gpu.features.join(', ')}
+        </details>
+      )}
+    </span>
+  );
+}
 
 export function BackendPicker() {
   const backend = useStore((s) => s.backend);
@@ -10,18 +36,12 @@ export function BackendPicker() {
       <label>
         Backend{' '}
         <select data-testid="backend-select" value={backend} onChange={(e) => setBackend(e.target.value as BackendChoice)}>
-          <option value="auto">auto (WebGPU on a hardware adapter, else WASM)</option>
-          <option value="webgpu">WebGPU</option>
+          <option value="auto">{`auto (WebGPU on a hardware adapter, else WASM)${autoPick(gpu)}`}</option>
+          <option value="webgpu" disabled={gpu ? !gpu.available : false}>WebGPU</option>
           <option value="wasm">WASM (CPU)</option>
         </select>
       </label>
-      <span className="adapter" data-testid="adapter-info">
-        {!gpu
-          ? 'detecting WebGPU…'
-          : gpu.available
-            ? `WebGPU: ${[gpu.vendor, gpu.architecture, gpu.description].filter(Boolean).join(' / ') || 'unnamed adapter'}${gpu.isFallbackAdapter ? ' — software fallback adapter (slow; auto uses WASM)' : ''}; max buffer ${bytesLabel(gpu.limits.maxBufferSize)}, max binding ${bytesLabel(gpu.limits.maxStorageBufferBindingSize)}`
-            : `No WebGPU: ${gpu.reason}`}
-      </span>
+      <AdapterInfo gpu={gpu} />
     </div>
   );
 }

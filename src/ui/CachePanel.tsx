@@ -2,26 +2,45 @@ import { useState } from 'react';
 import { useStore } from '../state/store';
 import { bytesLabel } from './format';
 
+/** Model files kept by the Cache API: listed when opened, deletable one by one or all at once. */
 export function CachePanel() {
   const engine = useStore((s) => s.engine);
   const [entries, setEntries] = useState<{ url: string; bytes: number }[] | null>(null);
-  const refresh = async () => setEntries((await engine?.cache.list()) ?? []);
+  const [error, setError] = useState('');
+  const act = async (f?: () => Promise<void>) => {
+    try {
+      await f?.();
+      setEntries((await engine?.cache.list()) ?? []);
+      setError('');
+    } catch (e) {
+      setError(`The cache could not be read: ${(e as Error).message}`);
+    }
+  };
+  const total = entries?.reduce((a, e) => a + e.bytes, 0) ?? 0;
   return (
-    <details className="panel cache" onToggle={(e) => (e.currentTarget.open ? refresh() : undefined)}>
+    <details className="panel cache" data-testid="cache-panel" onToggle={(e) => (e.currentTarget.open ? act() : undefined)}>
       <summary>Cached models</summary>
+      {error && <p className="error small" role="alert">{error}</p>}
       {entries?.length === 0 && <p className="small muted">Nothing cached.</p>}
       <ul className="small">
         {entries?.map((e) => {
           const id = /models\/([^/]+)\//.exec(e.url)?.[1] ?? e.url;
           return (
-            <li key={e.url}>
-              {id} — {bytesLabel(e.bytes)}{' '}
-              <button onClick={async () => (await engine?.cache.delete(id), refresh())}>delete</button>
+            <li key={e.url} data-testid={`cached-${id}`}>
+              {id} — {bytesLabel(e.bytes)} <button onClick={() => act(() => engine!.cache.delete(id))}>delete</button>
             </li>
           );
         })}
       </ul>
-      {!!entries?.length && <button onClick={async () => (await engine?.cache.clear(), refresh())}>Delete all</button>}
+      <div className="row small">
+        <button onClick={() => act()}>Refresh</button>
+        {!!entries?.length && (
+          <>
+            <button onClick={() => act(() => engine!.cache.clear())} data-testid="cache-clear">Delete all</button>
+            <span className="muted">{bytesLabel(total)} in all</span>
+          </>
+        )}
+      </div>
     </details>
   );
 }

@@ -1,66 +1,115 @@
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { setLogAxes, useStore } from '../state/store';
 import type { MeasurePoint } from '../engine/types';
-import { toRows } from './seriesData';
-import { bytesLabel, shortN } from './format';
+import { measuredMemory, toRows, valueRange, type ChartData } from './seriesData';
+import { bytesLabel, bytesTick, compact, count, ms, shortN } from './format';
+import { saveChartsPng } from './exportPng';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+const FAIL = '#b00020';
 
-function Chart(props: { id: string; title: string; unit: string; points: MeasurePoint[]; value: Parameters<typeof toRows>[1]; estimate?: Parameters<typeof toRows>[2]; band?: Parameters<typeof toRows>[1]; fmt?: (v: number) => string }) {
+interface ChartProps {
+  id: string;
+  title: string;
+  axes: string; // what the axes show, in words
+  data: ChartData;
+  measuredName?: string; // suffix for the measured series when an estimate is drawn beside it
+  fmt: (v: number) => string;
+  tick: (v: number) => string;
+}
+
+function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
   const log = useStore((s) => s.logAxes);
-  const { rows, series } = toRows(props.points, props.value, props.estimate);
-  const band = props.band ? toRows(props.points, props.band).rows : [];
-  const merged = rows.map((r) => ({ ...r, ...Object.fromEntries(Object.entries(band.find((b) => b.n === r.n) ?? {}).filter(([k]) => k !== 'n').map(([k, v]) => [`${k} p95`, v])) }));
-  const fmt = props.fmt ?? ((v: number) => v.toPrecision(3));
+  const failedNs = [...new Set(data.failures.map((f) => f.n))];
+  const hasEstimate = data.rows.some((r) => Object.keys(r).some((k) => k.endsWith(' estimate')));
+  // explicit domain with headroom: recharts' 'auto' on a log axis can clip the top point or an error bar's end
+  const range = valueRange(data);
+  const domain: [number, number] | ['auto', 'auto'] = !range ? ['auto', 'auto'] : log ? [range[0] / 1.3, range[1] * 1.3] : [0, range[1] * 1.08];
   return (
-    <figure className="panel chart" data-testid={props.id}>
-      <figcaption>{props.title}</figcaption>
+    <figure className="panel chart" data-testid={id}>
+      <figcaption>
+        <b>{title}</b>
+        <span className="muted small"> {axes}</span>
+      </figcaption>
       <ResponsiveContainer width="100%" height={260}>
-        <LineChart data={merged} margin={{ left: 10, right: 20, top: 10, bottom: 10 }}>
+        <LineChart data={data.rows} margin={{ left: 4, right: 16, top: 8, bottom: 4 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="n" type="number" scale={log ? 'log' : 'linear'} domain={['dataMin', 'dataMax']} tickFormatter={shortN} label={{ value: 'context N (bytes)', position: 'insideBottom', offset: -5 }} />
-          <YAxis scale={log ? 'log' : 'linear'} domain={['auto', 'auto']} tickFormatter={fmt} allowDataOverflow width={70} label={{ value: props.unit, angle: -90, position: 'insideLeft' }} />
-          <Tooltip formatter={(v) => fmt(Number(v))} labelFormatter={(n) => `N = ${n}`} />
-          <Legend />
-          {series.map((s, i) => [
-            <Line key={s.key} dataKey={s.key} name={props.estimate ? `${s.key} measured` : s.key} stroke={COLORS[i % COLORS.length]} strokeWidth={2} dot connectNulls isAnimationActive={false} />,
-            props.band && <Line key={`${s.key} p95`} dataKey={`${s.key} p95`} name={`${s.key} p95`} stroke={COLORS[i % COLORS.length]} strokeOpacity={0.45} strokeDasharray="2 3" dot={false} connectNulls isAnimationActive={false} />,
-            props.estimate && <Line key={`${s.key} estimate`} dataKey={`${s.key} estimate`} name={`${s.key} estimate`} stroke={COLORS[i % COLORS.length]} strokeDasharray="6 4" dot={false} connectNulls isAnimationActive={false} />,
-            ...s.failures.map((f) => (
-              <ReferenceLine key={`${s.key}-fail-${f.n}`} x={f.n} stroke={COLORS[i % COLORS.length]} strokeDasharray="1 3" label={{ value: `✕ ${f.reason}`, fill: COLORS[i % COLORS.length], fontSize: 11, angle: -90, position: 'insideTopLeft' }} />
-            )),
-          ])}
+          <XAxis dataKey="n" type="number" scale={log ? 'log' : 'linear'} domain={['dataMin', 'dataMax']} tickFormatter={shortN} ticks={data.rows.map((r) => r.n)} fontSize={11} />
+          <YAxis scale={log ? 'log' : 'linear'} domain={domain} tickFormatter={tick} allowDataOverflow width={52} fontSize={11} />
+          <Tooltip formatter={(v) => (Array.isArray(v) ? '' : fmt(Number(v)))} labelFormatter={(n) => `N = ${count(Number(n))}`} />
+          <Legend wrapperStyle={{ fontSize: 12 }} />
+          {data.series.map((key, i) => {
+            const color = COLORS[i % COLORS.length];
+            return [
+              <Line key={key} dataKey={key} name={measuredName ? `${key} ${measuredName}` : key} stroke={color} strokeWidth={2} dot legendType="plainline" connectNulls isAnimationActive={false}>
+                {data.rows.some((r) => r[`${key} spread`]) && <ErrorBar dataKey={`${key} spread`} width={4} stroke={color} strokeWidth={1} isAnimationActive={false} />}
+              </Line>,
+              hasEstimate && (
+                <Line key={`${key} estimate`} dataKey={`${key} estimate`} name={`${key} estimate`} stroke={color} strokeDasharray="6 4" strokeWidth={1.5} dot={false} legendType="plainline" connectNulls isAnimationActive={false} />
+              ),
+            ];
+          })}
+          {failedNs.map((n) => (
+            <ReferenceLine key={`fail-${n}`} x={n} stroke={FAIL} strokeDasharray="2 3" label={{ value: '✕ failed', fill: FAIL, fontSize: 11, position: 'insideTopRight' }} />
+          ))}
         </LineChart>
       </ResponsiveContainer>
+      {data.failures.length > 0 && (
+        <ul className="failures small" data-testid={`${id}-failures`}>
+          {data.failures.map((f) => (
+            <li key={`${f.series}|${f.n}`}>
+              ✕ {f.series} at N = {count(f.n)}: <b>{f.kind}</b> — {f.message}
+            </li>
+          ))}
+        </ul>
+      )}
     </figure>
   );
 }
 
-/** GPU bytes when the GPU ran, else the WASM heap: what the platform let us measure. */
-const measuredMemory = (p: Extract<MeasurePoint, { ok: true }>) => (p.backend === 'webgpu' ? p.memory.gpuAllocatedPeakBytes : p.memory.wasmHeapBytes);
-
 export function Charts() {
   const points = useStore((s) => s.points);
   const log = useStore((s) => s.logAxes);
-  if (!points.length) return <p className="muted">Run a sweep to draw latency and memory against context length.</p>;
+  if (!points.length) return <p className="muted" data-testid="charts-empty">Run a sweep to draw latency and memory against context length.</p>;
+  const scale = log ? 'log–log' : 'linear';
   return (
     <section className="charts" aria-label="Charts">
-      <label className="small">
-        <input type="checkbox" checked={log} onChange={(e) => setLogAxes(e.target.checked)} data-testid="log-axes" /> log axes
-      </label>
+      <div className="row">
+        <label className="small">
+          <input type="checkbox" checked={log} onChange={(e) => setLogAxes(e.target.checked)} data-testid="log-axes" /> log axes
+        </label>
+        <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('figure.chart'))} data-testid="export-png">Charts PNG</button>
+      </div>
       <div className="chart-grid">
-        <Chart id="chart-latency" title="Latency: median (solid) and p95 (dotted) per forward over N bytes" unit="ms" points={points} value={(p) => p.medianMs} band={(p) => p.p95Ms} fmt={(v) => v.toFixed(v < 10 ? 1 : 0)} />
+        <Chart
+          id="chart-latency"
+          title="Latency per forward pass over N bytes"
+          axes={`(${scale}; dots: median, bars: fastest run to p95)`}
+          data={latencyData(points)}
+          fmt={ms}
+          tick={(v) => (v >= 1000 ? `${Number((v / 1000).toPrecision(2))}s` : `${Number(v.toPrecision(2))}ms`)}
+        />
         <Chart
           id="chart-memory"
-          title="Memory: measured (solid: GPU buffers allocated on WebGPU, WASM heap size on WASM) vs analytic estimate (dashed)"
-          unit="bytes"
-          points={points}
-          value={measuredMemory}
-          estimate={(p) => p.estimate.totalBytes}
+          title="Memory"
+          axes={`(${scale}; solid: measured — GPU buffers allocated on WebGPU, WASM heap size on WASM; dashed: analytic estimate)`}
+          data={toRows(points, measuredMemory, { estimate: (p) => p.estimate.totalBytes })}
+          measuredName="measured"
           fmt={bytesLabel}
+          tick={bytesTick}
         />
-        <Chart id="chart-throughput" title="Throughput: bytes of context processed per second" unit="bytes/s" points={points} value={(p) => p.tokensPerSec} fmt={(v) => v.toExponential(1)} />
+        <Chart
+          id="chart-throughput"
+          title="Throughput"
+          axes={`(${scale}; bytes of context processed per second, N / median latency)`}
+          data={toRows(points, (p) => p.tokensPerSec)}
+          fmt={(v) => `${count(Math.round(v))} bytes/s`}
+          tick={compact}
+        />
       </div>
     </section>
   );
 }
+
+const latencyData = (points: MeasurePoint[]) =>
+  toRows(points, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs, p.medianMs), p.p95Ms] });

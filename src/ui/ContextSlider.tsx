@@ -2,20 +2,27 @@ import { useEffect, useRef } from 'react';
 import { maxSelectedContext, MIN_CONTEXT, runPredictions, selectedManifests, setContext, setLatents, useStore } from '../state/store';
 import { count } from './format';
 
+const SETTLE_MS = 400; // the models re-run once the slider has rested this long
+const STEP = 0.25; // in log2(N): four stops per doubling, so 256, 304, 362, 431, 512, …
+
 /** Log-scale slider over [256, longest limit among the selected models]; models re-run when it settles. */
 export function ContextSlider() {
   const context = useStore((s) => s.context);
   const max = useStore(maxSelectedContext);
   const latents = useStore((s) => s.latents);
   const perceiver = useStore((s) => selectedManifests(s).find((m) => m.io === 'latents'));
+  const limits = useStore((s) => selectedManifests(s).filter((m) => m.config.maxContext < maxSelectedContext(s)).map((m) => `${m.displayName} ${count(m.config.maxContext)}`).join(', '));
   const timer = useRef<number>(undefined);
   const lo = Math.log2(MIN_CONTEXT);
   const hi = Math.log2(max);
   useEffect(() => () => window.clearTimeout(timer.current), []);
+  const rerunSoon = () => {
+    window.clearTimeout(timer.current);
+    timer.current = window.setTimeout(runPredictions, SETTLE_MS);
+  };
   const onChange = (v: number) => {
     setContext(Math.round(2 ** v));
-    window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(runPredictions, 400); // re-run once the slider settles
+    rerunSoon();
   };
   return (
     <section className="panel slider" aria-label="Context length">
@@ -28,7 +35,7 @@ export function ContextSlider() {
         data-testid="context-slider"
         min={lo}
         max={hi}
-        step={0.25}
+        step={STEP}
         value={Math.log2(Math.min(Math.max(context, MIN_CONTEXT), max))}
         onChange={(e) => onChange(Number(e.target.value))}
         aria-valuetext={`${context} bytes`}
@@ -37,16 +44,27 @@ export function ContextSlider() {
         {count(MIN_CONTEXT)} … {count(max)} (log scale)
       </span>
       {perceiver && (
-        <label>
-          {' '}Perceiver AR latents M{' '}
-          <select data-testid="latents-select" value={latents ?? perceiver.config.latents} onChange={(e) => setLatents(Number(e.target.value))}>
+        <label title="Perceiver AR attends from M latents to all N bytes: fewer latents, less compute; more latents, more positions predicted">
+          Perceiver AR latents M{' '}
+          <select
+            data-testid="latents-select"
+            value={latents ?? perceiver.config.latents}
+            onChange={(e) => {
+              setLatents(Number(e.target.value));
+              rerunSoon();
+            }}
+          >
             {perceiver.config.latentOptions?.map((m) => (
-              <option key={m} value={m}>{m}{m === perceiver.config.latents ? ' (trained)' : ''}</option>
+              <option key={m} value={m}>
+                {m}
+                {m === perceiver.config.latents ? ' (trained)' : ''}
+              </option>
             ))}
           </select>
         </label>
       )}
       <button className="primary" data-testid="run" onClick={runPredictions}>Run</button>
+      {limits && <p className="muted small full">Smaller limits (bytes): {limits}; those models use at most their limit and say so.</p>}
     </section>
   );
 }

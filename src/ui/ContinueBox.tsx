@@ -1,41 +1,37 @@
 import { useRef, useState } from 'react';
 import { useStore } from '../state/store';
-import type { TopByte } from '../engine/types';
+import { sampleByte } from './sampling';
 
-function sample(top: TopByte[], temperature: number, k: number): number {
-  const cands = top.slice(0, k);
-  if (temperature <= 0) return cands[0].byte;
-  const w = cands.map((t) => Math.pow(t.p, 1 / temperature));
-  let r = Math.random() * w.reduce((a, b) => a + b, 0);
-  for (let i = 0; i < cands.length; i++) if ((r -= w[i]) <= 0) return cands[i].byte;
-  return cands[cands.length - 1].byte;
-}
+const MAX_BYTES = 80;
 
 /** Samples a continuation byte by byte. There is no KV cache: each byte re-runs the whole model on the window. */
 export function ContinueBox({ id }: { id: string }) {
   const [out, setOut] = useState('');
+  const [note, setNote] = useState('');
   const [running, setRunning] = useState(false);
   const [temperature, setTemperature] = useState(0.8);
   const [k, setK] = useState(5);
   const stop = useRef(false);
   const go = async () => {
     const { engine, bytes, context, latents } = useStore.getState();
-    if (!engine) return;
+    if (!engine || !bytes.length) return;
     stop.current = false;
     setRunning(true);
     setOut('');
-    const generated: number[] = [];
+    setNote('');
+    const input = new Uint8Array(bytes.length + MAX_BYTES);
+    input.set(bytes);
+    let len = bytes.length;
+    const t0 = performance.now();
     try {
-      for (let i = 0; i < 80 && !stop.current; i++) {
-        const input = new Uint8Array(bytes.length + generated.length);
-        input.set(bytes);
-        input.set(generated, bytes.length);
-        const p = await engine.predict(id, input, context, latents);
-        generated.push(sample(p.nextTop, temperature, k));
-        setOut(new TextDecoder().decode(Uint8Array.from(generated)));
+      for (let i = 0; i < MAX_BYTES && !stop.current; i++) {
+        const p = await engine.predict(id, input.subarray(0, len), context, latents);
+        input[len++] = sampleByte(p.nextTop, temperature, k);
+        setOut(new TextDecoder().decode(input.subarray(bytes.length, len)));
+        setNote(`${len - bytes.length} bytes, ${((performance.now() - t0) / (len - bytes.length)).toFixed(0)} ms per byte (window ${p.contextLength.toLocaleString('en-US')} bytes)`);
       }
     } catch (e) {
-      setOut((o) => `${o}\n[stopped: ${(e as Error).message}]`);
+      setNote((n) => `${n} — stopped: ${(e as Error).message}`);
     } finally {
       setRunning(false);
     }
@@ -43,10 +39,19 @@ export function ContinueBox({ id }: { id: string }) {
   return (
     <div className="continue small">
       <button onClick={running ? () => (stop.current = true) : go} data-testid={`continue-${id}`}>{running ? 'Stop' : 'Continue'}</button>{' '}
-      <label>T <input type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(Number(e.target.value))} /></label>{' '}
-      <label>top-k <input type="number" min={1} max={5} value={k} onChange={(e) => setK(Math.max(1, Math.min(5, Number(e.target.value))))} /></label>
-      <span className="muted"> re-runs the full model per byte (no KV cache), up to 80 bytes</span>
-      {out && <pre className="continuation" data-testid={`continuation-${id}`}>{out}</pre>}
+      <label>
+        temperature <input type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(Math.max(0, Number(e.target.value)))} />
+      </label>{' '}
+      <label>
+        top-k <input type="number" min={1} max={5} value={k} onChange={(e) => setK(Math.max(1, Math.min(5, Number(e.target.value) || 1)))} />
+      </label>
+      <span className="muted"> Samples up to {MAX_BYTES} bytes; re-runs the full model per byte on the growing window (no KV cache).</span>
+      {(out || note) && (
+        <>
+          <pre className="continuation" data-testid={`continuation-${id}`}>{out}</pre>
+          <span className="muted">{note}</span>
+        </>
+      )}
     </div>
   );
 }

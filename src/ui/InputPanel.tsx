@@ -1,31 +1,54 @@
 import { useEffect, useRef, useState } from 'react';
 import { choosePreset, loadFile, maxSelectedContext, setText, touchInput, useStore } from '../state/store';
+import type { Preset } from '../state/presets';
 import { count } from './format';
+
+const TYPING_PAUSE_MS = 250;
+
+function presetNote(p?: Preset): string {
+  if (!p) return '';
+  if (p.kind === 'heldout') return 'Held-out text: Brown corpus documents the models never saw in training (first 200,000 characters).';
+  if (p.kind === 'copy')
+    return `Copy task: a random string of ${count(p.distance)} printable ASCII characters, then the same string again (printable, not all 256 byte values, so it stays text you can paste and share). A model that sees ${count(p.distance)} bytes back can predict the second half; its bits/byte there should fall towards 0.`;
+  return 'Needle: a KEY=123456 pair planted 5% into a 100,000-character text, and the key again at the very end: predicting the value needs the whole span.';
+}
 
 /** The textarea is uncontrolled: typing never re-renders the page; bytes are recomputed after a pause. */
 export function InputPanel() {
   const text = useStore((s) => s.text);
   const bytes = useStore((s) => s.bytes.length);
+  const preset = useStore((s) => s.preset);
   const inputError = useStore((s) => s.inputError);
   const limit = useStore(maxSelectedContext);
   const ref = useRef<HTMLTextAreaElement>(null);
   const timer = useRef<number>(undefined);
   const [distance, setDistance] = useState(1024);
+  const [dragging, setDragging] = useState(false);
   useEffect(() => {
     if (ref.current && ref.current.value !== text) ref.current.value = text;
   }, [text]);
+  useEffect(() => () => window.clearTimeout(timer.current), []);
   const onInput = () => {
     touchInput();
     window.clearTimeout(timer.current);
-    timer.current = window.setTimeout(() => setText(ref.current!.value), 250);
+    timer.current = window.setTimeout(() => setText(ref.current!.value), TYPING_PAUSE_MS);
+  };
+  const pick = (p: Preset) => {
+    window.clearTimeout(timer.current); // a pending keystroke must not overwrite the preset
+    choosePreset(p);
   };
   return (
     <section
-      className="panel input"
+      className={`panel input${dragging ? ' dragging' : ''}`}
       aria-label="Input"
-      onDragOver={(e) => e.preventDefault()}
+      onDragOver={(e) => {
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
       onDrop={(e) => {
         e.preventDefault();
+        setDragging(false);
         const f = e.dataTransfer.files[0];
         if (f) loadFile(f);
       }}
@@ -34,22 +57,25 @@ export function InputPanel() {
         Input <span className="muted" data-testid="byte-count">{count(bytes)} bytes</span>
       </h2>
       <div className="row">
-        <button onClick={() => choosePreset({ kind: 'heldout' })}>Held-out text</button>
-        <label>
-          copy distance{' '}
-          <select value={distance} onChange={(e) => setDistance(Number(e.target.value))} data-testid="copy-distance">
-            {[64, 256, 1024, 4096, 16384, 32768].map((d) => (
-              <option key={d} value={d}>{count(d)}</option>
-            ))}
-          </select>
-        </label>
-        <button data-testid="preset-copy" onClick={() => choosePreset({ kind: 'copy', distance, seed: 1 })}>Copy task</button>
-        <button onClick={() => choosePreset({ kind: 'needle', seed: 1 })}>Needle in text</button>
+        <button onClick={() => pick({ kind: 'heldout' })} data-testid="preset-heldout">Held-out text</button>
+        <span className="group">
+          <button data-testid="preset-copy" onClick={() => pick({ kind: 'copy', distance, seed: 1 })}>Copy task</button>
+          <label>
+            {' '}distance{' '}
+            <select value={distance} onChange={(e) => setDistance(Number(e.target.value))} data-testid="copy-distance">
+              {[64, 256, 1024, 4096, 16384, 32768].map((d) => (
+                <option key={d} value={d}>{count(d)}</option>
+              ))}
+            </select>
+          </label>
+        </span>
+        <button onClick={() => pick({ kind: 'needle', seed: 1 })} data-testid="preset-needle">Needle in text</button>
         <label className="file">
           Open file… <input type="file" data-testid="file-input" onChange={(e) => e.target.files?.[0] && loadFile(e.target.files[0])} />
         </label>
+        <span className="muted small">or drop a text file here</span>
       </div>
-      <textarea ref={ref} data-testid="input-text" defaultValue={text} onInput={onInput} spellCheck={false} placeholder="Paste a long text here, or drop a file" />
+      <textarea ref={ref} data-testid="input-text" defaultValue={text} onInput={onInput} spellCheck={false} aria-label="Input text" placeholder="Paste a long text here, or drop a file" />
       {inputError && (
         <p className="error" role="alert" data-testid="input-error">{inputError}</p>
       )}
@@ -58,7 +84,7 @@ export function InputPanel() {
           The input ({count(bytes)} bytes) is longer than any selected model allows (at most {count(limit)} bytes): models read only its last N bytes, N set below.
         </p>
       )}
-      <p className="muted small">The copy task is printable ASCII (a random string, then the same string again), so it can be pasted and shared as text.</p>
+      {preset && <p className="muted small" data-testid="preset-note">{presetNote(preset)}</p>}
     </section>
   );
 }

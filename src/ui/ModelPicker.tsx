@@ -1,33 +1,74 @@
-import { toggleModel, useStore } from '../state/store';
+import { toggleModel, useStore, type ModelStatus } from '../state/store';
 import type { Manifest } from '../catalog/manifest';
 import { bytesLabel, count } from './format';
 
+const FAMILY: Record<Manifest['family'], string> = {
+  'perceiver-ar': 'Perceiver AR',
+  transformer: 'Transformer',
+  'transformer-gelu': 'Transformer + GELU',
+  'transformer-pp': 'Transformer++',
+  primer: 'Primer-EZ',
+  'transformer-xl': 'Transformer-XL',
+};
+
 function Details({ m }: { m: Manifest }) {
   const t = m.training;
-  const bpb = m.evaluation?.heldOutBitsPerByte.find((e) => e.bpb !== null);
+  const bpb = m.evaluation?.heldOutBitsPerByte.filter((e) => e.bpb !== null) ?? [];
   return (
     <details>
       <summary>details</summary>
       <p>
-        <a href={m.paper.url} target="_blank" rel="noreferrer">{m.paper.title}</a> ({m.paper.authors}, {m.paper.year})
+        <a href={m.paper.url} target="_blank" rel="noreferrer noopener">{m.paper.title}</a> ({m.paper.authors}, {m.paper.year})
       </p>
       <p>
         d={m.config.dModel}, heads={m.config.nHeads}, layers={m.config.nLayers}
         {m.config.latents ? ` (+1 cross-attention), latents ${m.config.latents}` : ''}
-        {m.config.segmentLength ? `, segment ${m.config.segmentLength}, memory ${m.config.memoryLength}` : ''}; {m.config.activation}, {m.config.norm}; positions: {m.config.positions}; limit {count(m.config.maxContext)} bytes; file {bytesLabel(m.graph.bytes)}
+        {m.config.segmentLength ? `, segment ${m.config.segmentLength}, memory ${m.config.memoryLength}` : ''}
+        {m.config.convKernel ? `, depthwise conv ${m.config.convKernel}` : ''}; {m.config.activation}, {m.config.norm}; positions: {m.config.positions}; trained at{' '}
+        {count(m.config.trainedContext)} bytes, limit {count(m.config.maxContext)} bytes; file {bytesLabel(m.graph.bytes)}
       </p>
       <p>
         {t
-          ? `Trained ${count(t.steps)} steps, ${count(t.tokensSeen)} bytes seen, ${Math.round(t.wallSeconds)} s on ${t.device}; crop ${t.crop}; final train loss ${t.finalTrainLoss ?? '—'} nats.`
-          : 'Random weights (not trained): latency and memory only.'}
-        {bpb ? ` Held-out: ${bpb.bpb!.toFixed(2)} bits/byte at ${count(bpb.context)} bytes.` : ''}
+          ? `Trained ${count(t.steps)} steps (batch ${t.batchSize}, crop ${t.crop}) on ${t.data}: ${count(t.tokensSeen)} bytes seen, ${Math.round(t.wallSeconds)} s on ${t.device}; final train loss ${t.finalTrainLoss?.toFixed(3) ?? '—'} nats.`
+          : 'Random weights (not trained): latency and memory only; its predictions mean nothing.'}
       </p>
-      <ul>
-        {m.simplifications.map((s) => (
-          <li key={s}>{s}</li>
-        ))}
-      </ul>
+      {bpb.length > 0 && <p>Held-out bits/byte: {bpb.map((e) => `${e.bpb!.toFixed(2)} at ${count(e.context)}`).join(', ')}.</p>}
+      {m.simplifications.length > 0 && (
+        <>
+          <p>Simplified from the paper:</p>
+          <ul>
+            {m.simplifications.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ul>
+        </>
+      )}
     </details>
+  );
+}
+
+/** Download progress while loading, then what really ran. */
+function RunInfo({ id, st }: { id: string; st?: ModelStatus }) {
+  const p = st?.progress;
+  const loading = st?.busy && p && (p.loadedBytes < p.totalBytes || !st.loaded);
+  return (
+    <>
+      {loading && (
+        <div className="small muted" data-testid={`download-${id}`}>
+          <progress max={p.totalBytes || 1} value={p.loadedBytes} aria-label={`download ${id}`} /> {p.fromCache ? 'from cache' : 'downloading'} {bytesLabel(p.loadedBytes)}
+          {p.totalBytes ? ` of ${bytesLabel(p.totalBytes)}` : ''}
+        </div>
+      )}
+      {st?.loaded && (
+        <div className="muted small" data-testid={`ran-${id}`}>
+          ran on {st.loaded.backend}
+          {st.loaded.backend === 'wasm'
+            ? `, ${st.loaded.wasmThreads} thread${st.loaded.wasmThreads > 1 ? 's' : ''}${st.loaded.crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`
+            : ` (${st.loaded.webgpuImpl ?? 'webgpu'} EP)`}
+          ; session {Math.round(st.loaded.loadMs)} ms
+        </div>
+      )}
+    </>
   );
 }
 
@@ -38,27 +79,20 @@ export function ModelPicker() {
   return (
     <section className="panel models" aria-label="Models">
       <h2>Models</h2>
-      {manifests.map((m) => {
-        const st = status[m.id];
-        return (
-          <div key={m.id} className="model" data-testid={`model-${m.id}`}>
-            <label>
-              <input type="checkbox" checked={selected.includes(m.id)} onChange={() => toggleModel(m.id)} data-testid={`pick-${m.id}`} />{' '}
-              <b>{m.displayName}</b> <span className="muted">{count(m.parameters)} params</span>
-            </label>
-            {st?.progress && st.progress.loadedBytes < st.progress.totalBytes && (
-              <progress max={st.progress.totalBytes} value={st.progress.loadedBytes} aria-label={`download ${m.id}`} />
-            )}
-            {st?.loaded && (
-              <div className="muted small" data-testid={`ran-${m.id}`}>
-                ran on {st.loaded.backend}
-                {st.loaded.backend === 'wasm' ? `, ${st.loaded.wasmThreads} thread${st.loaded.wasmThreads > 1 ? 's' : ''}` : ` (${st.loaded.webgpuImpl})`}
-              </div>
-            )}
-            <Details m={m} />
+      {!manifests.length && <p className="muted small">Reading the bundled models…</p>}
+      {manifests.map((m) => (
+        <div key={m.id} className="model" data-testid={`model-${m.id}`}>
+          <label>
+            <input type="checkbox" checked={selected.includes(m.id)} onChange={() => toggleModel(m.id)} data-testid={`pick-${m.id}`} /> <b>{m.displayName}</b>
+          </label>
+          <div className="small muted">
+            <span className="tag">{FAMILY[m.family]}</span> <span className="tag">{m.size}</span> {count(m.parameters)} params · up to {count(m.config.maxContext)} bytes
+            {m.training ? '' : ' · untrained'}
           </div>
-        );
-      })}
+          <RunInfo id={m.id} st={status[m.id]} />
+          <Details m={m} />
+        </div>
+      ))}
     </section>
   );
 }

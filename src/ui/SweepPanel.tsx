@@ -1,4 +1,4 @@
-import { clearPoints, runSweep, setSweepBackends, setSweepMax, stopSweep, useStore } from '../state/store';
+import { clearPoints, runSweep, setSweepBackends, setSweepMax, stopSweep, SWEEP_MEASURE, useStore } from '../state/store';
 import { count } from './format';
 import type { BackendName } from '../engine/types';
 
@@ -7,34 +7,42 @@ export function SweepPanel() {
   const progress = useStore((s) => s.sweepProgress);
   const backends = useStore((s) => s.sweepBackends);
   const upTo = useStore((s) => s.sweepContexts?.at(-1));
+  const gpu = useStore((s) => s.gpu);
   const toggle = (b: BackendName) => setSweepBackends(backends.includes(b) ? backends.filter((x) => x !== b) : [...backends, b]);
   return (
     <section className="panel sweep" aria-label="Sweep">
       <h2>Sweep context length</h2>
       <p className="small muted">
-        Every selected model at N = 256, 512, … up to the chosen N or its limit, each point in a fresh worker (no cache inherited); first run reported apart, then warm runs until 3 runs and 0.3 s. A model stops at its first failure.
+        Every selected model at N = 256, 512, … up to the chosen N or its own limit, each point in a fresh worker (no buffer cache inherited). The first run
+        (shader compilation, allocation) is reported apart; then {SWEEP_MEASURE.warmupRuns} warm-up run, then timed runs until at least {SWEEP_MEASURE.minRuns} runs
+        and {SWEEP_MEASURE.minTimeMs! / 1000} s. A model stops at its first failure (out of memory, over a device limit); points appear as they are measured.
       </p>
-      <label>
-        up to N{' '}
-        <select value={upTo ?? 0} onChange={(e) => setSweepMax(Number(e.target.value) || undefined)} data-testid="sweep-max">
-          <option value={0}>each model's limit</option>
-          {[512, 1024, 2048, 4096, 8192, 16384, 32768, 65536].map((n) => (
-            <option key={n} value={n}>{count(n)}</option>
-          ))}
-        </select>
-      </label>{' '}
-      <label><input type="checkbox" checked={backends.includes('wasm')} onChange={() => toggle('wasm')} /> WASM</label>{' '}
-      <label><input type="checkbox" checked={backends.includes('webgpu')} onChange={() => toggle('webgpu')} data-testid="sweep-webgpu" /> WebGPU</label>{' '}
-      {sweeping ? (
-        <button onClick={stopSweep} data-testid="sweep-stop">Stop</button>
-      ) : (
-        <button className="primary" onClick={runSweep} data-testid="sweep-run" disabled={!backends.length}>Run sweep</button>
-      )}{' '}
-      <button onClick={clearPoints} disabled={sweeping}>Clear results</button>
+      <div className="row">
+        <label>
+          up to N{' '}
+          <select value={upTo ?? 0} onChange={(e) => setSweepMax(Number(e.target.value) || undefined)} data-testid="sweep-max" disabled={sweeping}>
+            <option value={0}>each model's limit</option>
+            {[512, 1024, 2048, 4096, 8192, 16384, 32768, 65536].map((n) => (
+              <option key={n} value={n}>{count(n)}</option>
+            ))}
+          </select>
+        </label>
+        <label><input type="checkbox" checked={backends.includes('wasm')} onChange={() => toggle('wasm')} disabled={sweeping} data-testid="sweep-wasm" /> WASM</label>
+        <label title={gpu?.isFallbackAdapter ? 'This adapter is a software fallback: WebGPU timings here measure the CPU emulating a GPU' : undefined}>
+          <input type="checkbox" checked={backends.includes('webgpu')} onChange={() => toggle('webgpu')} disabled={sweeping || gpu?.available === false} data-testid="sweep-webgpu" /> WebGPU
+          {gpu?.isFallbackAdapter ? ' (software)' : ''}
+        </label>
+        {sweeping ? (
+          <button onClick={stopSweep} data-testid="sweep-stop">Stop</button>
+        ) : (
+          <button className="primary" onClick={runSweep} data-testid="sweep-run" disabled={!backends.length}>Run sweep</button>
+        )}
+        <button onClick={clearPoints} disabled={sweeping} data-testid="sweep-clear">Clear results</button>
+      </div>
       {progress && progress.total > 0 && (
-        <div className="small">
-          <progress max={progress.total} value={progress.done} data-testid="sweep-progress" /> {progress.done}/{progress.total}
-          {sweeping && progress.current ? ` — last: ${progress.current.modelId} on ${progress.current.backend} at ${progress.current.contextLength}` : ''}
+        <div className="small" role="status">
+          <progress max={progress.total} value={progress.done} data-testid="sweep-progress" /> {progress.done}/{progress.total} points
+          {sweeping && progress.current ? ` — last measured: ${progress.current.modelId} on ${progress.current.backend} at N = ${count(progress.current.contextLength)}` : ''}
         </div>
       )}
     </section>

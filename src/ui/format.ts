@@ -1,8 +1,19 @@
 // Number formatting shared by the components.
 export const bytesLabel = (b: number) =>
   b >= 2 ** 30 ? `${(b / 2 ** 30).toFixed(2)} GiB` : b >= 2 ** 20 ? `${(b / 2 ** 20).toFixed(1)} MiB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KiB` : `${b} B`;
+/** Short byte label for axis ticks: at most three significant digits. */
+export const bytesTick = (b: number) => {
+  const [v, u] = b >= 2 ** 30 ? [b / 2 ** 30, 'G'] : b >= 2 ** 20 ? [b / 2 ** 20, 'M'] : b >= 1024 ? [b / 1024, 'K'] : [b, ''];
+  return `${Number(v.toPrecision(v >= 100 ? 3 : 2))}${u}`;
+};
 export const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
 export const count = (n: number) => n.toLocaleString('en-US');
-export const shortN = (n: number) => (n >= 1024 ? `${n / 1024}k` : String(n));
+/** 1.2k, 35k, 1.5M: axis ticks for counts and rates. */
+export const compact = (n: number) =>
+  n >= 1e6 ? `${Number((n / 1e6).toPrecision(2))}M` : n >= 1e3 ? `${Number((n / 1e3).toPrecision(n >= 1e5 ? 3 : 2))}k` : `${Number(n.toPrecision(2))}`;
+export const shortN = (n: number) => (n >= 1024 ? `${Number((n / 1024).toFixed(1))}k` : String(n));
 /** Colour for a surprisal in bits: pale at 0, deep red at 8 bits and above. */
 export const surprisalColor = (bits: number) => `hsl(${Math.max(0, 120 - bits * 15)}, 75%, ${92 - Math.min(bits, 8) * 4}%)`;
+/** Blue where this model was less surprised than the other, red where more; white when equal. */
+export const diffColor = (d: number) =>
+  d < 0 ? `hsl(210, 80%, ${96 - Math.min(-d, 6) * 6}%)` : `hsl(0, 80%, ${96 - Math.min(d, 6) * 6}%)`;

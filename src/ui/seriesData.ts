@@ -1,26 +1,70 @@
-// Sweep points -> rows recharts can draw: one row per context length, one column per model x backend.
-import type { MeasurePoint } from '../engine/types';
+// Sweep points -> rows recharts can draw: one row per context length, columns per model x backend.
+import type { MeasurePoint, MeasurePointOk } from '../engine/types';
 
 export const seriesKey = (p: Pick<MeasurePoint, 'modelId' | 'backend'>) => `${p.modelId} (${p.backend})`;
 
-export interface Series {
-  key: string;
-  failures: { n: number; reason: string }[];
+export type Row = { n: number } & Record<string, number | [number, number]>;
+
+export interface Failure {
+  series: string;
+  n: number;
+  kind: string;
+  message: string;
 }
 
-export function toRows(points: MeasurePoint[], value: (p: Extract<MeasurePoint, { ok: true }>) => number | undefined, estimate?: (p: MeasurePoint) => number) {
-  const byN = new Map<number, Record<string, number>>();
-  const series = new Map<string, Series>();
+export interface ChartData {
+  rows: Row[];
+  series: string[]; // in first-seen order, so colours stay put as points arrive
+  failures: Failure[];
+}
+
+/**
+ * value: the measured figure (undefined or 0: not measured on this platform; left out, not drawn as 0, which a log axis
+ * cannot show anyway).
+ * spread: [low, high] around the value, drawn as an error bar (column `${key} spread`, as offsets).
+ * estimate: an analytic figure, known for failed points too (column `${key} estimate`).
+ */
+export function toRows(
+  points: MeasurePoint[],
+  value: (p: MeasurePointOk) => number | undefined,
+  opts: { spread?: (p: MeasurePointOk) => [number, number]; estimate?: (p: MeasurePoint) => number | undefined } = {},
+): ChartData {
+  const byN = new Map<number, Row>();
+  const series: string[] = [];
+  const failures: Failure[] = [];
   for (const p of points) {
     const key = seriesKey(p);
-    if (!series.has(key)) series.set(key, { key, failures: [] });
-    const row = byN.get(p.contextLength) ?? { n: p.contextLength };
+    if (!series.includes(key)) series.push(key);
+    const row = byN.get(p.contextLength) ?? ({ n: p.contextLength } as Row);
     byN.set(p.contextLength, row);
     if (p.ok) {
       const v = value(p);
-      if (v !== undefined) row[key] = v;
-    } else series.get(key)!.failures.push({ n: p.contextLength, reason: p.failure.kind });
-    if (estimate && p.estimate) row[`${key} estimate`] = estimate(p);
+      if (v !== undefined && Number.isFinite(v) && v > 0) {
+        row[key] = v;
+        if (opts.spread) {
+          const [lo, hi] = opts.spread(p);
+          row[`${key} spread`] = [Math.max(0, v - lo), Math.max(0, hi - v)];
+        }
+      }
+    } else failures.push({ series: key, n: p.contextLength, kind: p.failure.kind, message: p.failure.message });
+    const e = p.estimate && opts.estimate?.(p);
+    if (e !== undefined && e > 0) row[`${key} estimate`] = e;
   }
-  return { rows: [...byN.values()].sort((a, b) => a.n - b.n), series: [...series.values()] };
+  return { rows: [...byN.values()].sort((a, b) => a.n - b.n), series, failures };
+}
+
+/** GPU bytes when the GPU ran, else the WASM heap: what the platform let us measure. */
+export const measuredMemory = (p: MeasurePointOk) => (p.backend === 'webgpu' ? p.memory.gpuAllocatedPeakBytes : p.memory.wasmHeapBytes);
+
+/** Smallest and largest value drawn (measured, estimated, error-bar ends), for an axis that shows them all. */
+export function valueRange(data: ChartData): [number, number] | undefined {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const row of data.rows)
+    for (const [k, v] of Object.entries(row)) {
+      if (k === 'n') continue;
+      const ends = Array.isArray(v) ? [(row[k.slice(0, -' spread'.length)] as number) - v[0], (row[k.slice(0, -' spread'.length)] as number) + v[1]] : [v];
+      for (const e of ends) if (Number.isFinite(e) && e > 0) (lo = Math.min(lo, e)), (hi = Math.max(hi, e));
+    }
+  return lo <= hi ? [lo, hi] : undefined;
 }

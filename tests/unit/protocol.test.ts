@@ -25,6 +25,8 @@ describe('failure classification', () => {
     [new Error("Buffer size (2147483648) exceeds the max buffer size limit (1073741824)"), 'buffer-limit'],
     [new Error('The WebGPU device was lost'), 'device-lost'],
     [new Error("Can't create a session. failed to load model: protobuf parsing failed"), 'invalid-model'],
+    [new Error('failed to call OrtRun(). ERROR_CODE: 1, ERROR_MESSAGE: onnxruntime/core/common/safeint.h:17 SafeIntOnOverflow() Integer overflow'), 'out-of-memory'],
+    [new Error('failed to call OrtRun(). ERROR_CODE: 2, ERROR_MESSAGE: onnxruntime shape mismatch'), 'unknown'],
     [new Error('something else'), 'unknown'],
   ])('%s -> %s', (err, kind) => expect(classify(err).kind).toBe(kind));
   it('keeps an EngineError as it is', () => {

@@ -1,0 +1,185 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  applyShared, clearPoints, init, isStale, loadFile, MAX_FILE_BYTES, resetStore, runPredictions, runSweep, setContext, setShareResults,
+  setSweepMax, setText, sharedState, stopSweep, toggleModel, useStore,
+} from '../../src/state/store';
+import { EngineError } from '../../src/engine/types';
+import { fakeEngine, namedBlob } from './stateFixtures';
+
+const get = useStore.getState;
+const TEXT = 'The quick brown fox jumps over the lazy dog. '.repeat(100); // 4,500 bytes
+
+async function page(opts?: Parameters<typeof fakeEngine>[0]) {
+  const fake = fakeEngine(opts);
+  await init(fake.engine, null);
+  setText(TEXT);
+  return fake;
+}
+
+beforeEach(() => resetStore());
+
+describe('store: opening the page', () => {
+  it('lists the models, selects the two compare models by default, and is ready', async () => {
+    await page();
+    expect(get().manifests.length).toBeGreaterThan(2);
+    expect(get().selected.sort()).toEqual(['perceiver-ar-compare', 'transformer-compare']);
+    expect(get().ready).toBe(true);
+  });
+
+  it('a link restores its settings, drops unknown models with a message, and re-runs when asked', async () => {
+    const fake = fakeEngine();
+    await init(fake.engine, {
+      v: 1, models: ['transformer-tiny', 'no-such-model'], backend: 'wasm', context: 512, latents: 8,
+      input: { text: 'abc <script>x</script> '.repeat(40) }, sweep: { backends: ['wasm'], contexts: [256, 512] }, run: true,
+    });
+    const s = get();
+    expect(s.selected).toEqual(['transformer-tiny']);
+    expect(s.context).toBe(512);
+    expect(s.text).toContain('<script>x</script>');
+    expect(s.sweepContexts).toEqual([256, 512]);
+    expect(s.banner?.text).toMatch(/no-such-model/);
+    expect(fake.calls.predict).toEqual([{ id: 'transformer-tiny', context: 512, bytes: s.bytes.length, latents: 8 }]);
+    expect(s.status['transformer-tiny'].prediction?.contextLength).toBe(512);
+  });
+
+  it('a link without input (too long to share) says so', async () => {
+    const fake = fakeEngine();
+    await init(fake.engine, { v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512 });
+    expect(get().banner).toMatchObject({ kind: 'info', text: expect.stringMatching(/no input/) });
+    expect(fake.calls.predict).toEqual([]);
+  });
+
+  it('a link with results puts them in the charts and keeps sharing them', async () => {
+    await init(fakeEngine().engine, null);
+    setSweepMax(512);
+    await runSweep();
+    const results = get().points;
+    resetStore();
+    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results, input: { text: 'x' } });
+    expect(get().points).toEqual(results);
+    expect(get().shareResults).toBe(true);
+  });
+});
+
+describe('store: running models', () => {
+  it('empty input: a message, and no model runs', async () => {
+    const fake = await page();
+    setText('');
+    await runPredictions();
+    expect(get().inputError).toMatch(/empty/);
+    expect(fake.calls.load).toEqual([]);
+  });
+
+  it('one model failing to load does not touch the others', async () => {
+    const fake = await page({ failLoad: { 'transformer-tiny': new EngineError('invalid-model', 'transformer-tiny: the file is corrupted') } });
+    toggleModel('transformer-tiny');
+    await runPredictions();
+    const st = get().status;
+    expect(st['transformer-tiny']).toMatchObject({ busy: false, errorKind: 'invalid-model', error: expect.stringMatching(/corrupted/) });
+    expect(st['transformer-compare'].prediction?.contextLength).toBe(1024);
+    expect(st['perceiver-ar-compare'].loaded?.backend).toBe('wasm');
+    expect(fake.calls.predict.map((c) => c.id).sort()).toEqual(['perceiver-ar-compare', 'transformer-compare']);
+  });
+
+  it('a prediction keeps the bytes it was computed on, and goes stale when the input or N changes', async () => {
+    await page();
+    await runPredictions();
+    const bytes = get().bytes;
+    expect(get().status['transformer-compare'].predictedOn).toBe(bytes);
+    expect(isStale(get(), 'transformer-compare')).toBe(false);
+    setText(TEXT + 'more');
+    expect(isStale(get(), 'transformer-compare')).toBe(true);
+    expect(get().status['transformer-compare'].predictedOn).toBe(bytes); // the panel still draws what was scored
+    await runPredictions();
+    setContext(2048);
+    expect(isStale(get(), 'transformer-compare')).toBe(true);
+  });
+
+  it('runs queued faster than they finish: only the latest N is run and shown', async () => {
+    const fake = await page({ predictDelayMs: (_id, n) => (n === 512 || n === 2048 ? 30 : 1) });
+    setContext(512);
+    const first = runPredictions();
+    await new Promise((r) => setTimeout(r, 5)); // the N=512 run is in flight
+    setContext(600);
+    const second = runPredictions();
+    setContext(2048);
+    const third = runPredictions(); // supersedes the second before its turn
+    await first;
+    expect(get().status['transformer-compare'].prediction).toBeUndefined(); // the N=512 result came late: dropped
+    await Promise.all([second, third]);
+    const ns = fake.calls.predict.filter((c) => c.id === 'transformer-compare').map((c) => c.context);
+    expect(ns).toEqual([512, 2048]);
+    expect(get().status['transformer-compare'].prediction?.requestedContext).toBe(2048);
+    expect(get().status['transformer-compare'].busy).toBe(false);
+  });
+});
+
+describe('store: files', () => {
+  it('a binary file is refused and the text stays', async () => {
+    await page();
+    await loadFile(namedBlob('image.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13])));
+    expect(get().inputError).toMatch(/binary/);
+    expect(get().text).toBe(TEXT);
+  });
+  it('an empty or oversized file is refused with its name', async () => {
+    await page();
+    await loadFile(namedBlob('empty.txt', ''));
+    expect(get().inputError).toMatch(/empty\.txt is empty/);
+    const huge = Object.assign(namedBlob('huge.txt', 'x'), {});
+    Object.defineProperty(huge, 'size', { value: MAX_FILE_BYTES + 1 });
+    await loadFile(huge);
+    expect(get().inputError).toMatch(/huge\.txt is 8\.0 MiB/);
+    expect(get().text).toBe(TEXT);
+  });
+  it('a text file replaces the input, UTF-8 decoded', async () => {
+    await page();
+    await loadFile(namedBlob('poem.txt', new TextEncoder().encode('naïve café')));
+    expect(get().text).toBe('naïve café');
+    expect(get().bytes.length).toBe(12);
+    expect(get().inputError).toBeUndefined();
+  });
+});
+
+describe('store: sweeps and sharing', () => {
+  it('points arrive one by one, a re-measured point replaces the old one, and the bar ends full', async () => {
+    await page();
+    setSweepMax(512);
+    const seen: number[] = [];
+    const unsub = useStore.subscribe((s) => seen.push(s.points.length));
+    await runSweep();
+    unsub();
+    expect(get().points).toHaveLength(4);
+    expect(new Set(seen)).toEqual(new Set([0, 1, 2, 3, 4]));
+    await runSweep();
+    expect(get().points).toHaveLength(4);
+    expect(get().sweepProgress).toMatchObject({ done: 4, total: 4 });
+    clearPoints();
+    expect(get().points).toEqual([]);
+  });
+
+  it('Stop ends the sweep early, keeps what was measured, and says so', async () => {
+    await page();
+    setSweepMax(8192);
+    const run = runSweep();
+    await new Promise((r) => setTimeout(r, 8));
+    stopSweep();
+    await run;
+    expect(get().sweeping).toBe(false);
+    expect(get().points.length).toBeGreaterThan(0);
+    expect(get().points.length).toBeLessThan(12);
+    expect(get().banner).toMatchObject({ kind: 'info', text: expect.stringMatching(/stopped/) });
+  });
+
+  it('the shared state carries a preset by name, a typed text in full, results only when asked', async () => {
+    await page();
+    expect(sharedState(false).input).toEqual({ text: TEXT });
+    useStore.setState({ preset: { kind: 'copy', distance: 64, seed: 1 } });
+    expect(sharedState(true)).toMatchObject({ input: { preset: { kind: 'copy', distance: 64, seed: 1 } }, run: true });
+    await runSweep();
+    expect(sharedState(false).results).toBeUndefined();
+    setShareResults(true);
+    expect(sharedState(false).results).toHaveLength(get().points.length);
+    useStore.setState({ preset: undefined });
+    expect(sharedState(false, false).input).toBeUndefined();
+  });
+});

@@ -1,0 +1,74 @@
+// A scripted Engine for the store and link tests: real bundled manifests, predictions and sweep points computed
+// from the request (so a test can tell which request a result came from), failures on demand.
+import { readFileSync } from 'node:fs';
+import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catalog/manifest';
+import { estimate } from '../../src/catalog/costModel';
+import { EngineError, type Engine, type MeasurePoint, type Prediction } from '../../src/engine/types';
+
+export const manifests: Manifest[] = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8'))).models.map((id) =>
+  ManifestSchema.parse(JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8'))),
+);
+
+export interface FakeOptions {
+  failLoad?: Record<string, EngineError>; // model id -> what load throws
+  predictDelayMs?: (id: string, context: number) => number;
+}
+
+export function fakeEngine(opts: FakeOptions = {}) {
+  const calls = { load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0 };
+  const engine: Engine = {
+    detectWebGPU: async () => ({ available: false, reason: 'test', isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } }),
+    listModels: async () => manifests,
+    async load(id, backend, onProgress) {
+      calls.load.push(id);
+      if (opts.failLoad?.[id]) throw opts.failLoad[id];
+      const m = manifests.find((x) => x.id === id)!;
+      onProgress?.({ modelId: id, loadedBytes: m.graph.bytes, totalBytes: m.graph.bytes, fromCache: false });
+      const b = backend === 'auto' ? 'wasm' : backend;
+      return { modelId: id, manifest: m, backend: b, wasmThreads: 1, crossOriginIsolated: false, loadMs: 1 };
+    },
+    unload: async () => {},
+    async predict(id, input, context, latents) {
+      calls.predict.push({ id, context, bytes: input.length, latents });
+      const delay = opts.predictDelayMs?.(id, context) ?? 0;
+      if (delay) await new Promise((r) => setTimeout(r, delay));
+      const limit = manifests.find((x) => x.id === id)!.config.maxContext;
+      const n = Math.min(context, limit, input.length);
+      const bits = Array.from({ length: n - 1 }, (_, i) => (input[input.length - n + i + 1] % 8) + context / 1e6);
+      const p: Prediction = {
+        modelId: id, backend: 'wasm', contextLength: n, requestedContext: context, windowStart: input.length - n, coveredStart: 0, scoredStart: 1,
+        surprisalBits: bits, bitsPerByte: bits.reduce((a, b) => a + b, 0) / bits.length, top: [], topStart: n, nextTop: [{ byte: 97, p: 1 }], latencyMs: 1,
+        clippedReason: context > limit ? `this model's limit is ${limit} bytes` : undefined,
+      };
+      return p;
+    },
+    measure: async () => {
+      throw new Error('not used');
+    },
+    async sweep(spec, onPoint, signal) {
+      calls.sweeps++;
+      const out: MeasurePoint[] = [];
+      const ns = spec.contextLengths ?? [256, 512];
+      const total = spec.modelIds.length * spec.backends.length * ns.length;
+      for (const backend of spec.backends)
+        for (const modelId of spec.modelIds)
+          for (const n of ns) {
+            await new Promise((r) => setTimeout(r, 1));
+            if (signal?.aborted) return out;
+            const m = manifests.find((x) => x.id === modelId)!;
+            const p: MeasurePoint = {
+              ok: true, modelId, backend, contextLength: n, firstRunMs: 2, samplesMs: [1, 1.5, 2], medianMs: 1.5, p95Ms: 2, tokensPerSec: n / 0.0015,
+              memory: { wasmHeapBytes: 1 << 24 }, estimate: estimate(m, n), wasmThreads: 1,
+            };
+            out.push(p);
+            onPoint(p, { done: out.length, total, current: { modelId, backend, contextLength: n } });
+          }
+      return out;
+    },
+    cache: { list: async () => [], delete: async () => {}, clear: async () => {} },
+  };
+  return { engine, calls };
+}
+
+/** A Blob with a name, as the store's loadFile takes it. */
+export const namedBlob = (name: string, bytes: Uint8Array | string) => Object.assign(new Blob([bytes as BlobPart]), { name });

@@ -1,0 +1,98 @@
+// Pure helpers behind the charts, the diff view, the continuation sampler and the exports.
+import { describe, expect, it } from 'vitest';
+import { measuredMemory, toRows, valueRange } from '../../src/ui/seriesData';
+import { bitsAt, diffSummary } from '../../src/ui/surprisalDiff';
+import { sampleByte } from '../../src/ui/sampling';
+import { CSV_HEADER, pointsCsv } from '../../src/ui/download';
+import { bytesTick, compact, shortN } from '../../src/ui/format';
+import type { MeasurePoint, MeasurePointOk, Prediction } from '../../src/engine/types';
+
+const est = (total: number) => ({ weightsBytes: 0, activationsBytes: 0, attentionBytes: 0, cacheBytes: 0, totalBytes: total, flops: 0, largestTensorBytes: 0 });
+const ok = (modelId: string, backend: 'wasm' | 'webgpu', n: number, median: number, extra: Partial<MeasurePointOk> = {}): MeasurePoint => ({
+  ok: true, modelId, backend, contextLength: n, firstRunMs: median * 2, samplesMs: [median * 0.9, median, median * 1.5], medianMs: median, p95Ms: median * 1.4,
+  tokensPerSec: n / (median / 1000), memory: { wasmHeapBytes: n * 1000, gpuAllocatedPeakBytes: n * 10 }, estimate: est(n * 100), wasmThreads: 1, ...extra,
+});
+const oom = (modelId: string, n: number): MeasurePoint => ({ ok: false, modelId, backend: 'wasm', contextLength: n, estimate: est(n * 100), failure: { kind: 'out-of-memory', message: 'Out of memory, "really"' } });
+
+describe('chart rows', () => {
+  const points = [ok('a', 'wasm', 512, 20), ok('a', 'wasm', 256, 10), ok('b', 'webgpu', 256, 5), oom('a', 1024)];
+  it('one row per N in order, one column per model x backend, gaps left as gaps', () => {
+    const { rows, series, failures } = toRows(points, (p) => p.medianMs);
+    expect(series).toEqual(['a (wasm)', 'b (webgpu)']);
+    expect(rows.map((r) => r.n)).toEqual([256, 512, 1024]);
+    expect(rows[0]).toMatchObject({ 'a (wasm)': 10, 'b (webgpu)': 5 });
+    expect(rows[1]['b (webgpu)']).toBeUndefined();
+    expect(rows[2]['a (wasm)']).toBeUndefined(); // the failed point is not drawn as a value
+    expect(failures).toEqual([{ series: 'a (wasm)', n: 1024, kind: 'out-of-memory', message: 'Out of memory, "really"' }]);
+  });
+  it('spread becomes error-bar offsets; estimates cover failed points too', () => {
+    const { rows } = toRows(points, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs), p.p95Ms], estimate: (p) => p.estimate.totalBytes });
+    expect(rows[0]['a (wasm) spread']).toEqual([1, 4]);
+    expect(rows[2]['a (wasm) estimate']).toBe(102400);
+  });
+  it('memory: GPU buffers on WebGPU, the WASM heap on WASM', () => {
+    expect(measuredMemory(ok('a', 'webgpu', 256, 1) as MeasurePointOk)).toBe(2560);
+    expect(measuredMemory(ok('a', 'wasm', 256, 1) as MeasurePointOk)).toBe(256000);
+  });
+});
+
+describe('diff between two models', () => {
+  const pred = (windowStart: number, scoredStart: number, bits: number[]): Prediction => ({
+    modelId: 'x', backend: 'wasm', contextLength: scoredStart + bits.length, requestedContext: 0, windowStart, coveredStart: scoredStart - 1, scoredStart,
+    surprisalBits: bits, bitsPerByte: 0, top: [], topStart: 0, nextTop: [], latencyMs: 0,
+  });
+  // input of 10 bytes; A saw all of it (scores offsets 1..9), B saw the last 4 (scores offsets 7..9)
+  const a = pred(0, 1, [1, 1, 1, 1, 1, 1, 2, 3, 4]);
+  const b = pred(6, 1, [5, 5, 5]);
+  it('bytes are matched by their offset in the input', () => {
+    expect(bitsAt(a, 7)).toBe(2);
+    expect(bitsAt(b, 7)).toBe(5);
+    expect(bitsAt(b, 6)).toBeUndefined();
+    expect(bitsAt(a, 10)).toBeUndefined();
+  });
+  it('the summary covers only the bytes both scored', () => {
+    expect(diffSummary(a, b)).toEqual({ bytes: 3, from: 7, bitsA: 3, bitsB: 5 });
+    expect(diffSummary(pred(0, 1, [1]), pred(5, 1, [1]))).toBeUndefined();
+  });
+});
+
+describe('continuation sampling', () => {
+  const top = [{ byte: 65, p: 0.6 }, { byte: 66, p: 0.3 }, { byte: 67, p: 0.1 }];
+  it('temperature 0 or top-k 1 is greedy', () => {
+    expect(sampleByte(top, 0, 3, () => 0.99)).toBe(65);
+    expect(sampleByte(top, 1, 1, () => 0.99)).toBe(65);
+  });
+  it('draws in proportion to p^(1/T) among the top k', () => {
+    expect(sampleByte(top, 1, 3, () => 0.5)).toBe(65); // 0.5 < 0.6
+    expect(sampleByte(top, 1, 3, () => 0.7)).toBe(66); // 0.6 <= 0.7 < 0.9
+    expect(sampleByte(top, 1, 2, () => 0.95)).toBe(66); // C is outside the top 2
+    // high temperature flattens: with T = 100 the three weights are nearly equal
+    expect(sampleByte(top, 100, 3, () => 0.7)).toBe(67);
+  });
+});
+
+describe('exports', () => {
+  it('CSV: a header, one line per point, quoted failure text', () => {
+    const csv = pointsCsv([ok('a', 'wasm', 256, 10), oom('a', 1024)]).trimEnd().split('\n');
+    expect(csv[0]).toBe(CSV_HEADER);
+    expect(csv[1].startsWith('a,wasm,256,,1,10,14,20,3,25600,1,2560,256000,25600,,')).toBe(true);
+    expect(csv[2]).toBe('a,wasm,1024,,0,,,,,,,,,102400,out-of-memory,"Out of memory, ""really"""');
+    expect(csv[0].split(',')).toHaveLength(csv[1].split(',').length);
+  });
+  it('axis labels stay short', () => {
+    expect([bytesTick(381.5 * 2 ** 20), bytesTick(600 * 1024), bytesTick(2 ** 30)]).toEqual(['382M', '600K', '1G']);
+    expect([compact(19876), compact(250_000), compact(1_500_000), compact(42)]).toEqual(['20k', '250k', '1.5M', '42']);
+    expect([shortN(256), shortN(1024), shortN(1536)]).toEqual(['256', '1k', '1.5k']);
+  });
+});
+
+describe('chart value range', () => {
+  it('covers measured values, estimates and error-bar ends, ignoring zeros', () => {
+    const points = [ok('a', 'wasm', 256, 10), ok('a', 'wasm', 512, 20)];
+    const data = toRows(points, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs), p.p95Ms] });
+    expect(valueRange(data)).toEqual([9, 28]);
+    const mem = toRows([...points, oom('b', 1024)], () => 0, { estimate: (p) => p.estimate.totalBytes });
+    expect(valueRange(mem)).toEqual([25600, 102400]);
+    expect(valueRange(toRows([], (p) => p.medianMs))).toBeUndefined();
+  });
+});
