@@ -14,6 +14,16 @@ from configs import CONFIGS, build_model
 from export import signature
 
 TINY = [i for i in CONFIGS if i.endswith("-tiny")]
+
+
+def export_fresh(model_id):
+    """Exports a freshly built model as export.py does; returns (graph, input names, output names)."""
+    model = build_model(model_id).eval()
+    args, ins, outs, dyn, _, _ = signature(model, CONFIGS[model_id]["config"])
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "m.onnx")
+        torch.onnx.export(model, args, path, opset_version=17, input_names=ins, output_names=outs, dynamic_axes=dyn)
+        return onnx.load(path), ins, outs
 torch.manual_seed(0)
 
 
@@ -118,12 +128,7 @@ def test_rel_shift_aligns_by_distance():
 
 @pytest.mark.parametrize("model_id", ["perceiver-ar-tiny", "transformer-xl-tiny", "primer-tiny"])
 def test_export_round_trip(model_id):
-    model = build_model(model_id).eval()
-    args, ins, outs, dyn, _, _ = signature(model, CONFIGS[model_id]["config"])
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "m.onnx")
-        torch.onnx.export(model, args, path, opset_version=17, input_names=ins, output_names=outs, dynamic_axes=dyn)
-        graph = onnx.load(path)
+    graph, ins, outs = export_fresh(model_id)
     onnx.checker.check_model(graph)
     assert [i.name for i in graph.graph.input] == ins
     assert [o.name for o in graph.graph.output] == outs
@@ -158,9 +163,4 @@ def torch_free_graph():
 def test_exported_graphs_stay_on_webgpu(model_id):
     from webgpu_ops import unsupported
 
-    model = build_model(model_id).eval()
-    args, ins, outs, dyn, _, _ = signature(model, CONFIGS[model_id]["config"])
-    with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "m.onnx")
-        torch.onnx.export(model, args, path, opset_version=17, input_names=ins, output_names=outs, dynamic_axes=dyn)
-        assert unsupported(onnx.load(path)) == []
+    assert unsupported(export_fresh(model_id)[0]) == []
