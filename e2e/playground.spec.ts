@@ -159,3 +159,26 @@ test('downloaded models are listed in the cache panel and can be deleted; result
   expect(csv).toContain(`${A},wasm,256,`);
   expect(csv).toContain(`${A},wasm,512,`);
 });
+
+test("the paper's copy task: the copy-trained Perceiver AR reads the first N bytes and copies from 65k bytes back", async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.open();
+  await pg.selectOnly(['perceiver-ar-copy', 'perceiver-ar-compare']);
+  await pg.setBackend('wasm');
+  await page.getByTestId('preset-mirror').click();
+  await expect(page.getByTestId('byte-count')).toHaveText('65,536 bytes');
+  await expect(page.getByTestId('preset-note')).toContainText('reads the FIRST N bytes');
+  await pg.setContext(65536);
+  await pg.run();
+  // its 256 scored bytes repeat bytes 65,023 to 65,535 positions back; the text model has not learned the task
+  await expect(pg.bpb('perceiver-ar-copy')).toBeVisible({ timeout: 120_000 });
+  await expect(page.getByTestId('prefix-perceiver-ar-copy')).toBeVisible();
+  expect(Number(await pg.bpb('perceiver-ar-copy').innerText())).toBeLessThan(0.5);
+  await expect(pg.bpb('perceiver-ar-compare')).toBeVisible({ timeout: 120_000 });
+  expect(Number(await pg.bpb('perceiver-ar-compare').innerText())).toBeGreaterThan(4);
+  // its card: the training curve (fetched when the details open) and the evaluation by copy distance
+  const card = page.getByTestId('model-perceiver-ar-copy');
+  await card.locator('summary').click();
+  await expect(page.getByTestId('training-curve-perceiver-ar-copy').locator('path.recharts-line-curve')).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+  await expect(card).toContainText("Mirrored copy (the paper's task), accuracy per byte by distance");
+});

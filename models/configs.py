@@ -76,6 +76,21 @@ def _config(family, size):
 
 FAMILIES = list(NAMES)
 CONFIGS = {f"{fam}-{size}": dict(family=fam, size=size, config=_config(fam, size)) for size in ("compare", "tiny") for fam in FAMILIES}
+# The paper's copy-task configuration: the compare size, absolute sinusoidal positions instead of rotary, trained only
+# on mirrored sequences of exactly maxContext bytes (train_copy.py), so its mirror point is fixed.
+CONFIGS["perceiver-ar-copy"] = dict(family="perceiver-ar", size="copy", config=dict(
+    _config("perceiver-ar", "compare"), positions="absolute sinusoidal, added to the embeddings (no rotary)",
+    positionEncoding="absolute-sinusoidal", latents=256, maxContext=65536, trainedContext=65536, task="mirrored-copy",
+    window="prefix"))
+SIMPLIFICATIONS["perceiver-ar-copy"] = [
+    "The paper's copy-task configuration (official random_mirrored_* sweeps): absolute sinusoidal positions added to "
+    "the embeddings, no rotary. Trained only on the copy task: it predicts noise on text.",
+    "Trained on one sequence length, 65,536 bytes: 32,768 random bytes, then the same bytes reversed. Its positions "
+    "count from the first byte, so it reads the FIRST N bytes of the input (the others read the last N).",
+    "Trained in stages on a 2-core CPU (the manifest's training.stages): a curriculum of crops centred on the mirror "
+    "point that double in length (256 to 65,536), then random crops that score every copy distance; the paper used "
+    "random crops from the start, 131,072 positions, 1,024 latents, 6 layers and far more compute.",
+]
 
 
 def family_of(model_id):

@@ -89,7 +89,7 @@ class Mixture:
         return torch.tensor([self.sample() for _ in range(b)], dtype=torch.long)
 
 
-def write_eval_set(seed=1234, distances=(64, 256, 1024, 4096, 16384, 32768), samples=3, score=64):
+def write_eval_set(seed=1234, distances=(64, 256, 1024, 4096, 8192, 16384, 32768), samples=3, score=64):
     """Held-out text for the UI preset and the evaluation, and fixed copy-task samples (printable bytes)."""
     _, held = split_documents()
     os.makedirs(os.path.dirname(HELDOUT_TXT), exist_ok=True)

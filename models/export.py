@@ -9,6 +9,7 @@ import argparse
 import hashlib
 import json
 import os
+import shutil
 
 import onnx
 import torch
@@ -21,6 +22,7 @@ OUT = os.path.join(os.path.dirname(HERE), "public", "models")
 CKPT = os.path.join(HERE, "checkpoints")
 EVAL = os.path.join(HERE, "eval")
 OPSET = 17
+TRAINING_LOG = "training-log.json"
 
 
 def signature(model, cfg):
@@ -86,13 +88,16 @@ def export(model_id):
     model = build_model(model_id)
     ckpt = os.path.join(CKPT, f"{model_id}.pt")
     training = None
+    out_dir = os.path.join(OUT, model_id)
+    os.makedirs(out_dir, exist_ok=True)
     if os.path.exists(ckpt):
         model.load_state_dict(torch.load(ckpt))
         with open(os.path.join(CKPT, f"{model_id}.train.json")) as f:
             training = json.load(f)
+        # the loss curves travel next to the manifest, so the page can draw them
+        shutil.copyfile(os.path.join(CKPT, training["log"]), os.path.join(out_dir, TRAINING_LOG))
+        training["log"] = TRAINING_LOG
     model.eval()
-    out_dir = os.path.join(OUT, model_id)
-    os.makedirs(out_dir, exist_ok=True)
     path = os.path.join(out_dir, "model.onnx")
     args, ins, outs, dyn, specs_in, specs_out = signature(model, cfg)
     with torch.no_grad():
@@ -116,7 +121,7 @@ def export(model_id):
     manifest = dict(
         schemaVersion=1, id=model_id, family=fam, size=size,
         displayName=f"{NAMES[fam]} ({size})", paper=PAPERS[fam],
-        simplifications=COMMON_SIMPLIFICATIONS + SIMPLIFICATIONS[fam] + ([] if training else ["Random weights (not trained): for latency, memory and browser tests only."]),
+        simplifications=COMMON_SIMPLIFICATIONS + SIMPLIFICATIONS.get(model_id, SIMPLIFICATIONS[fam]) + ([] if training else ["Random weights (not trained): for latency, memory and browser tests only."]),
         config=cfg, parameters=sum(p.numel() for p in model.parameters()), io=model.io,
         graph=dict(file="model.onnx", bytes=len(blob), sha256=hashlib.sha256(blob).hexdigest(), opset=OPSET,
                    inputs=specs_in, outputs=specs_out, webgpuUnsupportedOps=unsupported(graph)),

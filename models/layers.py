@@ -75,6 +75,22 @@ class Rotary(nn.Module):
         return torch.cat([rotated, xp], dim=-1)
 
 
+class NoRotary(nn.Module):
+    """Stands in for Rotary when positions are absolute embeddings instead (Perceiver AR's copy-task config)."""
+
+    def forward(self, x, pos):
+        return x
+
+
+def sinusoid(pos, d, max_scale=10000.0):
+    """[T, d] fixed sinusoidal features of absolute positions, as the official generate_sinusoidal_features
+    (sines in the first half of the channels, cosines in the second, scales 1 .. max_scale)."""
+    half = d // 2
+    div = torch.exp(torch.arange(half, dtype=torch.float32) * (-math.log(max_scale) / (half - 1)))
+    ang = pos.to(torch.float32)[:, None] * div[None, :]
+    return torch.cat([ang.sin(), ang.cos()], dim=-1)
+
+
 def causal_allowed(q_pos, k_pos):
     """[Tq, Tk] bool: query at absolute position p may see keys at positions <= p."""
     return k_pos[None, :] <= q_pos[:, None]

@@ -4,14 +4,16 @@ The last M positions are the latents. Each latent starts as a projection (z_line
 embedding; one causal cross-attention lets the latent at absolute position p attend to every input j <= p
 (the latent positions included), with a query residual and an MLP; then L causal self-attention layers run
 on the M latents only. Pre-LayerNorm, final LayerNorm, squared-ReLU MLPs, rotary on half of each head's
-channels over absolute positions. Logits cover the M latent positions only.
+channels over absolute positions. Logits cover the M latent positions only. The copy-task config
+(positionEncoding "absolute-sinusoidal") adds fixed sinusoids to the embeddings and has no rotary, as the official
+random_mirrored_* sweeps (position_encoding_type='absolute', position_encoding='sinusoidal').
 Cost: O(N*M*d) for the cross-attention + O(L*M^2*d + L*M*d^2) for the stack, linear in N.
 M is a run-time input: the paper trades compute for quality at test time by changing it.
 """
 import torch
 import torch.nn as nn
 
-from layers import MLP, Block, Rotary, attend, causal_allowed, make_norm, merge_heads, positions, split_heads
+from layers import MLP, Block, NoRotary, Rotary, attend, causal_allowed, make_norm, merge_heads, positions, sinusoid, split_heads
 
 
 class CrossAttend(nn.Module):
@@ -41,7 +43,8 @@ class PerceiverAR(nn.Module):
         self.default_latents = cfg["latents"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         self.z_linear = nn.Linear(d, d)
-        rotary = Rotary(d // cfg["nHeads"], cfg["maxContext"])
+        self.absolute = cfg.get("positionEncoding") == "absolute-sinusoidal"
+        rotary = NoRotary() if self.absolute else Rotary(d // cfg["nHeads"], cfg["maxContext"])
         self.cross = CrossAttend(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary)
         self.blocks = nn.ModuleList(
             Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary) for _ in range(cfg["nLayers"])
@@ -49,14 +52,19 @@ class PerceiverAR(nn.Module):
         self.norm = make_norm(cfg["norm"], d)
         self.head = nn.Linear(d, cfg["vocabSize"])
 
-    def forward(self, tokens, num_latents):
+    def forward(self, tokens, num_latents, offset=0):
         """tokens [B,N] int64, num_latents int64 scalar -> logits [B,M,V] for the last M = min(num_latents, N)
-        positions; row r predicts the token after position N-M+r."""
+        positions; row r predicts the token after position N-M+r. `offset` (training only) shifts the absolute
+        positions: a crop keeps the positions it had in the full sequence, as the official use_positions_from_data."""
         n = tokens.shape[1]
         x_pos = positions(n, tokens.device)
+        if offset:  # a Python int: the exported graph (offset 0) has no Add
+            x_pos = x_pos + offset
         m = torch.minimum(torch.as_tensor(num_latents), torch.as_tensor(n))
         start = n - m
         x = self.embed(tokens)
+        if self.absolute:
+            x = x + sinusoid(x_pos, x.shape[-1])
         z_pos = x_pos[start:]
         z = self.z_linear(x[:, start:])
         z = self.cross(z, x, z_pos, x_pos)

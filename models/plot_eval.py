@@ -1,5 +1,6 @@
-"""Draws models/plots/eval.png from models/eval/*-compare.json: held-out bits per byte vs context, copy accuracy
-vs distance, one line per family."""
+"""Draws models/plots/eval.png from models/eval/<id>.json: held-out bits per byte vs context, copy accuracy
+vs distance, one line per compare-size family; models trained on the paper's mirrored copy task add a dashed line
+to the copy panel."""
 import glob
 import json
 import os
@@ -11,9 +12,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
-for path in sorted(glob.glob(os.path.join(HERE, "eval", "*-compare.json"))):
-    name = os.path.basename(path)[: -len("-compare.json")]
+for path in sorted(glob.glob(os.path.join(HERE, "eval", "*.json"))):
+    name = os.path.basename(path)[: -len(".json")].removesuffix("-compare")
+    if name == "eval-set" or name.endswith("-tiny"):
+        continue
     ev = json.load(open(path))["evaluation"]
+    mirror = [(c["distance"], c["perByte"]) for c in ev.get("mirroredCopyAccuracy", []) if c["perByte"] is not None]
+    if mirror:
+        a2.plot(*zip(*mirror), marker="s", linestyle="--", label=f"{name} (mirrored copy task)")
     bpb = [(e["context"], e["bpb"]) for e in ev["heldOutBitsPerByte"] if e["bpb"] is not None]
     cp = [(c["distance"], c["perByte"]) for c in ev["copyAccuracy"] if c["perByte"] is not None]
     if bpb:

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { MODELS_DIR, openNodeModel, readIndex, runLogits } from './lib/nodeModel';
 import { logSoftmax } from '../src/engine/surprisal';
+import { MIRROR_LENGTH, mirrorText } from '../src/state/presets';
 
 const CONTEXTS = [256, 1024, 4096, 8192, 16384];
 const WINDOW_ENDS = [30_000, 110_000, 190_000, 270_000, 350_000, 430_000]; // byte offsets in heldout.txt
@@ -15,13 +16,61 @@ const COMMAND = 'npm run models:eval';
 
 const heldout = new Uint8Array(readFileSync('public/data/heldout.txt'));
 const evalSet: { copies: { distance: number; tokens: number[]; score: number }[] } = JSON.parse(readFileSync('models/eval/eval-set.json', 'utf8'));
-const ids = process.argv.slice(2).length ? process.argv.slice(2) : readIndex().filter((id) => id.endsWith('-compare'));
+const ids = process.argv.slice(2).length ? process.argv.slice(2) : readIndex().filter((id) => !id.endsWith('-tiny'));
+// Mirrored copy (models trained on it): distances scored, and the preset seeds (1 is the UI's preset).
+const MIRROR_DISTANCES = [64, 256, 1024, 4096, 16384, 32768, 49152, MIRROR_LENGTH - 1];
+const MIRROR_SEEDS = [1, 2, 3];
+const MIRROR_SCORED = 64;
 
 const argmax = (row: Float32Array) => row.reduce((best, x, i, a) => (x > a[best] ? i : best), 0);
+
+/** The paper's copy task: the byte at position q >= N/2 repeats the one at N-1-q. For each distance D, run the
+ * model on the prefix that ends ~32 bytes past the position copying from D back (these models read prefixes) and
+ * score the last 64 bytes it predicts; the reported distance is the mean over those bytes. */
+async function mirroredCopy(m: Awaited<ReturnType<typeof openNodeModel>>, V: number) {
+  const N = MIRROR_LENGTH;
+  const out = [];
+  for (const D of MIRROR_DISTANCES) {
+    const end = Math.min(N, Math.round((N - 1 + D) / 2) + MIRROR_SCORED / 2); // prefix length
+    let right = 0;
+    let total = 0;
+    let exact = 0;
+    let distances = 0;
+    for (const seed of MIRROR_SEEDS) {
+      const full = new TextEncoder().encode(mirrorText(seed, N));
+      const { logits, k, start } = await runLogits(m, full.subarray(0, end));
+      let all = true;
+      for (let r = k - 1 - MIRROR_SCORED; r < k - 1; r++) {
+        const q = start + r + 1; // the position this row predicts
+        const ok = argmax(logits.subarray(r * V, (r + 1) * V)) === full[q];
+        right += ok ? 1 : 0;
+        total++;
+        distances += 2 * q - N + 1;
+        all &&= ok;
+      }
+      exact += all ? 1 : 0;
+    }
+    const distance = Math.round(distances / total);
+    out.push({ distance, exact: Number((exact / MIRROR_SEEDS.length).toFixed(3)), perByte: Number((right / total).toFixed(4)) });
+    console.log(`${m.manifest.id} mirrored copy d≈${distance}: per byte ${(right / total).toFixed(3)}, exact ${exact}/${MIRROR_SEEDS.length}`);
+  }
+  return out;
+}
 
 async function evaluate(id: string) {
   const m = await openNodeModel(id);
   const { maxContext, vocabSize: V } = m.manifest.config;
+  if (m.manifest.config.task === 'mirrored-copy') {
+    const note = 'trained on the mirrored copy task only';
+    const evaluation = {
+      command: COMMAND,
+      heldOutBitsPerByte: CONTEXTS.map((context) => ({ context, bpb: null, note })),
+      copyAccuracy: [...new Set(evalSet.copies.map((c) => c.distance))].map((distance) => ({ distance, exact: null, perByte: null, note })),
+      mirroredCopyAccuracy: await mirroredCopy(m, V),
+    };
+    await m.session.release();
+    return save(id, m.manifest.graph.sha256, evaluation);
+  }
   const heldOutBitsPerByte = [];
   for (const n of CONTEXTS) {
     if (n > maxContext) {
@@ -67,9 +116,19 @@ async function evaluate(id: string) {
     console.log(`${id} copy d=${d}: per byte ${(right / total).toFixed(3)}, exact ${exact}/${samples.length}`);
   }
   await m.session.release();
-  const evaluation = { command: COMMAND, heldOutBitsPerByte, copyAccuracy };
+  return save(id, m.manifest.graph.sha256, { command: COMMAND, heldOutBitsPerByte, copyAccuracy });
+}
+
+type Evaluation = {
+  command: string;
+  heldOutBitsPerByte: { context: number; bpb: number | null; note?: string }[];
+  copyAccuracy: { distance: number; exact: number | null; perByte: number | null; note?: string }[];
+  mirroredCopyAccuracy?: { distance: number; exact: number | null; perByte: number | null }[];
+};
+
+function save(id: string, sha256: string, evaluation: Evaluation) {
   mkdirSync('models/eval', { recursive: true });
-  writeFileSync(join('models/eval', `${id}.json`), JSON.stringify({ sha256: m.manifest.graph.sha256, evaluation }, null, 1) + '\n');
+  writeFileSync(join('models/eval', `${id}.json`), JSON.stringify({ sha256, evaluation }, null, 1) + '\n');
   const manifestPath = join(MODELS_DIR, id, 'manifest.json');
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   manifest.evaluation = evaluation;
@@ -77,26 +136,66 @@ async function evaluate(id: string) {
   return { id, name: manifest.displayName as string, training: manifest.training, evaluation };
 }
 
-function table(rows: Awaited<ReturnType<typeof evaluate>>[]) {
+/** "per byte (exact)" for one copy distance. */
+const acc = (c: { perByte: number | null; exact: number | null }) => (c.perByte === null ? '—' : `${c.perByte.toFixed(3)} (${c.exact?.toFixed(2)})`);
+
+function table(all: Awaited<ReturnType<typeof evaluate>>[]) {
   const fmt = (x: number | null) => (x === null ? '—' : x.toFixed(3));
+  const rows = all.filter((r) => !r.evaluation.mirroredCopyAccuracy); // text models; the copy-task model has its own table
   const distances = rows[0].evaluation.copyAccuracy.map((c) => c.distance);
   const out = [
-    `Produced by \`${COMMAND}\` from the shipped ONNX files (onnxruntime-node, CPU). Bits per byte: mean over the last ${SCORED} bytes of ${WINDOW_ENDS.length} held-out windows, context N before them. Copy: per-byte accuracy (argmax) on the last 64 bytes of a printable random string repeated at distance d, ${evalSet.copies.filter((c) => c.distance === distances[0]).length} samples each (exact-match rate in the JSON). "—": beyond the model's limit.`,
+    `Produced by \`${COMMAND}\` from the shipped ONNX files (onnxruntime-node, CPU). Bits per byte: mean over the last ${SCORED} bytes of ${WINDOW_ENDS.length} held-out windows, context N before them. Copy: per-byte accuracy (argmax) on the last 64 bytes of a printable random string repeated at distance d, ${evalSet.copies.filter((c) => c.distance === distances[0]).length} samples each, and in brackets the rate of samples whose 64 bytes are all right; chance is 1/94 ≈ 0.011 per byte. "—": beyond the model's limit.`,
     '',
     `| model | steps | bytes seen | ${CONTEXTS.map((n) => `bpb @${n}`).join(' | ')} | ${distances.map((d) => `copy @${d}`).join(' | ')} |`,
     `|---|---|---|${CONTEXTS.map(() => '---').join('|')}|${distances.map(() => '---').join('|')}|`,
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${r.training?.steps ?? 'untrained'} | ${r.training?.tokensSeen?.toLocaleString('en-US') ?? '—'} | ${r.evaluation.heldOutBitsPerByte.map((e) => fmt(e.bpb)).join(' | ')} | ${r.evaluation.copyAccuracy.map((c) => fmt(c.perByte)).join(' | ')} |`,
+        `| ${r.name} | ${r.training?.steps ?? 'untrained'} | ${r.training?.tokensSeen?.toLocaleString('en-US') ?? '—'} | ${r.evaluation.heldOutBitsPerByte.map((e) => fmt(e.bpb)).join(' | ')} | ${r.evaluation.copyAccuracy.map(acc).join(' | ')} |`,
     ),
     '',
+    ...mirrorTable(all),
     '![evaluation](plots/eval.png)',
   ];
   return out.join('\n');
 }
 
-const results = [];
-for (const id of ids) results.push(await evaluate(id));
+function mirrorTable(rows: Awaited<ReturnType<typeof evaluate>>[]) {
+  const with_ = rows.filter((r) => r.evaluation.mirroredCopyAccuracy);
+  if (!with_.length) return [];
+  const ds = with_[0].evaluation.mirroredCopyAccuracy!.map((c) => c.distance);
+  return [
+    `The paper's copy task (mirrored: ${MIRROR_LENGTH / 2} random printable bytes, then the same reversed; the model reads a prefix), per-byte accuracy of ${MIRROR_SCORED} bytes copied from about d bytes back, ${MIRROR_SEEDS.length} sequences (exact-match rate of all ${MIRROR_SCORED} in brackets). Chance is 1/94 ≈ 0.011.`,
+    '',
+    `| model | steps | bytes seen | ${ds.map((d) => `mirror @${d}`).join(' | ')} |`,
+    `|---|---|---|${ds.map(() => '---').join('|')}|`,
+    ...with_.map(
+      (r) =>
+        `| ${r.name} | ${r.training?.steps ?? 'untrained'} | ${r.training?.tokensSeen?.toLocaleString('en-US') ?? '—'} | ${r.evaluation.mirroredCopyAccuracy!.map(acc).join(' | ')} |`,
+    ),
+    '',
+  ];
+}
+
+/** A model not evaluated in this run keeps its saved evaluation in the table, if it still belongs to the shipped graph. */
+function saved(id: string) {
+  const manifest = JSON.parse(readFileSync(join(MODELS_DIR, id, 'manifest.json'), 'utf8'));
+  const path = join('models/eval', `${id}.json`);
+  let ev: { sha256?: string; evaluation?: Evaluation } = {};
+  try {
+    ev = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (ev.sha256 !== manifest.graph.sha256 || !ev.evaluation) return undefined;
+  return { id, name: manifest.displayName as string, training: manifest.training, evaluation: ev.evaluation };
+}
+
+const fresh: Awaited<ReturnType<typeof evaluate>>[] = [];
+for (const id of ids) fresh.push(await evaluate(id));
+const results = readIndex()
+  .filter((id) => !id.endsWith('-tiny'))
+  .map((id) => fresh.find((r) => r.id === id) ?? saved(id))
+  .filter((r) => r !== undefined);
 const readme = readFileSync('models/README.md', 'utf8');
 const [head, rest] = readme.split('<!-- EVAL TABLE -->');
 const tail = rest?.split('<!-- /EVAL TABLE -->')[1] ?? '';

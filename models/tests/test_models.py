@@ -164,3 +164,64 @@ def test_exported_graphs_stay_on_webgpu(model_id):
     from webgpu_ops import unsupported
 
     assert unsupported(export_fresh(model_id)[0]) == []
+
+
+def test_sinusoid_matches_the_official_features():
+    """generate_sinusoidal_features from google-research/perceiver-ar, transcribed: sines then cosines."""
+    import math
+
+    d, pos = 128, torch.tensor([0, 1, 7, 32767], dtype=torch.int32)
+    scale = -math.log(10000.0) / (d // 2 - 1)
+    div = torch.exp(torch.arange(d // 2, dtype=torch.float64) * scale)
+    want = torch.cat([torch.sin(pos[:, None].double() * div), torch.cos(pos[:, None].double() * div)], -1)
+    assert torch.allclose(layers.sinusoid(pos, d).double(), want, atol=2e-3)  # float32 angles at 32767
+
+
+def test_copy_config_uses_absolute_positions_not_rotary():
+    model = build_model("perceiver-ar-copy").eval()
+    assert isinstance(model.cross.rotary, layers.NoRotary)
+    t = torch.randint(0, 256, (1, 40))
+    with torch.no_grad():  # the same bytes at other absolute positions give other logits
+        a, b = model(t, torch.tensor(8)), model(t, torch.tensor(8), 1000)
+    assert not torch.allclose(a, b, atol=1e-4)
+
+
+def test_mirrored_crops_are_the_papers_copy_task():
+    from train_copy import mirrored
+
+    x = mirrored(torch.Generator().manual_seed(0), 3, 64)
+    assert x.shape == (3, 64)
+    assert torch.equal(x[:, 32:], x[:, :32].flip(1))
+
+
+def test_spread_crops_hold_every_source_and_score_only_copies():
+    import train_copy
+    from train_copy import M, N, spread_crop
+
+    g = torch.Generator().manual_seed(0)
+    for starts, distances in (("sources", "uniform"), ("random", "uniform"), ("random", "log")):
+        crops = [spread_crop(g, starts, distances) for _ in range(200)]
+        for start, end in crops:
+            assert end - M >= N // 2 and end <= N  # the latents sit in the reversed half
+            assert 0 <= start <= N - end  # the earliest source, N-end, is inside the crop
+        if starts == "sources":
+            assert all(start == N - end for start, end in crops)
+        else:
+            assert len({start for start, _ in crops}) > 100
+        longest = sorted(2 * end - N for _, end in crops)  # the window's longest copy distance
+        if distances == "log":  # about as many windows in [2M, 4M) as in [N/2, N]
+            assert 10 < sum(d < 4 * M for d in longest) < 50 and 10 < sum(d >= N // 2 for d in longest) < 50
+        else:
+            assert sum(d < 4 * M for d in longest) < 10
+    x = train_copy.mirrored(g, 1, N)
+    start, end = spread_crop(g, "random")
+    q = torch.arange(end - M + 1, end)  # positions scored: each repeats the byte at N-1-q, inside the crop
+    assert torch.equal(x[0, q], x[0, N - 1 - q]) and int((N - 1 - q).min()) >= start
+
+
+def test_copy_model_exports_and_stays_on_webgpu():
+    from webgpu_ops import unsupported
+
+    graph, ins, outs = export_fresh("perceiver-ar-copy")
+    onnx.checker.check_model(graph)
+    assert ins == ["tokens", "num_latents"] and unsupported(graph) == []

@@ -32,6 +32,11 @@ const Config = z.object({
   rotaryWavelength: z.number().int().positive().optional(), // longest rotary wavelength, when not maxContext
   maxContext: z.number().int().positive(), // hard limit the UI enforces
   trainedContext: z.number().int().positive(),
+  // How positions enter (the copy-task Perceiver AR: "absolute-sinusoidal"); absent: as `positions` says.
+  positionEncoding: z.enum(['absolute-sinusoidal']).optional(),
+  task: z.enum(['mirrored-copy']).optional(), // trained on this synthetic task only (absent: text + copy mixture)
+  // "prefix": positions count from the input's first byte, so the model reads the first N bytes, not the last N.
+  window: z.enum(['prefix', 'suffix']).optional(),
   // perceiver-ar
   latents: z.number().int().positive().optional(), // default M
   latentOptions: z.array(z.number().int().positive()).optional(), // M values offered at run time
@@ -49,6 +54,10 @@ const Evaluation = z.object({
   copyAccuracy: z.array(
     z.object({ distance: z.number(), exact: z.number().nullable(), perByte: z.number().nullable(), note: z.string().optional() }),
   ),
+  // The paper's mirrored copy task (models trained on it): accuracy of the bytes copied from `distance` back.
+  mirroredCopyAccuracy: z
+    .array(z.object({ distance: z.number(), exact: z.number().nullable(), perByte: z.number().nullable() }))
+    .optional(),
 });
 
 const Training = z.object({
@@ -57,17 +66,18 @@ const Training = z.object({
   tokensSeen: z.number(),
   wallSeconds: z.number(),
   device: z.string(),
-  batchSize: z.number(),
-  crop: z.number(),
+  batchSize: z.number().optional(), // absent when stages differ (copy-task training)
+  crop: z.number().optional(),
   finalTrainLoss: z.number().nullable(),
-  log: z.string().optional(), // file next to the manifest with loss curves
+  stages: z.array(z.object({ stage: z.string(), steps: z.number() }).loose()).optional(), // what the weights went through, in order
+  log: z.string().regex(/^[\w.-]+\.json$/).optional(), // file next to the manifest with the loss curves
 });
 
 export const ManifestSchema = z.object({
   schemaVersion: z.literal(1),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   family: z.enum(FAMILIES),
-  size: z.enum(['tiny', 'compare']),
+  size: z.enum(['tiny', 'compare', 'copy']),
   displayName: z.string(),
   paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),
   simplifications: z.array(z.string()),
@@ -95,3 +105,16 @@ export type Manifest = z.infer<typeof ManifestSchema>;
 
 // public/models/index.json: the bundled models, in display order.
 export const ModelIndexSchema = z.object({ models: z.array(z.string()) });
+
+/** The loss curves saved next to a trained model's manifest (its training.log). */
+export const TrainingLogSchema = z.array(
+  z.object({
+    step: z.number(),
+    seconds: z.number().optional(),
+    bitsPerByte: z.number().optional(), // text training: the batch's loss in bits per byte
+    heldOutBitsPerByte: z.number().optional(), // text training: fixed held-out crops, every 100 steps
+    loss: z.number().optional(), // nats
+    accuracy: z.number().optional(), // copy-task training: argmax accuracy on the batch
+  }),
+);
+export type TrainingLogEntry = z.infer<typeof TrainingLogSchema>[number];

@@ -7,7 +7,7 @@ import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached }
 import { isReply, type LoadedReply, type MeasuredReply, type PredictedReply, type Reply, type Request } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
 import { mean } from './surprisal';
-import { lastWindow } from './tokenizer';
+import { firstWindow, lastWindow } from './tokenizer';
 import {
   EngineError,
   type BackendChoice,
@@ -182,7 +182,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
           : contextLength > input.length
             ? `the input has only ${input.length.toLocaleString()} bytes`
             : undefined;
-      const { window, start } = lastWindow(input, n);
+      const { window, start } = info.manifest.config.window === 'prefix' ? firstWindow(input, n) : lastWindow(input, n);
       const M = info.manifest.io === 'latents' ? Math.min(numLatents ?? info.manifest.config.latents ?? n, n) : undefined;
       let r: PredictedReply;
       try {

@@ -1,6 +1,6 @@
 // Finding and fetching the bundled models: index, manifests (validated), bytes with download progress,
 // Cache API storage, sha256 check.
-import { ManifestSchema, ModelIndexSchema, type Manifest } from '../catalog/manifest';
+import { ManifestSchema, ModelIndexSchema, TrainingLogSchema, type Manifest, type TrainingLogEntry } from '../catalog/manifest';
 import { EngineError, type LoadProgress } from './types';
 
 const CACHE = 'lcp-models-v1';
@@ -26,6 +26,15 @@ export async function fetchManifest(id: string): Promise<Manifest> {
 export async function fetchManifests(): Promise<Manifest[]> {
   const index = ModelIndexSchema.parse(await getJson(`${base()}index.json`));
   return Promise.all(index.models.map(fetchManifest));
+}
+
+
+/** The loss curve saved next to a trained model (manifest training.log); [] when the model has none. */
+export async function fetchTrainingLog(m: Manifest): Promise<TrainingLogEntry[]> {
+  if (!m.training?.log) return [];
+  const parsed = TrainingLogSchema.safeParse(await getJson(`${base()}${m.id}/${m.training.log}`));
+  if (!parsed.success) throw new EngineError('invalid-model', `Training log of ${m.id} is malformed`);
+  return parsed.data;
 }
 
 export const modelUrl = (m: Manifest) => `${base()}${m.id}/${m.graph.file}`;

@@ -11,6 +11,11 @@ export function lastWindow(bytes: Uint8Array, n: number): { window: Uint8Array; 
   return { window: bytes.subarray(start), start };
 }
 
+/** The first n bytes: for models whose positions count from the sequence's first byte (manifest window "prefix"). */
+export function firstWindow(bytes: Uint8Array, n: number): { window: Uint8Array; start: number } {
+  return { window: bytes.subarray(0, n), start: 0 };
+}
+
 /** Heuristic for "this file is not text": NUL bytes or many invalid UTF-8 sequences in the first 64 KiB. */
 export function looksBinary(bytes: Uint8Array): boolean {
   const head = bytes.subarray(0, 65536);

@@ -1,7 +1,14 @@
 // Inputs a user can pick instead of pasting: held-out Brown text, a copy-task sample, a needle in a long text.
 // Generated from a seed so a share link reproduces them exactly.
 
-export type Preset = { kind: 'heldout' } | { kind: 'copy'; distance: number; seed: number } | { kind: 'needle'; seed: number };
+export type Preset =
+  | { kind: 'heldout' }
+  | { kind: 'copy'; distance: number; seed: number }
+  | { kind: 'needle'; seed: number }
+  | { kind: 'mirror'; seed: number };
+
+/** Length of the paper's mirrored copy sequence the copy-task Perceiver AR was trained on (its maxContext). */
+export const MIRROR_LENGTH = 65536;
 
 // mulberry32: a tiny seeded PRNG; reproducibility matters here, not statistical quality.
 function rng(seed: number) {
@@ -26,6 +33,14 @@ export function copyText(distance: number, seed: number): string {
   return s + s;
 }
 
+/** The paper's copy task (official random_mirrored_<N>): N/2 random printable characters, then the same reversed.
+ * The byte at position p >= N/2 repeats the one at N-1-p, 2p-N+1 bytes back. models:eval scores the same strings. */
+export function mirrorText(seed: number, length = MIRROR_LENGTH): string {
+  const r = rng(seed);
+  const half = Array.from({ length: length / 2 }, () => PRINTABLE[Math.floor(r() * PRINTABLE.length)]);
+  return half.join('') + half.reverse().join('');
+}
+
 /** A key=value pair planted near the start of a long text, and the key again at the end. */
 export function needleText(text: string, seed: number): { text: string; value: string } {
   const r = rng(seed);
@@ -47,6 +62,7 @@ export function heldoutText(): Promise<string> {
 
 export async function presetText(p: Preset): Promise<string> {
   if (p.kind === 'copy') return copyText(p.distance, p.seed);
+  if (p.kind === 'mirror') return mirrorText(p.seed);
   const text = await heldoutText();
   if (p.kind === 'heldout') return text.slice(0, 200_000);
   return needleText(text.slice(0, 100_000), p.seed).text;

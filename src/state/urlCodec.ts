@@ -14,6 +14,7 @@ const PresetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('heldout') }),
   z.object({ kind: z.literal('copy'), distance: z.number().int().min(1).max(65536), seed: z.number().int() }),
   z.object({ kind: z.literal('needle'), seed: z.number().int() }),
+  z.object({ kind: z.literal('mirror'), seed: z.number().int() }),
 ]);
 
 const ModelId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a model id');

@@ -13,7 +13,9 @@ export function ContinueBox({ id }: { id: string }) {
   const [k, setK] = useState(5);
   const stop = useRef(false);
   const go = async () => {
-    const { engine, bytes, context, latents } = useStore.getState();
+    const { engine, bytes, context, latents, manifests } = useStore.getState();
+    // A "prefix" model (positions from the first byte) must see the whole input to predict the byte after its end.
+    const prefix = manifests.find((m) => m.id === id)?.config.window === 'prefix';
     if (!engine || !bytes.length) return;
     stop.current = false;
     setRunning(true);
@@ -25,7 +27,8 @@ export function ContinueBox({ id }: { id: string }) {
     const t0 = performance.now();
     try {
       for (let i = 0; i < MAX_BYTES && !stop.current; i++) {
-        const p = await engine.predict(id, input.subarray(0, len), context, latents);
+        const p = await engine.predict(id, input.subarray(0, len), prefix ? len : context, latents);
+        if (p.contextLength < len && prefix) throw new Error(`this model reads the first ${p.contextLength.toLocaleString('en-US')} bytes only: the input is longer`);
         input[len++] = sampleByte(p.nextTop, temperature, k);
         setOut(new TextDecoder().decode(input.subarray(bytes.length, len)));
         setNote(`${len - bytes.length} bytes, ${((performance.now() - t0) / (len - bytes.length)).toFixed(0)} ms per byte (window ${p.contextLength.toLocaleString('en-US')} bytes)`);

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { choosePreset, loadFile, maxSelectedContext, setText, touchInput, useStore } from '../state/store';
-import type { Preset } from '../state/presets';
+import { MIRROR_LENGTH, type Preset } from '../state/presets';
 import { count } from './format';
 
 const TYPING_PAUSE_MS = 250;
@@ -10,6 +10,8 @@ function presetNote(p?: Preset): string {
   if (p.kind === 'heldout') return 'Held-out text: Brown corpus documents the models never saw in training (first 200,000 characters).';
   if (p.kind === 'copy')
     return `Copy task: a random string of ${count(p.distance)} printable ASCII characters, then the same string again (printable, not all 256 byte values, so it stays text you can paste and share). A model that sees ${count(p.distance)} bytes back can predict the second half; its bits/byte there should fall towards 0.`;
+  if (p.kind === 'mirror')
+    return `Mirrored copy (the paper's copy task): ${count(MIRROR_LENGTH / 2)} random printable characters, then the same characters reversed. Only "Perceiver AR (copy)" was trained on it; it reads the FIRST N bytes, so the slider moves where it predicts: the byte at position p repeats the one 2p − ${count(MIRROR_LENGTH - 1)} bytes back, up to ${count(MIRROR_LENGTH - 1)} at the end. The other models read the last N bytes and were not trained on this task.`;
   return 'Needle: a KEY=123456 pair planted 5% into a 100,000-character text, and the key again at the very end: predicting the value needs the whole span.';
 }
 
@@ -70,6 +72,7 @@ export function InputPanel() {
           </label>
         </span>
         <button onClick={() => pick({ kind: 'needle', seed: 1 })} data-testid="preset-needle">Needle in text</button>
+        <button onClick={() => pick({ kind: 'mirror', seed: 1 })} data-testid="preset-mirror" title="The paper's copy task: random characters, then the same reversed">Mirrored copy</button>
         <label className="file">
           Open file… <input type="file" data-testid="file-input" onChange={(e) => e.target.files?.[0] && loadFile(e.target.files[0])} />
         </label>

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { toggleModel, useStore, type ModelStatus } from '../state/store';
+import { TrainingCurve } from './TrainingCurve';
 import type { Manifest } from '../catalog/manifest';
 import { bytesLabel, count } from './format';
 
@@ -12,10 +14,14 @@ const FAMILY: Record<Manifest['family'], string> = {
 };
 
 function Details({ m }: { m: Manifest }) {
+  const [open, setOpen] = useState(false); // the training log is fetched only once the details are opened
   const t = m.training;
   const bpb = m.evaluation?.heldOutBitsPerByte.filter((e) => e.bpb !== null) ?? [];
+  const copy = m.evaluation?.copyAccuracy.filter((c) => c.perByte !== null) ?? [];
+  const mirror = m.evaluation?.mirroredCopyAccuracy ?? [];
+  const acc = (cs: { distance: number; perByte: number | null }[]) => cs.map((c) => `${c.perByte?.toFixed(2)} at ${count(c.distance)}`).join(', ');
   return (
-    <details>
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>details</summary>
       <p>
         <a href={m.paper.url} target="_blank" rel="noreferrer noopener">{m.paper.title}</a> ({m.paper.authors}, {m.paper.year})
@@ -29,10 +35,13 @@ function Details({ m }: { m: Manifest }) {
       </p>
       <p>
         {t
-          ? `Trained ${count(t.steps)} steps (batch ${t.batchSize}, crop ${t.crop}) on ${t.data}: ${count(t.tokensSeen)} bytes seen, ${Math.round(t.wallSeconds)} s on ${t.device}; final train loss ${t.finalTrainLoss?.toFixed(3) ?? '—'} nats.`
+          ? `Trained ${count(t.steps)} steps${t.batchSize ? ` (batch ${t.batchSize}, crop ${t.crop})` : ''}${t.stages ? ` in stages: ${t.stages.map((s) => `${s.stage} ${count(s.steps)}`).join(', ')}` : ''} on ${t.data}: ${count(t.tokensSeen)} bytes seen, ${Math.round(t.wallSeconds)} s on ${t.device}; final train loss ${t.finalTrainLoss?.toFixed(3) ?? '—'} nats.`
           : 'Random weights (not trained): latency and memory only; its predictions mean nothing.'}
       </p>
+      {open && t && <TrainingCurve m={m} />}
       {bpb.length > 0 && <p>Held-out bits/byte: {bpb.map((e) => `${e.bpb!.toFixed(2)} at ${count(e.context)}`).join(', ')}.</p>}
+      {copy.length > 0 && <p>Copy accuracy per byte by distance (chance 0.01): {acc(copy)}.</p>}
+      {mirror.length > 0 && <p>Mirrored copy (the paper's task), accuracy per byte by distance (chance 0.01): {acc(mirror)}.</p>}
       {m.simplifications.length > 0 && (
         <>
           <p>Simplified from the paper:</p>

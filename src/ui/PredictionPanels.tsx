@@ -44,7 +44,8 @@ function PredictionPanel({ id, others, diffWith, setDiffWith }: { id: string; ot
         <>
           <p className="small">
             <b data-testid={`bpb-${id}`}>{p.bitsPerByte.toFixed(3)}</b> bits/byte over {count(p.surprisalBits.length)} scored bytes · window{' '}
-            <span data-testid={`window-${id}`}>{count(p.contextLength)}</span> bytes on {p.backend} · {ms(p.latencyMs)}
+            <span data-testid={`window-${id}`}>{count(p.contextLength)}</span> bytes
+            {m?.config.window === 'prefix' ? <span data-testid={`prefix-${id}`}> (the FIRST bytes of the input: its positions count from the first byte)</span> : ''} on {p.backend} · {ms(p.latencyMs)}
             {p.numLatents ? ` · ${p.numLatents} latents (logits only for the last ${p.numLatents} bytes)` : ''}
           </p>
           {p.clippedReason && (

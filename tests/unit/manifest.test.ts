@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { ManifestSchema, ModelIndexSchema } from '../../src/catalog/manifest';
+import { ManifestSchema, ModelIndexSchema, TrainingLogSchema } from '../../src/catalog/manifest';
 
 const index = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8')));
 const load = (id: string) => JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8'));
@@ -9,6 +9,12 @@ describe('manifests', () => {
   it.each(index.models)('%s validates', (id) => {
     const m = ManifestSchema.parse(load(id));
     expect(m.id).toBe(id);
+  });
+  it.each(index.models.filter((id) => load(id).training))('%s: its training log lies next to the manifest and reaches the last step', (id) => {
+    const m = ManifestSchema.parse(load(id));
+    const log = TrainingLogSchema.parse(JSON.parse(readFileSync(`public/models/${id}/${m.training!.log}`, 'utf8')));
+    expect(log.length).toBeGreaterThan(10);
+    expect(log.at(-1)!.step).toBeGreaterThan(m.training!.steps - 10); // logged every 10 steps
   });
   it('every family ships a tiny model for browser tests', () => {
     const families = new Set(index.models.filter((id) => id.endsWith('-tiny')).map((id) => load(id).family));

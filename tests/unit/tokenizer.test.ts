@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode, lastWindow, looksBinary, showByte } from '../../src/engine/tokenizer';
+import { decode, encode, firstWindow, lastWindow, looksBinary, showByte } from '../../src/engine/tokenizer';
 
 describe('byte tokenizer', () => {
   it('round-trips UTF-8 and counts bytes, not characters', () => {
@@ -12,6 +12,12 @@ describe('byte tokenizer', () => {
     expect(decode(window)).toBe('cdef');
     expect(start).toBe(2);
     expect(lastWindow(encode('ab'), 10).start).toBe(0);
+  });
+  it('takes the first N bytes for models whose positions start at the first byte', () => {
+    const { window, start } = firstWindow(encode('abcdef'), 4);
+    expect(decode(window)).toBe('abcd');
+    expect(start).toBe(0);
+    expect(decode(firstWindow(encode('ab'), 10).window)).toBe('ab');
   });
   it('detects binary files', () => {
     expect(looksBinary(encode('plain text\nwith lines'))).toBe(false);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
 import { decodeState, encodeState, MAX_FRAGMENT_CHARS, type SharedState } from '../../src/state/urlCodec';
-import { copyText, needleText } from '../../src/state/presets';
+import { copyText, MIRROR_LENGTH, mirrorText, needleText } from '../../src/state/presets';
 
 const state: SharedState = {
   v: 1,
@@ -23,6 +23,12 @@ describe('share-link codec', () => {
   it('round-trips presets', () => {
     const s = { ...state, input: { preset: { kind: 'copy', distance: 1024, seed: 3 } } } as SharedState;
     expect(decodeState(encodeState(s))).toEqual({ ok: true, state: s });
+  });
+  it('round-trips the mirrored-copy preset and rejects one without a seed', () => {
+    const s = { ...state, input: { preset: { kind: 'mirror', seed: 2 } } } as SharedState;
+    expect(decodeState(encodeState(s))).toEqual({ ok: true, state: s });
+    const bad = { ...state, input: { preset: { kind: 'mirror' } } } as unknown as SharedState;
+    expect(decodeState(`#s=${b64(deflateSync(strToU8(JSON.stringify(bad))))}`).ok).toBe(false);
   });
   it('no fragment means no shared state', () => expect(decodeState('')).toEqual({ ok: true, state: null }));
   const packed = (x: unknown) => `#s=${b64(deflateSync(strToU8(JSON.stringify(x))))}`;
@@ -59,6 +65,16 @@ describe('presets', () => {
     expect(/^[\x21-\x7e]+$/.test(t)).toBe(true);
     expect(copyText(64, 5)).toBe(t);
     expect(copyText(64, 6)).not.toBe(t);
+  });
+  it("mirrored copy (the paper's task): random printable half, then the same reversed, seeded", () => {
+    const t = mirrorText(4);
+    expect(t.length).toBe(MIRROR_LENGTH);
+    const half = MIRROR_LENGTH / 2;
+    expect(t.slice(half)).toBe([...t.slice(0, half)].reverse().join(''));
+    expect(/^[\x21-\x7e]+$/.test(t)).toBe(true);
+    expect(mirrorText(4)).toBe(t);
+    expect(mirrorText(5)).not.toBe(t);
+    expect(mirrorText(1, 8)).toHaveLength(8);
   });
   it('needle: the key and value early, the key again at the end', () => {
     const { text, value } = needleText('lorem ipsum '.repeat(100), 2);
