@@ -12,20 +12,21 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 fig, (a1, a2) = plt.subplots(1, 2, figsize=(12, 4.5))
-for path in sorted(glob.glob(os.path.join(HERE, "eval", "*.json"))):
+paths = [p for p in sorted(glob.glob(os.path.join(HERE, "eval", "*.json"))) if not p.endswith(("eval-set.json", "-tiny.json"))]
+for i, path in enumerate(paths):
     name = os.path.basename(path)[: -len(".json")].removesuffix("-compare")
-    if name == "eval-set" or name.endswith("-tiny"):
-        continue
+    color = f"C{i}"  # one colour per model in both panels
     ev = json.load(open(path))["evaluation"]
     mirror = [(c["distance"], c["perByte"]) for c in ev.get("mirroredCopyAccuracy", []) if c["perByte"] is not None]
     if mirror:
-        a2.plot(*zip(*mirror), marker="s", linestyle="--", label=f"{name} (mirrored copy task)")
+        a2.plot(*zip(*mirror), marker="s", linestyle="--", color=color, label=f"{name} (mirrored copy task)")
     bpb = [(e["context"], e["bpb"]) for e in ev["heldOutBitsPerByte"] if e["bpb"] is not None]
     cp = [(c["distance"], c["perByte"]) for c in ev["copyAccuracy"] if c["perByte"] is not None]
     if bpb:
-        a1.plot(*zip(*bpb), marker="o", label=name)
+        a1.plot(*zip(*bpb), marker="o", color=color, label=name)
     if cp:
-        a2.plot(*zip(*cp), marker="o", label=name)
+        a2.plot(*zip(*cp), marker="o", color=color, label=name)
+a2.axvline(16384, color="grey", linestyle=":", linewidth=1, label="full-attention decoders' limit (16,384)")
 a1.set(xscale="log", xlabel="context N (bytes)", ylabel="bits per byte (last 255 bytes)", title="Held-out Brown text")
 a2.set(xscale="log", xlabel="copy distance d (bytes)", ylabel="per-byte accuracy", title="Copy task", ylim=(-0.02, 1.02))
 a1.set_xscale("log", base=2)

@@ -3,7 +3,7 @@ schedule and number of optimizer steps per family (a step budget, not a wall-clo
 the machine cannot shortchange one family). Writes models/checkpoints/<id>.pt (weights), <id>.train.json
 (the manifest's training record) and <id>.log.json (loss curve).
 
-    /usr/bin/python3 models/train.py --all [--steps 240]      or   --only perceiver-ar-compare
+    /usr/bin/python3 models/train.py --all [--steps 1200]      or   --only perceiver-ar-compare
 """
 import argparse
 import os
@@ -98,7 +98,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--only", action="append", default=[])
-    ap.add_argument("--steps", type=int, default=240)
+    ap.add_argument("--steps", type=int, default=1200)
     args = ap.parse_args()
     torch.set_num_threads(2)
     ids = [i for i in CONFIGS if i.endswith("-compare")] if args.all else args.only

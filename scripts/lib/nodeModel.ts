@@ -27,6 +27,9 @@ export async function openNodeModel(id: string, threads = 0): Promise<NodeModel>
   const session = await ort.InferenceSession.create(join(MODELS_DIR, id, manifest.graph.file), {
     intraOpNumThreads: threads, // 0: ORT's default (one per core)
     graphOptimizationLevel: 'all',
+    // No arena: a 16,384-byte full-attention forward allocates several 4 GiB score tensors; an arena keeps them
+    // after the run, and repeated runs (the evaluation) grew past this machine's 24 GB until the OOM killer struck.
+    enableCpuMemArena: false,
   });
   const run: RunFn = async (feeds) => {
     const tensors = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]));

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { choosePreset, loadFile, maxSelectedContext, setText, touchInput, useStore } from '../state/store';
+import { choosePreset, loadFile, maxSelectedContext, setContext, setText, touchInput, useStore } from '../state/store';
 import { MIRROR_LENGTH, type Preset } from '../state/presets';
 import { count } from './format';
 
@@ -11,7 +11,7 @@ function presetNote(p?: Preset): string {
   if (p.kind === 'copy')
     return `Copy task: a random string of ${count(p.distance)} printable ASCII characters, then the same string again (printable, not all 256 byte values, so it stays text you can paste and share). A model that sees ${count(p.distance)} bytes back can predict the second half; its bits/byte there should fall towards 0.`;
   if (p.kind === 'mirror')
-    return `Mirrored copy (the paper's copy task): ${count(MIRROR_LENGTH / 2)} random printable characters, then the same characters reversed. Only "Perceiver AR (copy)" was trained on it; it reads the FIRST N bytes, so the slider moves where it predicts: the byte at position p repeats the one 2p − ${count(MIRROR_LENGTH - 1)} bytes back, up to ${count(MIRROR_LENGTH - 1)} at the end. The other models read the last N bytes and were not trained on this task.`;
+    return `Mirrored copy (the paper's copy task): ${count(MIRROR_LENGTH / 2)} random printable characters, then the same characters reversed. Only "Perceiver AR (copy)" was trained on it; it reads the FIRST N bytes, so the slider moves where it predicts: the byte at position p repeats the one 2p − ${count(MIRROR_LENGTH - 1)} bytes back, up to ${count(MIRROR_LENGTH - 1)} at the end. Below N = ${count(MIRROR_LENGTH / 2)} its window holds no copy yet (random bytes, nothing to predict); choosing this preset sets N to ${count(MIRROR_LENGTH)}. The other models read the last N bytes and were not trained on this task.`;
   return 'Needle: a KEY=123456 pair planted 5% into a 100,000-character text, and the key again at the very end: predicting the value needs the whole span.';
 }
 
@@ -72,7 +72,7 @@ export function InputPanel() {
           </label>
         </span>
         <button onClick={() => pick({ kind: 'needle', seed: 1 })} data-testid="preset-needle">Needle in text</button>
-        <button onClick={() => pick({ kind: 'mirror', seed: 1 })} data-testid="preset-mirror" title="The paper's copy task: random characters, then the same reversed">Mirrored copy</button>
+        <button onClick={() => (pick({ kind: 'mirror', seed: 1 }), setContext(MIRROR_LENGTH))} data-testid="preset-mirror" title="The paper's copy task: random characters, then the same reversed">Mirrored copy</button>
         <label className="file">
           Open file… <input type="file" data-testid="file-input" onChange={(e) => e.target.files?.[0] && loadFile(e.target.files[0])} />
         </label>
