@@ -51,6 +51,14 @@ def mirrored(rng, batch, length):
     return torch.cat([s, s.flip(1)], dim=1)
 
 
+def crops_text(starts, distances):
+    """The spread stage's crops, in words, for the training record."""
+    text = CROPS[starts].format(lo=N // 2 + M, N=N)
+    if distances == "log":
+        text = text.replace(f"e uniform in [{N // 2 + M}, {N}]", f"e = (N + D) / 2, D log-uniform in [{2 * M}, {N}]")
+    return text
+
+
 def spread_crop(rng, starts, distances="uniform"):
     """(start, end) of a crop whose last M positions lie in the mirrored half and which holds all their sources.
     The window's longest copy distance, 2*end - N, is uniform in [2M, N] or log-uniform (as many windows per octave:
@@ -168,7 +176,8 @@ def spread(args):
     record.update(steps=first + args.steps, tokensSeen=seen, wallSeconds=round(time.time() - t0, 1), finalTrainLoss=round(total, 4))
     record["stages"].append(dict(stage="spread", fromStep=first, steps=args.steps, windowsPerStep=args.windows, lr=args.lr,
                                  schedule=f"20 warm-up steps, constant, cosine to 0 over the last {args.decay:.0%}",
-                                 crops=CROPS[args.starts].format(lo=N // 2 + M, N=N), distances=args.distances))
+                                 crops=crops_text(args.starts, args.distances),
+                                 distances=args.distances))
     save(model, record, log)
 
 
