@@ -6,6 +6,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { MODELS_DIR, openNodeModel, readIndex, runLogits } from './lib/nodeModel';
+import { mirroredPrefix, tailAccuracy } from './lib/copyScore';
 import { logSoftmax } from '../src/engine/surprisal';
 import { MIRROR_LENGTH, mirrorText } from '../src/state/presets';
 
@@ -22,35 +23,25 @@ const MIRROR_DISTANCES = [64, 256, 1024, 4096, 16384, 32768, 49152, MIRROR_LENGT
 const MIRROR_SEEDS = [1, 2, 3];
 const MIRROR_SCORED = 64;
 
-const argmax = (row: Float32Array) => row.reduce((best, x, i, a) => (x > a[best] ? i : best), 0);
-
 /** The paper's copy task: the byte at position q >= N/2 repeats the one at N-1-q. For each distance D, run the
  * model on the prefix that ends ~32 bytes past the position copying from D back (these models read prefixes) and
  * score the last 64 bytes it predicts; the reported distance is the mean over those bytes. */
-async function mirroredCopy(m: Awaited<ReturnType<typeof openNodeModel>>, V: number) {
+async function mirroredCopy(m: Awaited<ReturnType<typeof openNodeModel>>) {
   const N = MIRROR_LENGTH;
   const out = [];
   for (const D of MIRROR_DISTANCES) {
-    const end = Math.min(N, Math.round((N - 1 + D) / 2) + MIRROR_SCORED / 2); // prefix length
     let right = 0;
-    let total = 0;
     let exact = 0;
-    let distances = 0;
+    let end = 0;
     for (const seed of MIRROR_SEEDS) {
-      const full = new TextEncoder().encode(mirrorText(seed, N));
-      const { logits, k, start } = await runLogits(m, full.subarray(0, end));
-      let all = true;
-      for (let r = k - 1 - MIRROR_SCORED; r < k - 1; r++) {
-        const q = start + r + 1; // the position this row predicts
-        const ok = argmax(logits.subarray(r * V, (r + 1) * V)) === full[q];
-        right += ok ? 1 : 0;
-        total++;
-        distances += 2 * q - N + 1;
-        all &&= ok;
-      }
-      exact += all ? 1 : 0;
+      const prefix = mirroredPrefix(new TextEncoder().encode(mirrorText(seed, N)), D, MIRROR_SCORED);
+      const r = await tailAccuracy(m, prefix, MIRROR_SCORED);
+      right += r;
+      exact += r === MIRROR_SCORED ? 1 : 0;
+      end = prefix.length;
     }
-    const distance = Math.round(distances / total);
+    const total = MIRROR_SCORED * MIRROR_SEEDS.length;
+    const distance = Math.round(2 * end - MIRROR_SCORED - N); // mean of 2q - N + 1 over the scored q in [end - 64, end)
     out.push({ distance, exact: Number((exact / MIRROR_SEEDS.length).toFixed(3)), perByte: Number((right / total).toFixed(4)) });
     console.log(`${m.manifest.id} mirrored copy d≈${distance}: per byte ${(right / total).toFixed(3)}, exact ${exact}/${MIRROR_SEEDS.length}`);
   }
@@ -66,7 +57,7 @@ async function evaluate(id: string) {
       command: COMMAND,
       heldOutBitsPerByte: CONTEXTS.map((context) => ({ context, bpb: null, note })),
       copyAccuracy: [...new Set(evalSet.copies.map((c) => c.distance))].map((distance) => ({ distance, exact: null, perByte: null, note })),
-      mirroredCopyAccuracy: await mirroredCopy(m, V),
+      mirroredCopyAccuracy: await mirroredCopy(m),
     };
     await m.session.release();
     return save(id, m.manifest.graph.sha256, evaluation);
@@ -110,15 +101,10 @@ async function evaluate(id: string) {
     let exact = 0;
     try {
       for (const s of samples) {
-        const { logits, k, start } = await runLogits(m, s.tokens);
-        let all = true;
-        for (let r = k - 1 - s.score; r < k - 1; r++) {
-          const ok = argmax(logits.subarray(r * V, (r + 1) * V)) === s.tokens[start + r + 1];
-          right += ok ? 1 : 0;
-          total++;
-          all &&= ok;
-        }
-        exact += all ? 1 : 0;
+        const r = await tailAccuracy(m, s.tokens, s.score);
+        right += r;
+        total += s.score;
+        exact += r === s.score ? 1 : 0;
       }
     } catch (e) {
       copyAccuracy.push({ distance: d, exact: null, perByte: null, note: `failed: ${(e as Error).message.slice(0, 200)}` });

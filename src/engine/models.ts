@@ -28,7 +28,6 @@ export async function fetchManifests(): Promise<Manifest[]> {
   return Promise.all(index.models.map(fetchManifest));
 }
 
-
 /** The loss curve saved next to a trained model (manifest training.log); [] when the model has none. */
 export async function fetchTrainingLog(m: Manifest): Promise<TrainingLogEntry[]> {
   if (!m.training?.log) return [];
