@@ -61,12 +61,13 @@ class RelAttention(nn.Module):
 class XLBlock(nn.Module):
     def __init__(self, d, n_heads, d_ff, activation, norm):
         super().__init__()
-        self.norm1, self.norm_mem, self.norm2 = make_norm(norm, d), make_norm(norm, d), make_norm(norm, d)
+        self.norm1, self.norm2 = make_norm(norm, d), make_norm(norm, d)
         self.attn = RelAttention(d, n_heads)
         self.mlp = MLP(d, d_ff, activation)
 
     def forward(self, x, mem, r, r_w_bias, r_r_bias, causal, valid):
-        x = x + self.attn(self.norm1(x), self.norm_mem(mem), r, r_w_bias, r_r_bias, causal, valid)
+        # One LayerNorm for memory and segment, as the official pre_lnorm code normalises cat([mems, w]).
+        x = x + self.attn(self.norm1(x), self.norm1(mem), r, r_w_bias, r_r_bias, causal, valid)
         return x + self.mlp(self.norm2(x))
 
 
@@ -78,6 +79,9 @@ class TransformerXL(nn.Module):
         d, L = cfg["dModel"], cfg["nLayers"]
         self.d, self.L, self.mem_len, self.seg_len = d, L, cfg["memoryLength"], cfg["segmentLength"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
+        # The official init (init_std 0.02) before the sqrt(d) scale: the residual stream starts at RMS ~0.2·sqrt(d/128)
+        # like the other families', not ~sqrt(d) as an N(0,1) table scaled by sqrt(d) would.
+        nn.init.normal_(self.embed.weight, std=0.02)
         self.r_w_bias = nn.Parameter(torch.zeros(cfg["nHeads"], d // cfg["nHeads"]))
         self.r_r_bias = nn.Parameter(torch.zeros(cfg["nHeads"], d // cfg["nHeads"]))
         self.blocks = nn.ModuleList(XLBlock(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"]) for _ in range(L))

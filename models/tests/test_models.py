@@ -101,11 +101,31 @@ def test_transformer_xl_memory_carries_information():
 
 
 def test_transformer_xl_step_equals_training_loop():
-    model = build_model("transformer-xl-tiny").eval()
-    tokens = torch.randint(0, 256, (1, 3 * model.seg_len + 5))
+    """With a memory long enough to hold every earlier position, segment-by-segment (the exported step, carried
+    memory) must give the logits of one pass over the whole sequence: the memory holds each layer's inputs for the
+    earlier positions and the relative positions line up across the boundary."""
+    from configs import CONFIGS
+    from transformer_xl import TransformerXL
+
+    cfg = dict(CONFIGS["transformer-xl-tiny"]["config"])
+    S = cfg["segmentLength"]
+    n = 3 * S + 5
+    torch.manual_seed(0)
+    segmented = TransformerXL(dict(cfg, memoryLength=4 * S)).eval()
+    one_pass = TransformerXL(dict(cfg, memoryLength=4 * S, segmentLength=n)).eval()
+    one_pass.load_state_dict(segmented.state_dict())
+    tokens = torch.randint(0, 256, (1, n))
     with torch.no_grad():
-        full = model.forward_train(tokens)
-    assert full.shape == (1, tokens.shape[1], 256)
+        a = segmented.forward_train(tokens)
+        b = one_pass.forward_train(tokens)
+        # the shipped memory (one segment long) forgets: logits past the first two segments differ
+        short = TransformerXL(cfg).eval()
+        short.load_state_dict(segmented.state_dict())
+        c = short.forward_train(tokens)
+    assert a.shape == b.shape == (1, n, 256)
+    assert torch.allclose(a, b, atol=1e-4), (a - b).abs().max()
+    assert torch.allclose(a[:, : 2 * S], c[:, : 2 * S], atol=1e-4)
+    assert not torch.allclose(a[:, 2 * S :], c[:, 2 * S :], atol=1e-4)
 
 
 def test_primer_convolution_is_causal():
