@@ -1,4 +1,5 @@
-"""Every model id -> its config (camelCase keys, the same as the manifest's `config`) and constructor.
+"""Every model id -> its family, size, config (camelCase keys, the same as the manifest's `config`), display name,
+paper and simplifications. How a model is exported belongs to its class (see manifest.py).
 
 "compare" sizes share width, depth, heads, MLP width, vocabulary, data and training budget, so latency,
 memory and quality differences come from the architecture. Adding a family: a file and an entry here.
@@ -74,15 +75,23 @@ def _config(family, size):
     return cfg
 
 
+CLASSES = {"perceiver-ar": PerceiverAR, "transformer": Transformer, "transformer-gelu": Transformer,
+           "transformer-pp": Transformer, "primer": Primer, "transformer-xl": TransformerXL}
+
+
+def _entry(family, size, config, simplifications=None):
+    return dict(family=family, size=size, config=config, name=NAMES[family], paper=PAPERS[family],
+                simplifications=COMMON_SIMPLIFICATIONS + (simplifications or SIMPLIFICATIONS[family]))
+
+
 FAMILIES = list(NAMES)
-CONFIGS = {f"{fam}-{size}": dict(family=fam, size=size, config=_config(fam, size)) for size in ("compare", "tiny") for fam in FAMILIES}
+CONFIGS = {f"{fam}-{size}": _entry(fam, size, _config(fam, size)) for size in ("compare", "tiny") for fam in FAMILIES}
 # The paper's copy-task configuration: the compare size, absolute sinusoidal positions instead of rotary, trained only
 # on mirrored sequences of exactly maxContext bytes (train_copy.py), so its mirror point is fixed.
-CONFIGS["perceiver-ar-copy"] = dict(family="perceiver-ar", size="copy", config=dict(
+CONFIGS["perceiver-ar-copy"] = _entry("perceiver-ar", "copy", dict(
     _config("perceiver-ar", "compare"), positions="absolute sinusoidal, added to the embeddings (no rotary)",
     positionEncoding="absolute-sinusoidal", latents=256, maxContext=65536, trainedContext=65536, task="mirrored-copy",
-    window="prefix"))
-SIMPLIFICATIONS["perceiver-ar-copy"] = [
+    window="prefix"), [
     "The paper's copy-task configuration (official random_mirrored_* sweeps): absolute sinusoidal positions added to "
     "the embeddings, no rotary. Trained only on the copy task: it predicts noise on text.",
     "Trained on one sequence length, 65,536 bytes: 32,768 random bytes, then the same bytes reversed. Its positions "
@@ -90,7 +99,7 @@ SIMPLIFICATIONS["perceiver-ar-copy"] = [
     "Trained in stages on a 2-core CPU (the manifest's training.stages): a curriculum of crops centred on the mirror "
     "point that double in length (256 to 65,536), then random crops that score every copy distance; the paper used "
     "random crops from the start, 131,072 positions, 1,024 latents, 6 layers and far more compute.",
-]
+])
 
 
 def family_of(model_id):
@@ -99,11 +108,4 @@ def family_of(model_id):
 
 def build_model(model_id):
     entry = CONFIGS[model_id]
-    fam, cfg = entry["family"], entry["config"]
-    if fam == "perceiver-ar":
-        return PerceiverAR(cfg)
-    if fam == "transformer-xl":
-        return TransformerXL(cfg)
-    if fam == "primer":
-        return Primer(cfg)
-    return Transformer(cfg)
+    return CLASSES[entry["family"]](entry["config"])

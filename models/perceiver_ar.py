@@ -14,6 +14,7 @@ import torch
 import torch.nn as nn
 
 from layers import MLP, Block, NoRotary, Rotary, attend, causal_allowed, make_norm, merge_heads, positions, sinusoid, split_heads
+from manifest import Signature, tensor
 
 
 class CrossAttend(nn.Module):
@@ -39,6 +40,7 @@ class PerceiverAR(nn.Module):
 
     def __init__(self, cfg):
         super().__init__()
+        self.cfg = cfg
         d = cfg["dModel"]
         self.default_latents = cfg["latents"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
@@ -74,3 +76,12 @@ class PerceiverAR(nn.Module):
 
     def forward_train(self, tokens, num_latents=None):
         return self(tokens, torch.tensor(num_latents or self.default_latents))
+
+    def signature(self):
+        return Signature(args=(torch.randint(0, 256, (1, 40)), torch.tensor(8)),
+                         inputs=[tensor("tokens", "int64", [1, "seq"]), tensor("num_latents", "int64", [])],
+                         outputs=[tensor("logits", "float32", [1, "latents", self.cfg["vocabSize"]])])
+
+    def reference(self, tokens):
+        m = torch.tensor(min(self.default_latents, 24))
+        return dict(tokens=tokens, num_latents=m), dict(logits=self(tokens, m))

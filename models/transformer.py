@@ -4,9 +4,11 @@ Variants of the same code: vanilla (ReLU MLP), +GELU, Transformer++ (RMSNorm + S
 rotary scheme as Perceiver AR (50% of head channels) so the families differ only in what is compared.
 Cost per forward: O(L * N^2 * d) attention + O(L * N * d^2) projections; memory O(H * N^2) per layer.
 """
+import torch
 import torch.nn as nn
 
 from layers import Block, Rotary, make_norm, positions
+from manifest import Signature, tensor
 
 
 class Transformer(nn.Module):
@@ -14,6 +16,7 @@ class Transformer(nn.Module):
 
     def __init__(self, cfg, primer_kernel=0):
         super().__init__()
+        self.cfg = cfg
         d = cfg["dModel"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         rotary = Rotary(d // cfg["nHeads"], cfg.get("rotaryWavelength", cfg["maxContext"]))
@@ -34,3 +37,11 @@ class Transformer(nn.Module):
 
     def forward_train(self, tokens):
         return self(tokens)
+
+    def signature(self):
+        return Signature(args=(torch.randint(0, 256, (1, 40)),),
+                         inputs=[tensor("tokens", "int64", [1, "seq"])],
+                         outputs=[tensor("logits", "float32", [1, "seq", self.cfg["vocabSize"]])])
+
+    def reference(self, tokens):
+        return dict(tokens=tokens), dict(logits=self(tokens))

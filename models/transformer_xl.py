@@ -18,6 +18,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from layers import MLP, make_norm, masked
+from manifest import Signature, tensor
 
 
 def sinusoid(pos_seq, d):
@@ -76,6 +77,7 @@ class TransformerXL(nn.Module):
 
     def __init__(self, cfg):
         super().__init__()
+        self.cfg = cfg
         d, L = cfg["dModel"], cfg["nLayers"]
         self.d, self.L, self.mem_len, self.seg_len = d, L, cfg["memoryLength"], cfg["segmentLength"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
@@ -108,6 +110,23 @@ class TransformerXL(nn.Module):
             new_mems.append(torch.cat([mems[i], x], dim=1)[:, -mem_len:])  # the layer's input, as in the paper
             x = block(x, mems[i], r, self.r_w_bias, self.r_r_bias, causal, valid)
         return self.head(self.norm(x)), torch.stack(new_mems)
+
+    def signature(self):
+        L, mem, d = self.L, self.mem_len, self.d
+        return Signature(args=(torch.randint(0, 256, (1, 12)), torch.randn(L, 1, mem, d), torch.tensor(5)),
+                         inputs=[tensor("tokens", "int64", [1, "seg"]), tensor("mems", "float32", [L, 1, mem, d]),
+                                 tensor("mem_valid", "int64", [])],
+                         outputs=[tensor("logits", "float32", [1, "seg", self.cfg["vocabSize"]]),
+                                  tensor("new_mems", "float32", [L, 1, mem, d])])
+
+    def reference(self, tokens):
+        """A second segment with a real memory: the first segment's."""
+        seg = min(self.seg_len, 24)
+        first, second = tokens[:, :seg], tokens[:, seg : 2 * seg]
+        _, mems = self(first, self.empty_mems(), torch.tensor(0))
+        valid = torch.tensor(min(self.mem_len, seg))
+        logits, new_mems = self(second, mems, valid)
+        return dict(tokens=second, mems=mems, mem_valid=valid), dict(logits=logits, new_mems=new_mems)
 
     def forward_train(self, tokens):
         """Runs a long crop segment by segment, carrying detached memory (truncated BPTT, as in training XL)."""

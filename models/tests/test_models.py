@@ -11,7 +11,7 @@ import layers
 import perceiver_ar
 import transformer_xl
 from configs import CONFIGS, build_model
-from export import signature
+from export import export_graph
 
 TINY = [i for i in CONFIGS if i.endswith("-tiny")]
 
@@ -19,11 +19,10 @@ TINY = [i for i in CONFIGS if i.endswith("-tiny")]
 def export_fresh(model_id):
     """Exports a freshly built model as export.py does; returns (graph, input names, output names)."""
     model = build_model(model_id).eval()
-    args, ins, outs, dyn, _, _ = signature(model, CONFIGS[model_id]["config"])
+    sig = model.signature()
     with tempfile.TemporaryDirectory() as d:
-        path = os.path.join(d, "m.onnx")
-        torch.onnx.export(model, args, path, opset_version=17, input_names=ins, output_names=outs, dynamic_axes=dyn)
-        return onnx.load(path), ins, outs
+        graph, _ = export_graph(model, sig, os.path.join(d, "m.onnx"))
+        return graph, sig.input_names, sig.output_names
 torch.manual_seed(0)
 
 
