@@ -1,7 +1,8 @@
 import { createRoot } from 'react-dom/client';
 import { createEngine } from './engine/client';
 import { installAutomation } from './automation';
-import { init, useStore } from './state/store';
+import { init } from './state/page';
+import { useStore } from './state/store';
 import { decodeState } from './state/urlCodec';
 import { startUrlSync } from './state/urlSync';
 import { App } from './ui/App';

@@ -1,66 +1,11 @@
 // The one codec between the page state and the URL fragment (#s=...): JSON, deflated (fflate), base64url.
-// Everything read back is validated with zod; a bad link yields an error message and nothing else.
-// A person may append "&run=1" to any link to have it re-run the models when opened.
+// Everything read back is validated against the link schema (shared.ts); a bad link yields an error message and
+// nothing else. A person may append "&run=1" to any link to have it re-run the models when opened.
 import { deflateSync, Inflate, strToU8, strFromU8 } from 'fflate';
-import { z } from 'zod';
-import type { FailureKind, MeasurePoint } from '../engine/types';
+import { MAX_STATE_BYTES, SharedStateSchema, type SharedState } from './shared';
 
 /** A link carries at most 256 KiB of compressed state: 350,000 base64url characters. */
 export const MAX_FRAGMENT_CHARS = 350_000;
-export const MAX_STATE_BYTES = 2_000_000; // decompressed: guards against a deflate bomb
-export const MAX_SHARED_POINTS = 400;
-
-const PresetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('heldout') }),
-  z.object({ kind: z.literal('copy'), distance: z.number().int().min(1).max(65536), seed: z.number().int() }),
-  z.object({ kind: z.literal('needle'), seed: z.number().int() }),
-  z.object({ kind: z.literal('mirror'), seed: z.number().int() }),
-]);
-
-const ModelId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a model id');
-const Backend = z.enum(['webgpu', 'wasm']);
-const Context = z.number().int().min(1).max(1 << 20);
-const Num = z.number().nonnegative(); // zod 4 numbers are finite: no NaN, no Infinity
-const FAILURE_KINDS = [
-  'out-of-memory', 'buffer-limit', 'device-lost', 'invalid-model', 'over-limit',
-  'bad-input', 'webgpu-unavailable', 'cancelled', 'unknown',
-] as const satisfies readonly FailureKind[];
-
-const Estimate = z.object({
-  weightsBytes: Num, activationsBytes: Num, attentionBytes: Num, cacheBytes: Num, totalBytes: Num, flops: Num, largestTensorBytes: Num,
-});
-const PointBase = { modelId: ModelId, backend: Backend, contextLength: Context, numLatents: z.number().int().positive().optional(), estimate: Estimate };
-const PointSchema = z.discriminatedUnion('ok', [
-  z.object({
-    ok: z.literal(true),
-    ...PointBase,
-    firstRunMs: Num,
-    samplesMs: z.array(Num).max(1000),
-    medianMs: Num,
-    p95Ms: Num,
-    tokensPerSec: Num,
-    memory: z.object({ gpuAllocatedPeakBytes: Num.optional(), gpuAllocatedLiveBytes: Num.optional(), wasmHeapBytes: Num.optional(), jsHeapBytes: Num.optional() }),
-    wasmThreads: z.number().int().nonnegative(),
-  }),
-  z.object({ ok: z.literal(false), ...PointBase, failure: z.object({ kind: z.enum(FAILURE_KINDS), message: z.string().max(1000) }) }),
-]);
-
-export const SharedStateSchema = z.object({
-  v: z.literal(1),
-  models: z.array(ModelId).max(20),
-  backend: z.enum(['auto', 'webgpu', 'wasm']),
-  context: Context,
-  latents: z.number().int().min(1).max(65536).optional(),
-  // absent: the link carries no input (the text was too long to share); the page keeps its default
-  input: z.union([z.object({ preset: PresetSchema }), z.object({ text: z.string().max(MAX_STATE_BYTES) })]).optional(),
-  sweep: z.object({ contexts: z.array(Context).max(32).optional(), backends: z.array(Backend).max(2) }).optional(),
-  results: z.array(PointSchema).max(MAX_SHARED_POINTS).optional(),
-  run: z.boolean().optional(),
-});
-export type SharedState = z.infer<typeof SharedStateSchema>;
-// The schema must describe what the engine produces: a compile error here means they drifted apart.
-const _pointsFit: MeasurePoint[] = [] as NonNullable<SharedState['results']>;
-void _pointsFit;
 
 const toB64url = (u8: Uint8Array) => {
   let s = '';

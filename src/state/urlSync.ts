@@ -1,15 +1,13 @@
 // Keeps the URL fragment in step with the page state (debounced), so the address bar is always a share link;
 // and reads it again when the person edits or pastes a link into the address bar of an open page.
-import { applyShared, setBanner, setLinkNote, sharedState, useStore, type PageState } from './store';
+import { setBanner } from './page';
+import { watchedValues } from './shared';
+import { applyShared, setLinkNote, sharedState } from './sharing';
+import { useStore } from './store';
 import { decodeState, encodeState, LinkTooLongError } from './urlCodec';
 
 const DEBOUNCE_MS = 800; // deflating a long pasted text takes some milliseconds: not on every keystroke
 
-/** What a link carries, by reference: a change to any of these rewrites the fragment. */
-const sharedSlice = (s: PageState) => [
-  s.selected, s.backend, s.context, s.latents, s.preset, s.preset ? undefined : s.text,
-  s.sweepContexts, s.sweepBackends, s.shareResults, s.shareResults ? s.points : undefined,
-];
 const changed = (a: unknown[], b: unknown[]) => a.some((x, i) => x !== b[i]);
 
 /** The fragment for the current state; a text too long for a link is left out, and the page says so. */
@@ -54,10 +52,10 @@ export function writeLink(run = false): string {
 export function startUrlSync(target: Window = window): () => void {
   win = target;
   lastWritten = target.location.hash.replace(/^#/, '');
-  let last = sharedSlice(useStore.getState());
+  let last = watchedValues(useStore.getState());
   const unsubscribe = useStore.subscribe((s) => {
     if (!s.ready) return; // init is still applying the opening link: that is not a change to write back
-    const now = sharedSlice(s);
+    const now = watchedValues(s);
     if (!changed(now, last)) return;
     last = now;
     cancelUrlSync();

@@ -1,4 +1,5 @@
-import { setBackend, useStore } from '../state/store';
+import { setBackend } from '../state/page';
+import { useStore } from '../state/store';
 import type { BackendChoice, GpuInfo } from '../engine/types';
 import { bytesLabel } from './format';
 

@@ -1,4 +1,5 @@
-import { dismissBanner, useStore } from '../state/store';
+import { dismissBanner } from '../state/page';
+import { useStore } from '../state/store';
 
 export function Banner() {
   const banner = useStore((s) => s.banner);

@@ -1,5 +1,6 @@
 import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { setLogAxes, useStore } from '../state/store';
+import { setLogAxes } from '../state/page';
+import { useStore } from '../state/store';
 import type { MeasurePoint } from '../engine/types';
 import { measuredMemory, toRows, valueRange, type ChartData } from './seriesData';
 import { bytesLabel, bytesTick, compact, count, ms, shortN } from './format';

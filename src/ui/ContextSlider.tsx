@@ -1,5 +1,7 @@
 import { useEffect, useRef } from 'react';
-import { maxSelectedContext, MIN_CONTEXT, runPredictions, selectedManifests, setContext, setLatents, useStore } from '../state/store';
+import { maxSelectedContext, MIN_CONTEXT, selectedManifests, setContext, setLatents } from '../state/page';
+import { runPredictions } from '../state/runs';
+import { useStore } from '../state/store';
 import { count } from './format';
 
 const SETTLE_MS = 400; // the models re-run once the slider has rested this long

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { toggleModel, useStore, type ModelStatus } from '../state/store';
+import { toggleModel } from '../state/page';
+import { useStore } from '../state/store';
+import type { ModelStatus } from '../state/runs';
 import { TrainingCurve } from './TrainingCurve';
 import type { Manifest } from '../catalog/manifest';
 import { bytesLabel, count } from './format';

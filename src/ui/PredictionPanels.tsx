@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { isStale, useStore, type ModelStatus } from '../state/store';
+import { isStale, type ModelStatus } from '../state/runs';
+import { useStore } from '../state/store';
 import { ContinueBox } from './ContinueBox';
 import { count, ms } from './format';
 import { SHOWN, SurprisalText } from './SurprisalText';

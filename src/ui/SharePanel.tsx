@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { setShareResults, useStore } from '../state/store';
+import { setShareResults } from '../state/sharing';
+import { useStore } from '../state/store';
 import { writeLink } from '../state/urlSync';
 import { download, pointsCsv, pointsJson } from './download';
 

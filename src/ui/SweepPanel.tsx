@@ -1,4 +1,5 @@
-import { clearPoints, runSweep, setSweepBackends, setSweepMax, stopSweep, SWEEP_MEASURE, useStore } from '../state/store';
+import { clearPoints, runSweep, setSweepBackends, setSweepMax, stopSweep, SWEEP_MEASURE } from '../state/sweep';
+import { useStore } from '../state/store';
 import { count } from './format';
 import type { BackendName } from '../engine/types';
 

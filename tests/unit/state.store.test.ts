@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  applyShared, clearPoints, init, isStale, loadFile, MAX_FILE_BYTES, resetStore, runPredictions, runSweep, setContext, setShareResults,
-  setSweepMax, setText, sharedState, stopSweep, toggleModel, useStore,
-} from '../../src/state/store';
+import { applyShared, setShareResults, sharedState } from '../../src/state/sharing';
+import { clearPoints, runSweep, setSweepMax, stopSweep } from '../../src/state/sweep';
+import { init, setContext, toggleModel } from '../../src/state/page';
+import { isStale, runPredictions } from '../../src/state/runs';
+import { loadFile, MAX_FILE_BYTES, setText } from '../../src/state/input';
+import { resetStore, useStore } from '../../src/state/store';
 import { EngineError } from '../../src/engine/types';
 import { fakeEngine, namedBlob } from './stateFixtures';
 

@@ -1,6 +1,8 @@
 // The address bar follows the page: written after a pause, not per keystroke; read back on hashchange.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { init, resetStore, setContext, setText, useStore } from '../../src/state/store';
+import { init, setContext } from '../../src/state/page';
+import { resetStore, useStore } from '../../src/state/store';
+import { setText } from '../../src/state/input';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
 import { startUrlSync, writeLink } from '../../src/state/urlSync';
 import { fakeEngine } from './stateFixtures';

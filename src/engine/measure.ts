@@ -1,0 +1,107 @@
+// Measurement: one point (a model at N on a backend) in a fresh worker, and sweeps over N. Failures are results.
+import { estimate } from '../catalog/costModel';
+import type { Manifest } from '../catalog/manifest';
+import { detectWebGPU } from './backend';
+import { classify } from './failures';
+import type { ModelWorker } from './modelWorker';
+import type { LoadedReply, MeasuredReply } from './protocol';
+import { DEFAULT_POLICY, median, quantile } from './stats';
+import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, SweepProgress } from './types';
+
+/** What measuring needs from the client: the manifests, and a worker with a model's session created. */
+export interface ModelSource {
+  manifests(): Promise<Map<string, Manifest>>;
+  manifestOf(id: string): Promise<Manifest>;
+  spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void): Promise<{ worker: ModelWorker; reply: LoadedReply }>;
+  /** Threads ORT's WASM backend gets on this page (1 without cross-origin isolation). */
+  wasmThreads(): number;
+}
+
+function syntheticWindow(n: number): Uint8Array {
+  // Text-like bytes; latency does not depend on content, and a fixed pattern keeps runs comparable.
+  const w = new Uint8Array(n);
+  for (let i = 0; i < n; i++) w[i] = 97 + ((i * 7 + (i >> 3)) % 26);
+  return w;
+}
+
+export function powersOfTwo(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n <= to; n *= 2) out.push(n);
+  return out;
+}
+
+export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'> {
+  async function measure(id: string, backend: BackendName, contextLength: number, o: MeasureOptions = {}, signal?: AbortSignal): Promise<MeasurePoint> {
+    const m = await src.manifestOf(id);
+    const M = m.io === 'latents' ? Math.min(o.numLatents ?? m.config.latents ?? contextLength, contextLength) : undefined;
+    const est = estimate(m, contextLength, M);
+    const base = { modelId: id, backend, contextLength, numLatents: M, estimate: est };
+    const fail = (failure: EngineFailure): MeasurePoint => ({ ok: false, ...base, failure });
+    if (contextLength > m.config.maxContext)
+      return fail({ kind: 'over-limit', message: `beyond this model's limit of ${m.config.maxContext.toLocaleString()} bytes` });
+    if (backend === 'webgpu') {
+      const gpu = await detectWebGPU();
+      if (!gpu.available) return fail({ kind: 'webgpu-unavailable', message: gpu.reason ?? 'WebGPU is not available' });
+      if (est.largestTensorBytes > gpu.limits.maxStorageBufferBindingSize)
+        return fail({
+          kind: 'buffer-limit',
+          message: `not run: one tensor would need ${(est.largestTensorBytes / 2 ** 20).toFixed(0)} MiB (estimate), over this device's maxStorageBufferBindingSize of ${(gpu.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`,
+        });
+    }
+    let worker: ModelWorker | undefined;
+    const onAbort = () => worker?.kill({ kind: 'cancelled', message: 'stopped by the user' });
+    signal?.addEventListener('abort', onAbort);
+    try {
+      // a fresh worker per point: no buffer cache or heap inherited from another configuration
+      ({ worker } = await src.spawn(m, backend, () => {}));
+      if (signal?.aborted) onAbort();
+      const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+      const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength), numLatents: M, policy });
+      const med = median(r.samplesMs);
+      return {
+        ok: true,
+        ...base,
+        firstRunMs: r.firstRunMs,
+        samplesMs: r.samplesMs,
+        medianMs: med,
+        p95Ms: quantile(r.samplesMs, 0.95),
+        tokensPerSec: contextLength / (med / 1000),
+        memory: r.memory,
+        wasmThreads: backend === 'wasm' ? src.wasmThreads() : 0,
+      };
+    } catch (e) {
+      return fail(classify(e));
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      worker?.kill({ kind: 'cancelled', message: 'measurement done' });
+    }
+  }
+
+  const sweep: Engine['sweep'] = async (spec, onPoint, signal) => {
+    const ms = await src.manifests();
+    const plan: { id: string; backend: BackendName; n: number }[] = [];
+    for (const backend of spec.backends)
+      for (const id of spec.modelIds) {
+        const m = ms.get(id);
+        if (!m) continue;
+        const ns = spec.contextLengths ?? powersOfTwo(256, m.config.maxContext);
+        for (const n of ns) plan.push({ id, backend, n });
+      }
+    const points: MeasurePoint[] = [];
+    const stopped = new Set<string>();
+    for (const [i, step] of plan.entries()) {
+      if (signal?.aborted) break;
+      const key = `${step.id}|${step.backend}`;
+      if (stopped.has(key)) continue;
+      const p = await measure(step.id, step.backend, step.n, { ...spec.measure, numLatents: spec.numLatents }, signal);
+      if (!p.ok && p.failure.kind === 'cancelled' && signal?.aborted) break;
+      points.push(p);
+      if (!p.ok && spec.stopAfterFailure !== false) stopped.add(key);
+      const progress: SweepProgress = { done: i + 1, total: plan.length, current: { modelId: step.id, backend: step.backend, contextLength: step.n } };
+      onPoint(p, progress);
+    }
+    return points;
+  };
+
+  return { measure, sweep };
+}

@@ -1,0 +1,51 @@
+// Worker RPC: one module worker and its outstanding requests, matched to replies by id. A worker that fails hard
+// is terminated and never reused; its pending requests fail with the reason.
+import { classify } from './failures';
+import { isReply, type Reply, type Request } from './protocol';
+import { EngineError, type EngineFailure } from './types';
+
+type Pending = { resolve: (r: Reply) => void; reject: (e: EngineError) => void };
+type Body<R> = R extends Request ? Omit<R, 'id'> : never;
+
+export class ModelWorker {
+  private worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+  private pending = new Map<number, Pending>();
+  private nextId = 1;
+  dead: EngineFailure | undefined;
+
+  constructor(private onDeath: (f: EngineFailure) => void) {
+    this.worker.onmessage = (ev) => {
+      const reply = ev.data;
+      if (!isReply(reply)) return;
+      if (reply.type === 'error' && reply.id === -1) return this.kill(reply.failure);
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (reply.type === 'error') p.reject(new EngineError(reply.failure.kind, reply.failure.message));
+      else p.resolve(reply);
+    };
+    // A worker that dies (e.g. the WASM heap could not grow) reports here, not through a reply.
+    this.worker.onerror = (ev) => {
+      ev.preventDefault();
+      this.kill(classify(ev.message || 'The model worker crashed'));
+    };
+  }
+
+  request<T extends Reply>(body: Body<Request>, transfer: Transferable[] = []): Promise<T> {
+    if (this.dead) return Promise.reject(new EngineError(this.dead.kind, this.dead.message));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject });
+      this.worker.postMessage({ ...body, id }, transfer);
+    });
+  }
+
+  kill(failure: EngineFailure): void {
+    if (this.dead) return;
+    this.dead = failure;
+    this.worker.terminate();
+    for (const p of this.pending.values()) p.reject(new EngineError(failure.kind, failure.message));
+    this.pending.clear();
+    this.onDeath(failure);
+  }
+}

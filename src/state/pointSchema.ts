@@ -1,0 +1,34 @@
+// Measured points as a link carries them, validated with zod: what the engine produces, and nothing else.
+import { z } from 'zod';
+import type { FailureKind, MeasurePoint } from '../engine/types';
+
+export const ModelId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a model id');
+export const Backend = z.enum(['webgpu', 'wasm']);
+export const Context = z.number().int().min(1).max(1 << 20);
+const Num = z.number().nonnegative(); // zod 4 numbers are finite: no NaN, no Infinity
+const FAILURE_KINDS = [
+  'out-of-memory', 'buffer-limit', 'device-lost', 'invalid-model', 'over-limit',
+  'bad-input', 'webgpu-unavailable', 'cancelled', 'unknown',
+] as const satisfies readonly FailureKind[];
+
+const Estimate = z.object({
+  weightsBytes: Num, activationsBytes: Num, attentionBytes: Num, cacheBytes: Num, totalBytes: Num, flops: Num, largestTensorBytes: Num,
+});
+const PointBase = { modelId: ModelId, backend: Backend, contextLength: Context, numLatents: z.number().int().positive().optional(), estimate: Estimate };
+export const PointSchema = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    ...PointBase,
+    firstRunMs: Num,
+    samplesMs: z.array(Num).max(1000),
+    medianMs: Num,
+    p95Ms: Num,
+    tokensPerSec: Num,
+    memory: z.object({ gpuAllocatedPeakBytes: Num.optional(), gpuAllocatedLiveBytes: Num.optional(), wasmHeapBytes: Num.optional(), jsHeapBytes: Num.optional() }),
+    wasmThreads: z.number().int().nonnegative(),
+  }),
+  z.object({ ok: z.literal(false), ...PointBase, failure: z.object({ kind: z.enum(FAILURE_KINDS), message: z.string().max(1000) }) }),
+]);
+// The schema must describe what the engine produces: a compile error here means they drifted apart.
+const _pointsFit: MeasurePoint[] = [] as z.infer<typeof PointSchema>[];
+void _pointsFit;

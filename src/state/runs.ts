@@ -1,0 +1,75 @@
+// Predictions: every selected model run on the last N bytes, each succeeding or failing alone.
+import type { FailureKind, LoadedModel, LoadProgress, Prediction, Engine, BackendChoice } from '../engine/types';
+import { EMPTY_INPUT } from './inputPatches';
+import { get, set, type PageState } from './store';
+
+export interface ModelStatus {
+  loaded?: LoadedModel;
+  progress?: LoadProgress;
+  prediction?: Prediction;
+  /** The input the prediction was computed on: panels draw these bytes, not whatever the input is now. */
+  predictedOn?: Uint8Array;
+  error?: string;
+  errorKind?: FailureKind;
+  busy?: boolean;
+}
+
+export interface RunsSlice {
+  status: Record<string, ModelStatus>;
+}
+
+export function runsInitial(): RunsSlice {
+  return { status: {} };
+}
+
+function patchStatus(id: string, patch: Partial<ModelStatus>) {
+  set((s) => ({ status: { ...s.status, [id]: { ...s.status[id], ...patch } } }));
+}
+
+/** A prediction drawn from an earlier input or N than the page shows now. */
+export const isStale = (s: PageState, id: string) => {
+  const st = s.status[id];
+  return !!st?.prediction && (st.predictedOn !== s.bytes || st.prediction.requestedContext !== s.context);
+};
+
+// Runs of one model go one after another; a run that a newer one has superseded before its turn is skipped,
+// and a superseded run's late result is dropped (moving the slider fast must not show an older N last).
+const runSeq = new Map<string, number>();
+const chains = new Map<string, Promise<void>>();
+
+export function resetRuns() {
+  runSeq.clear();
+  chains.clear();
+}
+
+function runModel(engine: Engine, id: string, bytes: Uint8Array, context: number, latents: number | undefined, backend: BackendChoice) {
+  const seq = (runSeq.get(id) ?? 0) + 1;
+  runSeq.set(id, seq);
+  const current = () => runSeq.get(id) === seq;
+  patchStatus(id, { busy: true, error: undefined, errorKind: undefined });
+  const run = async () => {
+    if (!current()) return;
+    try {
+      const loaded = await engine.load(id, backend, (progress) => current() && patchStatus(id, { progress }));
+      if (!current()) return;
+      patchStatus(id, { loaded });
+      const prediction = await engine.predict(id, bytes, context, latents);
+      if (current()) patchStatus(id, { prediction, predictedOn: bytes, busy: false });
+    } catch (e) {
+      const kind = (e as { kind?: FailureKind }).kind;
+      if (current()) patchStatus(id, { busy: false, error: (e as Error).message || String(e), errorKind: kind });
+    }
+  };
+  const next = (chains.get(id) ?? Promise.resolve()).then(run);
+  chains.set(id, next);
+  return next;
+}
+
+/** Loads (if needed) and runs every selected model on the last N bytes; each model succeeds or fails alone. */
+export async function runPredictions() {
+  const { engine, selected, bytes, context, latents, backend } = get();
+  if (!engine) return;
+  if (!selected.length) return set({ banner: { kind: 'info', text: 'Pick at least one model to run.' } });
+  if (bytes.length === 0) return set({ inputError: EMPTY_INPUT });
+  await Promise.all(selected.map((id) => runModel(engine, id, bytes, context, latents, backend)));
+}

@@ -1,0 +1,141 @@
+// What a share link carries, described once. Each entry of SHARED is one link field: its zod schema, the store
+// fields that hold it (with a fresh page's values), which of them rewrite the link when they change, how to read it
+// from the page and how to apply it from a link. Derived from this table: the link schema (SharedStateSchema), the
+// store's shared slice (SharedSlice, sharedInitial), the serialiser (readShared), the applier (applyLink) and what
+// the address bar follows (watchedValues). A new shared property is one entry; `plain` covers a store field that
+// the link holds as it is.
+import { z } from 'zod';
+import type { BackendChoice, BackendName, MeasurePoint } from '../engine/types';
+import { defaultInput, presetInput, textInput, type InputFields } from './inputPatches';
+import { Backend, Context, ModelId, PointSchema } from './pointSchema';
+import type { Preset } from './presets';
+import type { LocalState, PageState } from './store';
+
+export const MAX_STATE_BYTES = 2_000_000; // a link's JSON once decompressed: guards against a deflate bomb
+export const MAX_SHARED_POINTS = 400;
+
+/** A change to the store: an object, or a function of the state at the time it is set. */
+export type Patch = Partial<PageState> | ((s: PageState) => Partial<PageState>);
+/** What applying a link has to tell the person (unknown models, a missing input). */
+export interface LinkNote {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+// An entry sees its own fields and the store's other slices (not other entries' fields: the store's type is
+// derived from this table, so it cannot be used to type the table).
+type View<F> = F & LocalState;
+type EntryPatch<F> = Partial<View<F>> | ((s: View<F>) => Partial<View<F>>);
+
+interface SharedProp<S extends z.ZodType, F extends object> {
+  schema: S; // the link field; validated when a link is read
+  fields: () => F; // the store fields that hold it, with a fresh page's values
+  watch: readonly (keyof View<F>)[]; // a change to any of these rewrites the address bar's link
+  read(s: View<F>, o: { withText: boolean }): z.output<S>;
+  /** The store change for a link's value (async: applied after every synchronous one, in table order). */
+  apply(v: z.output<S>, s: View<F>, note: (n: LinkNote) => void): EntryPatch<F> | Promise<EntryPatch<F>>;
+}
+const prop = <S extends z.ZodType, F extends object>(p: SharedProp<S, F>) => p;
+
+/** One store field, kept in the link as it is; a link without it gives a fresh page's value. */
+function plain<K extends string, S extends z.ZodType>(key: K, schema: S, initial: z.output<S>): SharedProp<S, Record<K, z.output<S>>> {
+  type F = Record<K, z.output<S>>;
+  return {
+    schema,
+    fields: () => ({ [key]: initial }) as F,
+    watch: [key],
+    read: (s) => s[key],
+    apply: (v) => ({ [key]: v ?? initial }) as Partial<View<F>>,
+  };
+}
+
+const PresetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('heldout') }),
+  z.object({ kind: z.literal('copy'), distance: z.number().int().min(1).max(65536), seed: z.number().int() }),
+  z.object({ kind: z.literal('needle'), seed: z.number().int() }),
+  z.object({ kind: z.literal('mirror'), seed: z.number().int() }),
+]);
+const _presetsFit: Preset = {} as z.infer<typeof PresetSchema>; // compile error: presets.ts and the link drifted apart
+void _presetsFit;
+
+export const SHARED = {
+  models: prop({
+    schema: z.array(ModelId).max(20),
+    fields: () => ({ selected: [] as string[] }),
+    watch: ['selected'],
+    read: (s) => s.selected,
+    apply(ids, s, note) {
+      const known = new Set(s.manifests.map((m) => m.id));
+      const unknown = ids.filter((id) => !known.has(id));
+      if (unknown.length) note({ kind: 'error', text: `This link names models this page does not have: ${unknown.join(', ')}. They were left out.` });
+      return { selected: ids.filter((id) => known.has(id)) };
+    },
+  }),
+  backend: plain('backend', z.enum(['auto', 'webgpu', 'wasm']), 'wasm' as BackendChoice),
+  context: plain('context', Context, 1024),
+  latents: plain('latents', z.number().int().min(1).max(65536).optional(), undefined),
+  input: prop({
+    // absent: the link carries no input (the text was too long to share); the page keeps its default
+    schema: z.union([z.object({ preset: PresetSchema }), z.object({ text: z.string().max(MAX_STATE_BYTES) })]).optional(),
+    fields: (): InputFields => ({ text: '', bytes: new Uint8Array(0), preset: undefined }),
+    watch: ['preset', 'text'],
+    // text only when the input is not a preset (a preset travels by name)
+    read: (s, o) => (s.preset ? { preset: s.preset } : o.withText ? { text: s.text } : undefined),
+    apply(input, _s, note) {
+      if (!input) {
+        note({ kind: 'info', text: 'This link carries no input (its text was too long to share); the held-out sample is loaded instead.' });
+        return defaultInput();
+      }
+      return 'preset' in input ? presetInput(input.preset) : textInput(input.text);
+    },
+  }),
+  sweep: prop({
+    schema: z.object({ contexts: z.array(Context).max(32).optional(), backends: z.array(Backend).max(2) }).optional(),
+    fields: () => ({ sweepContexts: undefined as number[] | undefined, sweepBackends: ['wasm'] as BackendName[] }),
+    watch: ['sweepContexts', 'sweepBackends'],
+    read: (s) => ({ contexts: s.sweepContexts, backends: s.sweepBackends }),
+    apply: (v, s) => ({ sweepContexts: v?.contexts, sweepBackends: v?.backends ?? s.sweepBackends }),
+  }),
+  results: prop({
+    // only when the person asks for it ("results in link")
+    schema: z.array(PointSchema).max(MAX_SHARED_POINTS).optional(),
+    fields: () => ({ shareResults: false }),
+    watch: ['shareResults', 'points'],
+    read: (s) => (s.shareResults && s.points.length ? s.points.slice(0, MAX_SHARED_POINTS) : undefined),
+    apply: (results) => (results ? { points: results as MeasurePoint[], shareResults: true } : {}),
+  }),
+};
+
+type Table = typeof SHARED;
+type Key = keyof Table;
+const KEYS = Object.keys(SHARED) as Key[];
+
+const schemas = Object.fromEntries(KEYS.map((k) => [k, SHARED[k].schema])) as { [K in Key]: Table[K]['schema'] };
+export const SharedStateSchema = z.object({
+  v: z.literal(1),
+  ...schemas,
+  run: z.boolean().optional(), // re-run the models when the link is opened
+});
+export type SharedState = z.infer<typeof SharedStateSchema>;
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** The store fields that hold what a link carries. */
+export type SharedSlice = UnionToIntersection<{ [K in Key]: ReturnType<Table[K]['fields']> }[Key]>;
+
+export const sharedInitial = (): SharedSlice => Object.assign({}, ...KEYS.map((k) => SHARED[k].fields())) as SharedSlice;
+
+/** The link for a page state. */
+export function readShared(s: PageState, o: { run: boolean; withText: boolean }): SharedState {
+  const out: Record<string, unknown> = { v: 1 };
+  for (const k of KEYS) out[k] = (SHARED[k] as unknown as SharedProp<z.ZodType, PageState>).read(s, o);
+  out.run = o.run || undefined;
+  return out as SharedState;
+}
+
+/** Store changes for a decoded link, in table order; notes are reported as the entries are applied. */
+export function applyLink(link: SharedState, s: PageState, note: (n: LinkNote) => void): (Patch | Promise<Patch>)[] {
+  return KEYS.map((k) => (SHARED[k] as unknown as SharedProp<z.ZodType, PageState>).apply(link[k], s, note));
+}
+
+/** The values a link is made from, by reference: when one changes, the link must be written again. */
+export const watchedValues = (s: PageState): unknown[] => KEYS.flatMap((k) => (SHARED[k].watch as readonly (keyof PageState)[]).map((f) => s[f]));

@@ -1,0 +1,60 @@
+// Sweeps: every selected model measured over N = 256, 512, …; points arrive one by one and can be stopped.
+import type { BackendName, MeasureOptions, MeasurePoint, SweepProgress } from '../engine/types';
+import { MIN_CONTEXT } from './page';
+import { get, set } from './store';
+
+export interface SweepSlice {
+  sweeping: boolean;
+  sweepProgress?: SweepProgress;
+  points: MeasurePoint[];
+}
+
+export function sweepInitial(): SweepSlice {
+  return { sweeping: false, points: [] };
+}
+
+/** Sweep measurement policy: short, so a sweep over a dozen points stays interactive. */
+export const SWEEP_MEASURE: MeasureOptions = { warmupRuns: 1, minRuns: 3, minTimeMs: 300, maxRuns: 20 };
+
+export const setSweepBackends = (sweepBackends: BackendName[]) => set({ sweepBackends });
+/** Sweep N = 256, 512, … up to `max` (undefined: each model's own limit). */
+export const setSweepMax = (max: number | undefined) => {
+  const ns: number[] = [];
+  for (let n = MIN_CONTEXT; max && n <= max; n *= 2) ns.push(n);
+  set({ sweepContexts: max ? ns : undefined });
+};
+
+let sweepAbort: AbortController | undefined;
+
+export async function runSweep() {
+  const { engine, selected, sweepBackends, sweepContexts, latents } = get();
+  if (!engine || get().sweeping) return;
+  if (!selected.length) return set({ banner: { kind: 'info', text: 'Pick at least one model to sweep.' } });
+  if (!sweepBackends.length) return set({ banner: { kind: 'info', text: 'Pick at least one backend to sweep.' } });
+  const abort = (sweepAbort = new AbortController());
+  let measured = 0;
+  set({ sweeping: true, sweepProgress: { done: 0, total: 0 } });
+  try {
+    await engine.sweep(
+      { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: SWEEP_MEASURE },
+      (p, sweepProgress) => {
+        measured++;
+        set((s) => ({ points: [...s.points.filter((q) => !samePoint(q, p)), p], sweepProgress }));
+      },
+      abort.signal,
+    );
+    if (abort.signal.aborted) set({ banner: { kind: 'info', text: `Sweep stopped; ${measured === 1 ? 'the one point' : `the ${measured} points`} measured before ${measured === 1 ? 'is' : 'are'} kept.` } });
+    // points skipped after a model's failure are never reported: the bar still ends full
+    else set((s) => ({ sweepProgress: s.sweepProgress && { done: s.sweepProgress.total, total: s.sweepProgress.total } }));
+  } catch (e) {
+    set({ banner: { kind: 'error', text: `The sweep stopped: ${(e as Error).message}` } });
+  } finally {
+    set({ sweeping: false });
+  }
+}
+
+export const samePoint = (a: MeasurePoint, b: MeasurePoint) =>
+  a.modelId === b.modelId && a.backend === b.backend && a.contextLength === b.contextLength && a.numLatents === b.numLatents;
+
+export const stopSweep = () => sweepAbort?.abort();
+export const clearPoints = () => set({ points: [], sweepProgress: undefined });

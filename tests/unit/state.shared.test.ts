@@ -1,0 +1,56 @@
+// The shared-state table (src/state/shared.ts): every entry survives a link round trip, links made before the
+// table still open, and the store's slices load in any import order.
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { SHARED, sharedInitial } from '../../src/state/shared';
+import { sharedState } from '../../src/state/sharing';
+import { init } from '../../src/state/page';
+import { setText } from '../../src/state/input';
+import { resetStore, useStore } from '../../src/state/store';
+import { decodeState, encodeState } from '../../src/state/urlCodec';
+import { fakeEngine } from './stateFixtures';
+
+const get = useStore.getState;
+beforeEach(() => resetStore());
+
+// Written by the codec before the table existed (commit 8eef8d7): models, backend, N, latents, text, sweep, a result.
+const OLD_LINK =
+  's=dVE9T8MwEP0r1c0ualySQEYmkEBC0K3q4LrXxGpiG_vStKr63zmHVAyIzffy7t5HLnCEKhPQuR22Eao1eAwazRHDXIU5GXsGARSUjXsXOkZHaCNgq_QB7Q4qGFTsmKSdJTwRVKW8F9AqQkt8seDBWN_zhwv8EGDV4OyrN_ow2wY32Nnene5mcBUQB0SfiNOx5Ejmhcgz-Ss52pxEB9zWvocN7waMfTtuXMAdoKLQ4xTsJdn8E-L_DK9oa2qgStKwNyHSR2_f-HTOFlXnW4xpWmdCiiUb63Bn1EiQAvxjnl5Lrs3x9fiO4RM1tywfFotFIncunFPIJPqMyj-dCXkjK8qylFnBWTCS6bjBkYWmbijeSAKUJnNUZJy9gayqKPXN2ASxvFa6wWlkXXKk2mlMsVrn-VWmXxVqFlyxVxdu62wi2Vs1AVVqXF43128';
+
+describe('shared-state table', () => {
+  it('a fresh page holds every entry, and its link decodes to exactly what it read', async () => {
+    await init(fakeEngine().engine, null);
+    for (const e of Object.values(SHARED)) for (const f of Object.keys(e.fields())) expect(get()).toHaveProperty(f);
+    for (const e of Object.values(SHARED)) for (const f of e.watch) expect(Object.keys(sharedInitial()).concat(Object.keys(get()))).toContain(f);
+    const link = sharedState(false);
+    expect(decodeState(encodeState(link))).toEqual({ ok: true, state: JSON.parse(JSON.stringify(link)) });
+  });
+
+  it('every shared field set on one page arrives on another through a link', async () => {
+    await init(fakeEngine().engine, null);
+    useStore.setState({ selected: ['primer-tiny'], backend: 'webgpu', context: 777, latents: 32, sweepContexts: [256], sweepBackends: ['webgpu'] });
+    setText('a text typed on the first page');
+    const d = decodeState(encodeState(sharedState(false)));
+    const sent = Object.fromEntries(Object.keys(sharedInitial()).map((k) => [k, get()[k as keyof ReturnType<typeof get>]]));
+    resetStore();
+    await init(fakeEngine().engine, d.ok ? d.state : null);
+    for (const [k, v] of Object.entries(sent)) expect(get()[k as keyof ReturnType<typeof get>], k).toEqual(v);
+  });
+
+  it('a link written before the table opens with the same settings, and carries them on', async () => {
+    const d = decodeState(OLD_LINK);
+    expect(d.ok && d.state).toBeTruthy();
+    await init(fakeEngine().engine, d.ok ? d.state : null);
+    expect(get()).toMatchObject({ selected: ['perceiver-ar-tiny', 'transformer-tiny'], backend: 'wasm', context: 724, latents: 64, text: 'The quick brown fox. ', sweepContexts: [256, 512], sweepBackends: ['wasm', 'webgpu'], shareResults: true });
+    expect(get().points).toHaveLength(1);
+    expect(sharedState(false)).toEqual(d.ok && d.state);
+  });
+});
+
+describe('store modules', () => {
+  it.each(['store', 'page', 'input', 'runs', 'sweep', 'sharing', 'shared', 'urlCodec', 'urlSync'])('load when %s is imported first', async (first) => {
+    vi.resetModules();
+    await import(`../../src/state/${first}.ts`);
+    const { useStore: fresh } = await import('../../src/state/store');
+    expect(fresh.getState()).toMatchObject({ ready: false, selected: [], status: {}, points: [], inputTouched: false });
+  });
+});
