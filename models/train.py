@@ -100,7 +100,9 @@ def main():
     ap.add_argument("--only", action="append", default=[])
     ap.add_argument("--steps", type=int, default=1200)
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    # 2 threads on an idle machine; LCP_TORCH_THREADS=1 when the CPU is shared (a 2-thread step stalls on
+    # every barrier under oversubscription: measured 12 s a step instead of 0.6).
+    torch.set_num_threads(int(os.environ.get("LCP_TORCH_THREADS", "2")))
     ids = [i for i in CONFIGS if i.endswith("-compare")] if args.all else args.only
     text, heldout = split_documents()
     for model_id in ids:
