@@ -30,6 +30,9 @@ export async function openNodeModel(id: string, threads = 0): Promise<NodeModel>
     // No arena: a 16,384-byte full-attention forward allocates several 4 GiB score tensors; an arena keeps them
     // after the run, and repeated runs (the evaluation) grew past this machine's 24 GB until the OOM killer struck.
     enableCpuMemArena: false,
+    // ORT's idle threads spin for work by default, burning the cores that tests, training and the browser share on
+    // this 2-core machine; a timing run may turn spinning back on (LCP_ORT_SPIN=1).
+    extra: { session: { intra_op: { allow_spinning: process.env.LCP_ORT_SPIN === '1' ? '1' : '0' } } },
   });
   const run: RunFn = async (feeds) => {
     const tensors = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]));
