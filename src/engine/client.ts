@@ -6,6 +6,7 @@ import { classify } from './failures';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { ModelWorker } from './modelWorker';
+import { buildOf, sharedWasmModule } from './ort';
 import type { LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
 import { firstWindow, lastWindow } from './tokenizer';
@@ -43,13 +44,13 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
   }
 
   /** A new worker with the model's session created and its graph checked against the manifest. */
-  async function spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, onProgress?: Parameters<Engine['load']>[2]) {
-    const model = await bytesOf(m, onProgress);
+  async function spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, o: { onProgress?: Parameters<Engine['load']>[2]; profile?: boolean } = {}) {
+    const [model, wasmModule] = await Promise.all([bytesOf(m, o.onProgress), sharedWasmModule(buildOf(backend, webgpuImpl))]);
     const worker = new ModelWorker(onDeath);
     const copy = model.slice().buffer;
     let reply: LoadedReply;
     try {
-      reply = await worker.request<LoadedReply>({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl }, [copy]);
+      reply = await worker.request<LoadedReply>({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl, wasmModule, profile: o.profile }, [copy]);
     } catch (e) {
       worker.kill({ kind: 'cancelled', message: 'load failed' });
       const f = classify(e);
@@ -70,7 +71,6 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     manifests: getManifests,
     manifestOf,
     spawn,
-    wasmThreads: () => (self.crossOriginIsolated ? wasmThreads : 1),
   };
 
   const engine: Engine = {
@@ -86,7 +86,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       if (current) current.worker.kill({ kind: 'cancelled', message: 'replaced' });
       loaded.delete(id);
       let spawned: ModelWorker | undefined; // set once spawn returns; a worker that dies earlier was never registered
-      const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), onProgress);
+      const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), { onProgress });
       spawned = worker;
       const info: LoadedModel = {
         modelId: id,
@@ -94,6 +94,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
         backend: reply.backend,
         webgpuImpl: reply.webgpuImpl,
         wasmThreads: reply.wasmThreads,
+        build: reply.build,
         crossOriginIsolated: self.crossOriginIsolated,
         loadMs: reply.loadMs,
       };

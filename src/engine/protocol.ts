@@ -3,6 +3,7 @@
 import type { Manifest } from '../catalog/manifest';
 import type { BackendName, EngineFailure, MemoryReading, TopByte } from './types';
 import type { RunPolicy } from './stats';
+import type { OpProfile } from './profile';
 
 export interface LoadRequest {
   type: 'load';
@@ -12,6 +13,8 @@ export interface LoadRequest {
   backend: BackendName;
   wasmThreads: number;
   webgpuImpl: 'jsep' | 'native';
+  wasmModule?: WebAssembly.Module; // the build's module, compiled once by the page (see ort.ts)
+  profile?: boolean; // a profiling worker: the session records ORT's per-operator timings
 }
 
 export interface PredictRequest {
@@ -29,7 +32,16 @@ export interface MeasureRequest {
   policy: RunPolicy;
 }
 
-export type Request = LoadRequest | PredictRequest | MeasureRequest;
+/** A profiling worker: first run, one warm-up, then `windows` profiled windows. */
+export interface ProfileRequest {
+  type: 'profile';
+  id: number;
+  window: Uint8Array;
+  numLatents?: number;
+  windows: number;
+}
+
+export type Request = LoadRequest | PredictRequest | MeasureRequest | ProfileRequest;
 
 export interface LoadedReply {
   type: 'loaded';
@@ -37,6 +49,7 @@ export interface LoadedReply {
   backend: BackendName;
   webgpuImpl?: 'jsep' | 'native';
   wasmThreads: number;
+  build: string; // the onnxruntime-web bundle that runs, with its version
   loadMs: number;
   inputNames: string[];
   outputNames: string[];
@@ -66,10 +79,16 @@ export interface ErrorReply {
   failure: EngineFailure;
 }
 
-export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply;
+export interface ProfiledReply {
+  type: 'profiled';
+  id: number;
+  profile: Pick<OpProfile, 'windows' | 'runMs' | 'opsMs' | 'kernels' | 'byCategory' | 'top' | 'source'>;
+}
 
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error']);
+export type Reply = LoadedReply | PredictedReply | MeasuredReply | ProfiledReply | ErrorReply;
+
+const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'profile']);
+const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'profiled', 'error']);
 
 export function isRequest(x: unknown): x is Request {
   return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);

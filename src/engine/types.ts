@@ -1,6 +1,7 @@
 // Public types of the engine: what the UI, the automation API and the bench runner see.
 // No React, no onnxruntime-web here.
 import type { Manifest } from '../catalog/manifest';
+import type { OpProfile } from './profile';
 
 export type BackendName = 'webgpu' | 'wasm';
 export type BackendChoice = BackendName | 'auto';
@@ -75,6 +76,7 @@ export interface LoadedModel {
   webgpuImpl?: 'jsep' | 'native'; // which WebGPU EP build, when backend is webgpu
   wasmThreads: number; // threads ORT's WASM backend really got (1 without cross-origin isolation)
   crossOriginIsolated: boolean;
+  build: string; // the onnxruntime-web bundle that runs, with its version (e.g. "onnxruntime-web 1.30.0 wasm")
   loadMs: number; // session creation
 }
 
@@ -118,6 +120,8 @@ export interface MeasurePointOk {
   contextLength: number;
   numLatents?: number;
   firstRunMs: number; // shader compile + allocation, reported apart
+  sessionMs?: number; // creating the point's session in its fresh worker
+  build?: string; // the onnxruntime-web bundle that ran, with its version
   samplesMs: number[];
   medianMs: number;
   p95Ms: number;
@@ -154,6 +158,15 @@ export interface SweepProgress {
   current?: { modelId: string; backend: BackendName; contextLength: number };
 }
 
+export interface ProfileOptions {
+  numLatents?: number;
+  windows?: number; // profiled windows, averaged (default 2)
+}
+
+export type ProfilePoint =
+  | ({ ok: true } & OpProfile)
+  | { ok: false; modelId: string; backend: BackendName; contextLength: number; numLatents?: number; failure: EngineFailure };
+
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
 export interface Engine {
   detectWebGPU(): Promise<GpuInfo>;
@@ -163,6 +176,8 @@ export interface Engine {
   predict(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number): Promise<Prediction>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
+  /** ORT's per-operator timings of warm runs, in a profiling worker of its own (timed runs stay unprofiled). */
+  profile(modelId: string, backend: BackendName, contextLength: number, opts?: ProfileOptions, signal?: AbortSignal): Promise<ProfilePoint>;
   sweep(spec: SweepSpec, onPoint: (p: MeasurePoint, progress: SweepProgress) => void, signal?: AbortSignal): Promise<MeasurePoint[]>;
   cache: {
     list(): Promise<{ url: string; bytes: number }[]>;

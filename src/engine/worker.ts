@@ -5,7 +5,8 @@ import { runWindow } from './graphRunner';
 import { score } from './surprisal';
 import { timeRuns } from './stats';
 import { classify } from './failures';
-import { isRequest, type Reply, type Request } from './protocol';
+import { isRequest, type ProfileRequest, type ProfiledReply, type Reply, type Request } from './protocol';
+import { opsFromGpuRecords, opsFromTrace, parseTrace, summarize } from './profile';
 import type { Manifest } from '../catalog/manifest';
 import type { BackendName } from './types';
 
@@ -22,7 +23,12 @@ async function handle(req: Request): Promise<void> {
     manifest = req.manifest;
     backend = req.backend;
     const t0 = performance.now();
-    session = await createSession(new Uint8Array(req.model), req.backend, { wasmThreads: req.wasmThreads, webgpuImpl: req.webgpuImpl });
+    session = await createSession(new Uint8Array(req.model), req.backend, {
+      wasmThreads: req.wasmThreads,
+      webgpuImpl: req.webgpuImpl,
+      wasmModule: req.wasmModule,
+      profile: req.profile,
+    });
     const device = await session.device();
     device?.lost.then((info) =>
       post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: `The WebGPU device was lost (${info.reason}): ${info.message}` } }),
@@ -33,6 +39,7 @@ async function handle(req: Request): Promise<void> {
       backend: req.backend,
       webgpuImpl: req.backend === 'webgpu' ? req.webgpuImpl : undefined,
       wasmThreads: session.wasmThreads,
+      build: session.build,
       loadMs: performance.now() - t0,
       inputNames: [...session.inputNames],
       outputNames: [...session.outputNames],
@@ -54,9 +61,43 @@ async function handle(req: Request): Promise<void> {
     );
     return;
   }
+  if (req.type === 'profile') return post({ type: 'profiled', id: req.id, profile: await profileWindows(s, m, req) });
   resetPeak();
   const { firstRunMs, samplesMs } = await timeRuns(async () => void (await runWindow(run, m, req.window, req.numLatents)), req.policy);
   post({ type: 'measured', id: req.id, firstRunMs, samplesMs, memory: readMemory(backend === 'webgpu') });
+}
+
+/**
+ * Runs a window once (first run) and once more (warm-up), then `windows` times with ORT's profiler recording, and
+ * groups the operators' times. JSEP's GPU kernels are timed on the GPU; its CPU-side nodes come from the trace.
+ */
+async function profileWindows(s: Session, m: Manifest, req: ProfileRequest): Promise<ProfiledReply['profile']> {
+  if (!s.endProfiling) throw new Error('this worker was not loaded for profiling');
+  let sessionRuns = 0;
+  const run = (feeds: Parameters<Session['run']>[0]) => (sessionRuns++, s.run(feeds));
+  await runWindow(run, m, req.window, req.numLatents);
+  sessionRuns = 0;
+  await runWindow(run, m, req.window, req.numLatents);
+  const runsPerWindow = sessionRuns;
+  const gpu = s.gpuKernels && backend === 'webgpu' ? s.gpuKernels : undefined;
+  if (gpu) gpu.length = 0;
+  let wallMs = 0;
+  for (let i = 0; i < req.windows; i++) {
+    const t0 = performance.now();
+    await runWindow(run, m, req.window, req.numLatents);
+    wallMs += performance.now() - t0;
+  }
+  if (gpu) {
+    // the timestamps are read back after the work is done: wait for the queue, then for the readbacks' callbacks
+    await (await s.device())?.queue.onSubmittedWorkDone();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const trace = parseTrace(s.endProfiling());
+  const ops = gpu
+    ? [...opsFromGpuRecords(gpu, req.windows), ...opsFromTrace(trace, runsPerWindow, req.windows, 'CPUExecutionProvider')]
+    : opsFromTrace(trace, runsPerWindow, req.windows);
+  if (gpu && gpu.length === 0) throw new Error('WebGPU gave no kernel timestamps: the adapter lacks the timestamp-query feature');
+  return { windows: req.windows, runMs: wallMs / req.windows, ...summarize(ops), source: gpu ? 'ort-trace+gpu-timestamps' : 'ort-trace' };
 }
 
 self.onmessage = (ev: MessageEvent) => {

@@ -25,7 +25,7 @@ export function fakeEngine(opts: FakeOptions = {}) {
       const m = manifests.find((x) => x.id === id)!;
       onProgress?.({ modelId: id, loadedBytes: m.graph.bytes, totalBytes: m.graph.bytes, fromCache: false });
       const b = backend === 'auto' ? 'wasm' : backend;
-      return { modelId: id, manifest: m, backend: b, wasmThreads: 1, crossOriginIsolated: false, loadMs: 1 };
+      return { modelId: id, manifest: m, backend: b, wasmThreads: 1, crossOriginIsolated: false, build: 'test', loadMs: 1 };
     },
     unload: async () => {},
     async predict(id, input, context, latents) {
@@ -43,6 +43,9 @@ export function fakeEngine(opts: FakeOptions = {}) {
       return p;
     },
     measure: async () => {
+      throw new Error('not used');
+    },
+    profile: async () => {
       throw new Error('not used');
     },
     async sweep(spec, onPoint, signal) {
