@@ -6,6 +6,7 @@ import { classify } from './failures';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { ModelWorker } from './modelWorker';
+import { measurePeak } from './peak';
 import { buildOf, sharedWasmModule } from './ort';
 import type { LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
@@ -71,6 +72,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     manifests: getManifests,
     manifestOf,
     spawn,
+    webgpuImpl,
   };
 
   const engine: Engine = {
@@ -158,6 +160,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     },
 
     ...measurement(source),
+    peak: (backend, n = 1024) => measurePeak(backend, n, wasmThreads, webgpuImpl),
 
     cache: { list: listCached, delete: deleteCached, clear: clearCache },
   };

@@ -12,6 +12,7 @@ import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, 
 export interface ModelSource {
   manifests(): Promise<Map<string, Manifest>>;
   manifestOf(id: string): Promise<Manifest>;
+  webgpuImpl: 'jsep' | 'native';
   spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, o?: { profile?: boolean }): Promise<{ worker: ModelWorker; reply: LoadedReply }>;
 }
 
@@ -101,6 +102,9 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
     const base = { modelId: id, backend, contextLength, numLatents: M };
     const refused = await refusal(m, backend, contextLength, estimate(m, contextLength, M).largestTensorBytes);
     if (refused) return { ok: false, ...base, failure: refused };
+    if (backend === 'webgpu' && src.webgpuImpl === 'native')
+      // its trace times GPU programs by element counts, without shapes or run boundaries to group them by
+      return { ok: false, ...base, failure: { kind: 'unknown', message: "per-operator GPU times come from JSEP's profiling hook; profile WebGPU with the JSEP build" } };
     try {
       return await inFreshWorker(m, backend, true, signal, async (worker, loaded) => {
         const r = await worker.request<ProfiledReply>({ type: 'profile', window: syntheticWindow(contextLength), numLatents: M, windows: o.windows ?? 2 });

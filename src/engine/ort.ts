@@ -107,9 +107,10 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // we are already in our own worker
   ort.env.logLevel = 'error';
-  const gpuKernels: GpuKernelRecord[] = [];
   // JSEP's per-kernel GPU timestamps (needs the adapter's timestamp-query feature); the native EP ignores this
-  if (opts.profile && build === 'jsep') ort.env.webgpu.profiling = { mode: 'default', ondata: (d) => void gpuKernels.push(d) };
+  // hook and puts its GPU times into ORT's trace instead
+  const gpuKernels: GpuKernelRecord[] | undefined = opts.profile && build === 'jsep' ? [] : undefined;
+  if (gpuKernels) ort.env.webgpu.profiling = { mode: 'default', ondata: (d) => void gpuKernels.push(d) };
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',

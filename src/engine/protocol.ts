@@ -41,7 +41,19 @@ export interface ProfileRequest {
   windows: number;
 }
 
-export type Request = LoadRequest | PredictRequest | MeasureRequest | ProfileRequest;
+/** Times C = A·B of n x n float32 matrices (matmulGraph.ts) in a worker of its own: the backend's reference speed. */
+export interface PeakRequest {
+  type: 'peak';
+  id: number;
+  backend: BackendName;
+  wasmThreads: number;
+  webgpuImpl: 'jsep' | 'native';
+  wasmModule?: WebAssembly.Module;
+  n: number;
+  policy: RunPolicy;
+}
+
+export type Request = LoadRequest | PredictRequest | MeasureRequest | ProfileRequest | PeakRequest;
 
 export interface LoadedReply {
   type: 'loaded';
@@ -85,10 +97,19 @@ export interface ProfiledReply {
   profile: Pick<OpProfile, 'windows' | 'runMs' | 'opsMs' | 'kernels' | 'byCategory' | 'top' | 'source'>;
 }
 
-export type Reply = LoadedReply | PredictedReply | MeasuredReply | ProfiledReply | ErrorReply;
+export interface PeakedReply {
+  type: 'peaked';
+  id: number;
+  build: string;
+  wasmThreads: number;
+  firstRunMs: number;
+  samplesMs: number[];
+}
 
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'profile']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'profiled', 'error']);
+export type Reply = LoadedReply | PredictedReply | MeasuredReply | ProfiledReply | PeakedReply | ErrorReply;
+
+const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'profile', 'peak']);
+const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'profiled', 'peaked', 'error']);
 
 export function isRequest(x: unknown): x is Request {
   return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);

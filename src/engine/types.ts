@@ -167,6 +167,11 @@ export type ProfilePoint =
   | ({ ok: true } & OpProfile)
   | { ok: false; modelId: string; backend: BackendName; contextLength: number; numLatents?: number; failure: EngineFailure };
 
+/** A plain n x n MatMul on a backend: the reference for the models' achieved GFLOP/s. */
+export type PeakPoint =
+  | { ok: true; backend: BackendName; n: number; build: string; wasmThreads: number; firstRunMs: number; medianMs: number; gflops: number }
+  | { ok: false; backend: BackendName; n: number; failure: EngineFailure };
+
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
 export interface Engine {
   detectWebGPU(): Promise<GpuInfo>;
@@ -178,6 +183,8 @@ export interface Engine {
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
   /** ORT's per-operator timings of warm runs, in a profiling worker of its own (timed runs stay unprofiled). */
   profile(modelId: string, backend: BackendName, contextLength: number, opts?: ProfileOptions, signal?: AbortSignal): Promise<ProfilePoint>;
+  /** GFLOP/s of a plain n x n MatMul graph on the backend (default n = 1024), in a fresh worker. */
+  peak(backend: BackendName, n?: number): Promise<PeakPoint>;
   sweep(spec: SweepSpec, onPoint: (p: MeasurePoint, progress: SweepProgress) => void, signal?: AbortSignal): Promise<MeasurePoint[]>;
   cache: {
     list(): Promise<{ url: string; bytes: number }[]>;

@@ -7,6 +7,7 @@ import { timeRuns } from './stats';
 import { classify } from './failures';
 import { isRequest, type ProfileRequest, type ProfiledReply, type Reply, type Request } from './protocol';
 import { opsFromGpuRecords, opsFromTrace, parseTrace, summarize } from './profile';
+import { matmulGraph } from './matmulGraph';
 import type { Manifest } from '../catalog/manifest';
 import type { BackendName } from './types';
 
@@ -46,6 +47,14 @@ async function handle(req: Request): Promise<void> {
     });
     return;
   }
+  if (req.type === 'peak') {
+    const s = await createSession(matmulGraph(), req.backend, req);
+    const random = () => ({ dtype: 'float32' as const, data: Float32Array.from({ length: req.n * req.n }, () => Math.random() - 0.5), dims: [req.n, req.n] });
+    const feeds = { A: random(), B: random() };
+    const { firstRunMs, samplesMs } = await timeRuns(async () => void (await s.run(feeds)), req.policy);
+    await s.release();
+    return post({ type: 'peaked', id: req.id, build: s.build, wasmThreads: s.wasmThreads, firstRunMs, samplesMs });
+  }
   if (!session || !manifest) throw Object.assign(new Error('No model is loaded in this worker'), { kind: 'invalid-model' });
   const s = session;
   const m = manifest;
@@ -79,7 +88,7 @@ async function profileWindows(s: Session, m: Manifest, req: ProfileRequest): Pro
   sessionRuns = 0;
   await runWindow(run, m, req.window, req.numLatents);
   const runsPerWindow = sessionRuns;
-  const gpu = s.gpuKernels && backend === 'webgpu' ? s.gpuKernels : undefined;
+  const gpu = s.gpuKernels;
   if (gpu) gpu.length = 0;
   let wallMs = 0;
   for (let i = 0; i < req.windows; i++) {
@@ -87,7 +96,7 @@ async function profileWindows(s: Session, m: Manifest, req: ProfileRequest): Pro
     await runWindow(run, m, req.window, req.numLatents);
     wallMs += performance.now() - t0;
   }
-  if (gpu) {
+  if (backend === 'webgpu') {
     // the timestamps are read back after the work is done: wait for the queue, then for the readbacks' callbacks
     await (await s.device())?.queue.onSubmittedWorkDone();
     await new Promise((r) => setTimeout(r, 100));

@@ -48,6 +48,9 @@ export function fakeEngine(opts: FakeOptions = {}) {
     profile: async () => {
       throw new Error('not used');
     },
+    peak: async () => {
+      throw new Error('not used');
+    },
     async sweep(spec, onPoint, signal) {
       calls.sweeps++;
       const out: MeasurePoint[] = [];
