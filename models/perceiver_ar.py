@@ -60,7 +60,7 @@ class PerceiverAR(nn.Module):
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         self.z_linear = nn.Linear(d, d)
         self.absolute = cfg.get("positionEncoding") == "absolute-sinusoidal"
-        rotary = NoRotary() if self.absolute else Rotary(d // cfg["nHeads"], cfg["maxContext"])
+        rotary = NoRotary() if self.absolute else Rotary(d // cfg["nHeads"], cfg.get("rotaryWavelength", cfg["maxContext"]))
         self.cross = CrossAttend(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary)
         self.blocks = nn.ModuleList(
             Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary) for _ in range(cfg["nLayers"])

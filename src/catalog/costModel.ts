@@ -1,7 +1,8 @@
 // Analytic cost of one forward pass over a window of N bytes, from a manifest's config: FLOPs (2 per
 // multiply-add) and float32 memory of weights, activations and attention scores. An ESTIMATE, shown as one:
-// runtimes fuse, reuse and pad buffers. The unfused graphs here keep about four score-sized tensors alive per
-// attention (matmul, scale, mask, softmax), which is what is counted. It also predicts when one tensor exceeds a GPU binding limit.
+// runtimes fuse, reuse and pad buffers. The unfused decoders keep about four score-sized tensors alive per
+// attention (matmul, scale, mask, softmax), Perceiver AR's cross-attention two (measured), which is what is counted.
+// It also predicts when one tensor exceeds a GPU binding limit.
 import type { Manifest } from './manifest';
 import type { MemoryEstimate } from '../engine/types';
 
@@ -19,7 +20,9 @@ export function estimate(m: Pick<Manifest, 'family' | 'config' | 'parameters'>, 
     const stack = L * 2 * (M * 4 * d * d + 2 * M * M * d + M * mlpMacs);
     flops = cross + stack + 2 * M * d * V;
     scoreTensor = H * M * n * F32;
-    attentionBytes = 4 * scoreTensor; // scores, scaled, masked, probabilities: M x N per head each
+    // Two M x N score tensors are alive at once (the scores entering the softmax and its probabilities; only the
+    // latents' M x M block is masked): measured WASM heap 1.33 GB at 131,072 bytes, 2.64 GB at 262,144.
+    attentionBytes = 2 * scoreTensor;
     activationsBytes = (4 * n * d + 6 * M * d + M * ff) * F32;
     logitsRows = M;
   } else if (m.family === 'transformer-xl') {
