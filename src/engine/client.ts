@@ -23,6 +23,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
   const bytes = new Map<string, Promise<Uint8Array>>();
   const loaded = new Map<string, { worker: ModelWorker; info: LoadedModel }>();
   const choices = new Map<string, BackendChoice>(); // what the caller asked for, to reload after a failure
+  const loading = new Map<string, Promise<LoadedModel>>(); // the last load asked for, per model
 
   const getManifests = () => {
     manifests ??= fetchManifests().then((ms) => new Map(ms.map((m) => [m.id, m])));
@@ -75,33 +76,42 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     webgpuImpl,
   };
 
+  /** A worker with the model's session on the resolved backend: the current one when it fits, else a new one. */
+  async function loadNow(id: string, choice: BackendChoice, onProgress?: Parameters<Engine['load']>[2]): Promise<LoadedModel> {
+    const m = await manifestOf(id);
+    const backend = await resolveBackend(choice);
+    choices.set(id, choice);
+    const current = loaded.get(id);
+    if (current && !current.worker.dead && current.info.backend === backend) return current.info;
+    if (current) current.worker.kill({ kind: 'cancelled', message: 'replaced' });
+    loaded.delete(id);
+    let spawned: ModelWorker | undefined; // set once spawn returns; a worker that dies earlier was never registered
+    const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), { onProgress });
+    spawned = worker;
+    const info: LoadedModel = {
+      modelId: id,
+      manifest: m,
+      backend: reply.backend,
+      webgpuImpl: reply.webgpuImpl,
+      wasmThreads: reply.wasmThreads,
+      build: reply.build,
+      crossOriginIsolated: self.crossOriginIsolated,
+      loadMs: reply.loadMs,
+    };
+    loaded.set(id, { worker, info });
+    return info;
+  }
+
   const engine: Engine = {
     detectWebGPU,
     listModels: async () => [...(await getManifests()).values()],
 
     async load(id, choice, onProgress) {
-      const m = await manifestOf(id);
-      const backend = await resolveBackend(choice);
-      choices.set(id, choice);
-      const current = loaded.get(id);
-      if (current && !current.worker.dead && current.info.backend === backend) return current.info;
-      if (current) current.worker.kill({ kind: 'cancelled', message: 'replaced' });
-      loaded.delete(id);
-      let spawned: ModelWorker | undefined; // set once spawn returns; a worker that dies earlier was never registered
-      const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), { onProgress });
-      spawned = worker;
-      const info: LoadedModel = {
-        modelId: id,
-        manifest: m,
-        backend: reply.backend,
-        webgpuImpl: reply.webgpuImpl,
-        wasmThreads: reply.wasmThreads,
-        build: reply.build,
-        crossOriginIsolated: self.crossOriginIsolated,
-        loadMs: reply.loadMs,
-      };
-      loaded.set(id, { worker, info });
-      return info;
+      // one load of a model at a time: a call during another (a Run during the page's preload) reuses its session
+      const next = (loading.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => loadNow(id, choice, onProgress));
+      loading.set(id, next);
+      void next.catch(() => undefined).finally(() => loading.get(id) === next && loading.delete(id));
+      return next;
     },
 
     async unload(id) {

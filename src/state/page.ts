@@ -3,6 +3,7 @@
 import type { Manifest } from '../catalog/manifest';
 import type { BackendChoice, Engine, GpuInfo } from '../engine/types';
 import { loadDefaultInput } from './input';
+import { preloadModels } from './runs';
 import { applyShared } from './sharing';
 import type { SharedState } from './shared';
 import { get, set, type PageState } from './store';
@@ -43,11 +44,14 @@ export async function init(engine: Engine, shared: SharedState | null, linkError
   const manifests = get().manifests;
   const defaults = manifests.filter((m) => m.size === 'compare' && (m.family === 'perceiver-ar' || m.family === 'transformer')).map((m) => m.id);
   set({ selected: defaults.length ? defaults : manifests.slice(0, 2).map((m) => m.id), ready: true });
+  preloadModels();
   await loadDefaultInput();
 }
 
 export function toggleModel(id: string) {
-  set((s) => ({ selected: s.selected.includes(id) ? s.selected.filter((x) => x !== id) : [...s.selected, id] }));
+  const adding = !get().selected.includes(id);
+  set((s) => ({ selected: adding ? [...s.selected, id] : s.selected.filter((x) => x !== id) }));
+  if (adding) preloadModels([id]);
 }
 
 export const setBackend = (backend: BackendChoice) => set({ backend });

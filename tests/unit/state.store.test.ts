@@ -69,7 +69,17 @@ describe('store: running models', () => {
     setText('');
     await runPredictions();
     expect(get().inputError).toMatch(/empty/);
-    expect(fake.calls.load).toEqual([]);
+    expect(fake.calls.predict).toEqual([]);
+  });
+
+  it('the selected models are loaded before the first Run, and a model selected later too', async () => {
+    const fake = await page();
+    expect(fake.calls.load.sort()).toEqual([...get().selected].sort());
+    toggleModel('transformer-tiny');
+    expect(fake.calls.load).toContain('transformer-tiny');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(get().status['transformer-tiny'].loaded?.modelId).toBe('transformer-tiny');
+    expect(fake.calls.predict).toEqual([]);
   });
 
   it('one model failing to load does not touch the others', async () => {
