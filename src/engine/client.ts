@@ -1,7 +1,7 @@
 // The engine the page uses: one worker per loaded model for predictions, and measurement (measure.ts) in a fresh
 // worker per point. Downloads and manifests are shared by both; failures are errors with a kind, or results.
 import type { Manifest } from '../catalog/manifest';
-import { detectWebGPU, resolveBackend } from './backend';
+import { defaultWasmThreads, detectWebGPU, resolveBackend } from './backend';
 import { classify } from './failures';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
@@ -18,7 +18,7 @@ const FATAL = new Set(['out-of-memory', 'device-lost', 'buffer-limit', 'unknown'
 
 export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads?: number } = {}): Engine {
   const webgpuImpl = opts.webgpuImpl ?? 'jsep';
-  const wasmThreads = opts.wasmThreads ?? Math.max(1, navigator.hardwareConcurrency || 1);
+  const wasmThreads = opts.wasmThreads ?? defaultWasmThreads(navigator.hardwareConcurrency || 1);
   let manifests: Promise<Map<string, Manifest>> | undefined;
   const bytes = new Map<string, Promise<Uint8Array>>();
   const loaded = new Map<string, { worker: ModelWorker; info: LoadedModel }>();
