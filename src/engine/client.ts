@@ -6,6 +6,7 @@ import { classify } from './failures';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { ModelWorker } from './modelWorker';
+import { provenance } from './provenance';
 import type { LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
 import { firstWindow, lastWindow } from './tokenizer';
@@ -70,7 +71,10 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     manifests: getManifests,
     manifestOf,
     spawn,
-    wasmThreads: () => (self.crossOriginIsolated ? wasmThreads : 1),
+    async provenance(backend, session) {
+      const threads = self.crossOriginIsolated ? wasmThreads : 1; // what the worker would get (ort.ts)
+      return provenance(backend, session ?? { webgpuImpl, wasmThreads: threads }, backend === 'webgpu' ? await detectWebGPU() : undefined);
+    },
   };
 
   const engine: Engine = {

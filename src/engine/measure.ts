@@ -6,15 +6,15 @@ import { classify } from './failures';
 import type { ModelWorker } from './modelWorker';
 import type { LoadedReply, MeasuredReply } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
-import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, SweepProgress } from './types';
+import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, Provenance, SweepProgress } from './types';
 
-/** What measuring needs from the client: the manifests, and a worker with a model's session created. */
+/** What measuring needs from the client: the manifests, a worker with a model's session created, provenance. */
 export interface ModelSource {
   manifests(): Promise<Map<string, Manifest>>;
   manifestOf(id: string): Promise<Manifest>;
   spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void): Promise<{ worker: ModelWorker; reply: LoadedReply }>;
-  /** Threads ORT's WASM backend gets on this page (1 without cross-origin isolation). */
-  wasmThreads(): number;
+  /** Where a point is measured; `session` once the worker has one (else the page's adapter and settings). */
+  provenance(backend: BackendName, session?: LoadedReply): Promise<Provenance>;
 }
 
 function syntheticWindow(n: number): Uint8Array {
@@ -36,7 +36,8 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'>
     const M = m.io === 'latents' ? Math.min(o.numLatents ?? m.config.latents ?? contextLength, contextLength) : undefined;
     const est = estimate(m, contextLength, M);
     const base = { modelId: id, backend, contextLength, numLatents: M, estimate: est };
-    const fail = (failure: EngineFailure): MeasurePoint => ({ ok: false, ...base, failure });
+    let session: LoadedReply | undefined;
+    const fail = async (failure: EngineFailure): Promise<MeasurePoint> => ({ ok: false, ...base, failure, provenance: await src.provenance(backend, session) });
     if (contextLength > m.config.maxContext)
       return fail({ kind: 'over-limit', message: `beyond this model's limit of ${m.config.maxContext.toLocaleString()} bytes` });
     if (backend === 'webgpu') {
@@ -53,11 +54,12 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'>
     signal?.addEventListener('abort', onAbort);
     try {
       // a fresh worker per point: no buffer cache or heap inherited from another configuration
-      ({ worker } = await src.spawn(m, backend, () => {}));
+      ({ worker, reply: session } = await src.spawn(m, backend, () => {}));
       if (signal?.aborted) onAbort();
       const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
       const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength), numLatents: M, policy });
       const med = median(r.samplesMs);
+      const provenance = await src.provenance(backend, session);
       return {
         ok: true,
         ...base,
@@ -67,7 +69,8 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'>
         p95Ms: quantile(r.samplesMs, 0.95),
         tokensPerSec: contextLength / (med / 1000),
         memory: r.memory,
-        wasmThreads: backend === 'wasm' ? src.wasmThreads() : 0,
+        wasmThreads: provenance.wasmThreads,
+        provenance,
       };
     } catch (e) {
       return fail(classify(e));

@@ -1,7 +1,7 @@
 // Typed messages between the page (client.ts) and a model worker (worker.ts). Every request carries an id;
 // the worker answers with the same id, either the matching reply or an `error`.
 import type { Manifest } from '../catalog/manifest';
-import type { BackendName, EngineFailure, MemoryReading, TopByte } from './types';
+import type { BackendName, DeviceInfo, EngineFailure, MemoryReading, TopByte } from './types';
 import type { RunPolicy } from './stats';
 
 export interface LoadRequest {
@@ -40,6 +40,7 @@ export interface LoadedReply {
   loadMs: number;
   inputNames: string[];
   outputNames: string[];
+  device?: DeviceInfo; // the GPU device the session runs on (WebGPU only)
 }
 
 export interface PredictedReply {

@@ -68,6 +68,33 @@ export interface LoadProgress {
   fromCache: boolean;
 }
 
+/** The GPU device a session ran on, as the worker saw it (GPUDevice.adapterInfo and the device's limits). */
+export interface DeviceInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean; // a software adapter (SwiftShader, llvmpipe): its times say nothing about a GPU
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+/** The execution-provider build that ran: WASM, WebGPU through JSEP, or ORT's native WebGPU EP. */
+export type EpBuild = 'wasm' | 'webgpu-jsep' | 'webgpu-native';
+
+/** Where and with what a result was measured, recorded with every point. */
+export interface Provenance {
+  browser: string; // e.g. "Chrome 156.0.7500.0"
+  platform: string; // e.g. "Linux x86_64"
+  hardwareThreads: number; // navigator.hardwareConcurrency
+  crossOriginIsolated: boolean; // without it WASM runs one thread
+  ep: EpBuild;
+  wasmThreads: number; // threads ORT's WASM backend got (1 without cross-origin isolation; 0 on WebGPU)
+  gpu?: DeviceInfo; // when the point ran on WebGPU
+  ort: string; // onnxruntime-web version that ran (env.versions.web)
+  app: string; // this project's version and commit
+  measuredAt: string; // ISO 8601
+}
+
 export interface LoadedModel {
   modelId: string;
   manifest: Manifest;
@@ -125,6 +152,7 @@ export interface MeasurePointOk {
   memory: MemoryReading;
   estimate: MemoryEstimate;
   wasmThreads: number;
+  provenance?: Provenance; // absent only in results shared before it was recorded
 }
 
 export interface MeasurePointFailed {
@@ -135,6 +163,7 @@ export interface MeasurePointFailed {
   numLatents?: number;
   failure: EngineFailure;
   estimate: MemoryEstimate;
+  provenance?: Provenance; // absent only in results shared before it was recorded, or when no session was made
 }
 
 export type MeasurePoint = MeasurePointOk | MeasurePointFailed;

@@ -1,4 +1,5 @@
 // One module worker per loaded model: owns its onnxruntime-web session, answers protocol requests.
+import { deviceInfo } from './backend';
 import { installMeters, readMemory, resetPeak } from './memory';
 import { createSession, type Session } from './ort';
 import { runWindow } from './graphRunner';
@@ -36,6 +37,7 @@ async function handle(req: Request): Promise<void> {
       loadMs: performance.now() - t0,
       inputNames: [...session.inputNames],
       outputNames: [...session.outputNames],
+      device: device && deviceInfo(device),
     });
     return;
   }

@@ -11,10 +11,24 @@ const FAILURE_KINDS = [
   'bad-input', 'webgpu-unavailable', 'cancelled', 'unknown',
 ] as const satisfies readonly FailureKind[];
 
+const Str = z.string().max(200);
+const Threads = z.number().int().min(0).max(4096);
+const Device = z.object({
+  vendor: Str, architecture: Str, description: Str, isFallbackAdapter: z.boolean(), maxBufferSize: Num, maxStorageBufferBindingSize: Num,
+});
+export const ProvenanceSchema = z.object({
+  browser: Str, platform: Str, hardwareThreads: Threads, crossOriginIsolated: z.boolean(),
+  ep: z.enum(['wasm', 'webgpu-jsep', 'webgpu-native']), wasmThreads: Threads, gpu: Device.optional(),
+  ort: Str, app: Str, measuredAt: z.iso.datetime(),
+});
+
 const Estimate = z.object({
   weightsBytes: Num, activationsBytes: Num, attentionBytes: Num, cacheBytes: Num, totalBytes: Num, flops: Num, largestTensorBytes: Num,
 });
-const PointBase = { modelId: ModelId, backend: Backend, contextLength: Context, numLatents: z.number().int().positive().optional(), estimate: Estimate };
+const PointBase = {
+  modelId: ModelId, backend: Backend, contextLength: Context, numLatents: z.number().int().positive().optional(), estimate: Estimate,
+  provenance: ProvenanceSchema.optional(), // absent in links made before it was recorded
+};
 export const PointSchema = z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),

@@ -15,26 +15,34 @@ const csvCell = (v: unknown) => {
 };
 
 export const CSV_HEADER =
-  'model,backend,context,latents,ok,median_ms,p95_ms,first_run_ms,runs,bytes_per_s,wasm_threads,gpu_peak_bytes,wasm_heap_bytes,estimate_bytes,failure_kind,failure';
+  'model,backend,context,latents,ok,median_ms,p95_ms,first_run_ms,runs,bytes_per_s,wasm_threads,gpu_peak_bytes,wasm_heap_bytes,estimate_bytes,failure_kind,failure,' +
+  'browser,platform,hardware_threads,cross_origin_isolated,ep,gpu_adapter,gpu_fallback,gpu_max_buffer_bytes,gpu_max_binding_bytes,ort_version,app_version,measured_at';
 
 export function pointsCsv(points: MeasurePoint[]): string {
   const rows = [CSV_HEADER];
   for (const p of points) {
     const ok = p.ok ? p : undefined;
+    const v = p.provenance;
+    const gpu = v?.gpu;
     rows.push(
       [
         p.modelId, p.backend, p.contextLength, p.numLatents, p.ok ? 1 : 0,
         ok?.medianMs, ok?.p95Ms, ok?.firstRunMs, ok?.samplesMs.length, ok?.tokensPerSec, ok?.wasmThreads,
         ok?.memory.gpuAllocatedPeakBytes, ok?.memory.wasmHeapBytes, p.estimate?.totalBytes,
         p.ok ? '' : p.failure.kind, p.ok ? '' : p.failure.message,
+        v?.browser, v?.platform, v?.hardwareThreads, v && (v.crossOriginIsolated ? 1 : 0), v?.ep,
+        gpu && [gpu.vendor, gpu.architecture, gpu.description].filter(Boolean).join(' / '), gpu && (gpu.isFallbackAdapter ? 1 : 0),
+        gpu?.maxBufferSize, gpu?.maxStorageBufferBindingSize, v?.ort, v?.app, v?.measuredAt,
       ].map(csvCell).join(','),
     );
   }
   return rows.join('\n') + '\n';
 }
 
-/** The points with what is needed to read them later: where they were measured. */
+export const RESULTS_FORMAT = 'long-context-playground/results';
+
+/** The points, each with its provenance, and the page that saved them: what is needed to read them later. */
 export function pointsJson(points: MeasurePoint[], gpu: GpuInfo | undefined): string {
   const env = typeof navigator === 'undefined' ? {} : { userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: globalThis.crossOriginIsolated };
-  return JSON.stringify({ savedAt: new Date().toISOString(), env: { ...env, gpu }, points }, null, 1);
+  return JSON.stringify({ format: RESULTS_FORMAT, version: 1, savedAt: new Date().toISOString(), env: { ...env, gpu }, points }, null, 1);
 }

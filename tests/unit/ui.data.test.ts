@@ -5,7 +5,9 @@ import { bitsAt, diffSummary } from '../../src/ui/surprisalDiff';
 import { sampleByte } from '../../src/ui/sampling';
 import { CSV_HEADER, pointsCsv } from '../../src/ui/download';
 import { bytesTick, compact, shortN } from '../../src/ui/format';
-import type { MeasurePoint, MeasurePointOk, Prediction } from '../../src/engine/types';
+import type { MeasurePoint, MeasurePointOk, Prediction, Provenance } from '../../src/engine/types';
+import { provenanceLabel, provenanceRows } from '../../src/ui/provenanceText';
+import { browserName } from '../../src/engine/provenance';
 
 const est = (total: number) => ({ weightsBytes: 0, activationsBytes: 0, attentionBytes: 0, cacheBytes: 0, totalBytes: total, flops: 0, largestTensorBytes: 0 });
 const ok = (modelId: string, backend: 'wasm' | 'webgpu', n: number, median: number, extra: Partial<MeasurePointOk> = {}): MeasurePoint => ({
@@ -71,13 +73,41 @@ describe('continuation sampling', () => {
   });
 });
 
+const provenance: Provenance = {
+  browser: 'Chrome 156.0.7500.0', platform: 'Linux x86-64', hardwareThreads: 8, crossOriginIsolated: true, ep: 'webgpu-jsep', wasmThreads: 0,
+  gpu: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true, maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 27 },
+  ort: '1.30.0', app: '0.1.0+abc1234', measuredAt: '2026-11-02T10:00:00.000Z',
+};
+
 describe('exports', () => {
-  it('CSV: a header, one line per point, quoted failure text', () => {
-    const csv = pointsCsv([ok('a', 'wasm', 256, 10), oom('a', 1024)]).trimEnd().split('\n');
+  it('CSV: a header, one line per point, quoted failure text, provenance in its own columns', () => {
+    const csv = pointsCsv([ok('a', 'wasm', 256, 10), oom('a', 1024), ok('b', 'webgpu', 512, 40, { provenance })]).trimEnd().split('\n');
     expect(csv[0]).toBe(CSV_HEADER);
     expect(csv[1].startsWith('a,wasm,256,,1,10,14,20,3,25600,1,2560,256000,25600,,')).toBe(true);
-    expect(csv[2]).toBe('a,wasm,1024,,0,,,,,,,,,102400,out-of-memory,"Out of memory, ""really"""');
-    expect(csv[0].split(',')).toHaveLength(csv[1].split(',').length);
+    expect(csv[2]).toBe('a,wasm,1024,,0,,,,,,,,,102400,out-of-memory,"Out of memory, ""really""",,,,,,,,,,,,');
+    const cols = CSV_HEADER.split(',');
+    const row = Object.fromEntries(csv[3].split(',').map((v, i) => [cols[i], v]));
+    expect(row).toMatchObject({
+      browser: 'Chrome 156.0.7500.0', platform: 'Linux x86-64', hardware_threads: '8', cross_origin_isolated: '1', ep: 'webgpu-jsep',
+      gpu_adapter: 'google / swiftshader', gpu_fallback: '1', gpu_max_buffer_bytes: String(2 ** 30), gpu_max_binding_bytes: String(2 ** 27),
+      ort_version: '1.30.0', app_version: '0.1.0+abc1234', measured_at: '2026-11-02T10:00:00.000Z',
+    });
+    expect(csv[3].split(',')).toHaveLength(cols.length);
+  });
+  it('provenance in words: compact for the table, every fact for the details', () => {
+    expect(provenanceLabel(provenance)).toBe('Chrome 156 · Linux x86-64 · 8 threads');
+    expect(provenanceLabel(undefined)).toBe('not recorded');
+    const rows = Object.fromEntries(provenanceRows(provenance));
+    expect(rows['execution provider']).toBe('WebGPU (JSEP)');
+    expect(rows['GPU adapter']).toMatch(/google \/ swiftshader \(software fallback adapter.*max buffer 1\.00 GiB, max storage binding 128\.0 MiB/);
+    expect(rows['onnxruntime-web']).toBe('1.30.0');
+  });
+  it('browser names from client hints, else from the user agent', () => {
+    expect(browserName('', [{ brand: 'Not)A;Brand', version: '8' }, { brand: 'Chromium', version: '156.0.1' }, { brand: 'Google Chrome', version: '156.0.1' }])).toBe('Google Chrome 156.0.1');
+    expect(browserName('', [{ brand: 'Chromium', version: '156' }])).toBe('Chromium 156');
+    expect(browserName('Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0')).toBe('Firefox 140.0');
+    expect(browserName('Mozilla/5.0 (Macintosh) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.2 Safari/605.1.15')).toBe('Safari 18.2');
+    expect(browserName('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36')).toBe('HeadlessChrome 156.0.0.0');
   });
   it('axis labels stay short', () => {
     expect([bytesTick(381.5 * 2 ** 20), bytesTick(600 * 1024), bytesTick(2 ** 30)]).toEqual(['382M', '600K', '1G']);
