@@ -82,21 +82,23 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'>
 
   const sweep: Engine['sweep'] = async (spec, onPoint, signal) => {
     const ms = await src.manifests();
-    const plan: { id: string; backend: BackendName; n: number }[] = [];
-    for (const backend of spec.backends)
-      for (const id of spec.modelIds) {
-        const m = ms.get(id);
-        if (!m) continue;
-        const ns = spec.contextLengths ?? powersOfTwo(256, m.config.maxContext);
-        for (const n of ns) plan.push({ id, backend, n });
-      }
+    const plan: { id: string; backend: BackendName; n: number; numLatents?: number }[] = [];
+    if (spec.plan) for (const p of spec.plan) ms.has(p.modelId) && plan.push({ id: p.modelId, backend: p.backend, n: p.contextLength, numLatents: p.numLatents });
+    else
+      for (const backend of spec.backends)
+        for (const id of spec.modelIds) {
+          const m = ms.get(id);
+          if (!m) continue;
+          const ns = spec.contextLengths ?? powersOfTwo(256, m.config.maxContext);
+          for (const n of ns) plan.push({ id, backend, n, numLatents: spec.numLatents });
+        }
     const points: MeasurePoint[] = [];
     const stopped = new Set<string>();
     for (const [i, step] of plan.entries()) {
       if (signal?.aborted) break;
       const key = `${step.id}|${step.backend}`;
       if (stopped.has(key)) continue;
-      const p = await measure(step.id, step.backend, step.n, { ...spec.measure, numLatents: spec.numLatents }, signal);
+      const p = await measure(step.id, step.backend, step.n, { ...spec.measure, numLatents: step.numLatents }, signal);
       if (!p.ok && p.failure.kind === 'cancelled' && signal?.aborted) break;
       points.push(p);
       if (!p.ok && spec.stopAfterFailure !== false) stopped.add(key);

@@ -175,6 +175,8 @@ export interface SweepSpec {
   numLatents?: number;
   measure?: MeasureOptions;
   stopAfterFailure?: boolean; // default true: after a model fails at N, larger N are skipped
+  /** Exactly these points instead of models x backends x contextLengths (e.g. to re-measure another device's). */
+  plan?: { modelId: string; backend: BackendName; contextLength: number; numLatents?: number }[];
 }
 
 export interface SweepProgress {

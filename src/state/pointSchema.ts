@@ -46,3 +46,10 @@ export const PointSchema = z.discriminatedUnion('ok', [
 // The schema must describe what the engine produces: a compile error here means they drifted apart.
 const _pointsFit: MeasurePoint[] = [] as z.infer<typeof PointSchema>[];
 void _pointsFit;
+
+/** A JSON results file (ui/download.ts pointsJson): this page's points, and results it had from elsewhere. */
+export const MAX_FILE_POINTS = 2000;
+export const ResultsFileSchema = z.object({
+  points: z.array(PointSchema).max(MAX_FILE_POINTS),
+  foreign: z.array(z.object({ source: z.string().max(200), points: z.array(PointSchema).max(MAX_FILE_POINTS) })).max(50).optional(),
+});

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { BackendChoice, BackendName, MeasurePoint } from '../engine/types';
 import { defaultInput, presetInput, textInput, type InputFields } from './inputPatches';
+import { foreignPatch, LINK_SOURCE } from './foreignPatches';
 import { Backend, Context, ModelId, PointSchema } from './pointSchema';
 import type { Preset } from './presets';
 import type { LocalState, PageState } from './store';
@@ -97,12 +98,23 @@ export const SHARED = {
     apply: (v, s) => ({ sweepContexts: v?.contexts, sweepBackends: v?.backends ?? s.sweepBackends }),
   }),
   results: prop({
-    // only when the person asks for it ("results in link")
+    // only when the person asks for it ("results in link"): this page's points and those it has from elsewhere,
+    // each with its provenance. Whoever opens the link sees them all as results from a link, never as their own.
     schema: z.array(PointSchema).max(MAX_SHARED_POINTS).optional(),
     fields: () => ({ shareResults: false }),
-    watch: ['shareResults', 'points'],
-    read: (s) => (s.shareResults && s.points.length ? s.points.slice(0, MAX_SHARED_POINTS) : undefined),
-    apply: (results) => (results ? { points: results as MeasurePoint[], shareResults: true } : {}),
+    watch: ['shareResults', 'points', 'foreign'],
+    read: (s) => {
+      const all = s.shareResults ? [...s.points, ...s.foreign.flatMap((f) => f.points)] : [];
+      return all.length ? all.slice(0, MAX_SHARED_POINTS) : undefined;
+    },
+    apply(results, s, note) {
+      const others = s.foreign.filter((f) => f.source !== LINK_SOURCE); // a link opened later replaces the last one's
+      if (!results?.length) return { foreign: others };
+      const patch = foreignPatch(LINK_SOURCE, "This link's results", results as MeasurePoint[], { ...s, foreign: others });
+      if (!('refused' in patch)) return { ...patch, shareResults: true };
+      note({ kind: 'error', text: patch.refused });
+      return { foreign: others };
+    },
   }),
 };
 

@@ -1,8 +1,8 @@
+import { useMemo } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { setLogAxes } from '../state/page';
 import { useStore } from '../state/store';
-import type { MeasurePoint } from '../engine/types';
-import { measuredMemory, toRows, valueRange, type ChartData } from './seriesData';
+import { chartPoints, measuredMemory, toRows, valueRange, type ChartData, type ChartPoint } from './seriesData';
 import { bytesLabel, bytesTick, compact, count, ms, shortN } from './format';
 import { saveChartsPng } from './exportPng';
 
@@ -26,6 +26,7 @@ function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
   // explicit domain with headroom: recharts' 'auto' on a log axis can clip the top point or an error bar's end
   const range = valueRange(data);
   const domain: [number, number] | ['auto', 'auto'] = !range ? ['auto', 'auto'] : log ? [range[0] / 1.3, range[1] * 1.3] : [0, range[1] * 1.08];
+  const color = (base: string) => COLORS[data.bases.indexOf(base) % COLORS.length];
   return (
     <figure className="panel chart" data-testid={id}>
       <figcaption>
@@ -39,17 +40,27 @@ function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
           <YAxis scale={log ? 'log' : 'linear'} domain={domain} tickFormatter={tick} allowDataOverflow width={52} fontSize={11} />
           <Tooltip formatter={(v) => (Array.isArray(v) ? '' : fmt(Number(v)))} labelFormatter={(n) => `N = ${count(Number(n))}`} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          {data.series.map((key, i) => {
-            const color = COLORS[i % COLORS.length];
-            return [
-              <Line key={key} dataKey={key} name={measuredName ? `${key} ${measuredName}` : key} stroke={color} strokeWidth={2} dot legendType="plainline" connectNulls isAnimationActive={false}>
-                {data.rows.some((r) => r[`${key} spread`]) && <ErrorBar dataKey={`${key} spread`} width={4} stroke={color} strokeWidth={1} isAnimationActive={false} />}
-              </Line>,
-              hasEstimate && (
-                <Line key={`${key} estimate`} dataKey={`${key} estimate`} name={`${key} estimate`} stroke={color} strokeDasharray="6 4" strokeWidth={1.5} dot={false} legendType="plainline" connectNulls isAnimationActive={false} />
-              ),
-            ];
-          })}
+          {data.series.map(({ key, base, origin }) => (
+            // this page's points: solid with filled dots; results from elsewhere: dotted with hollow dots
+            <Line
+              key={key}
+              dataKey={key}
+              name={measuredName && !origin ? `${key} ${measuredName}` : key}
+              stroke={color(base)}
+              strokeWidth={origin ? 1.5 : 2}
+              strokeDasharray={origin ? '2 3' : undefined}
+              dot={origin ? { r: 3.5, fill: '#fff', strokeWidth: 1.5 } : true}
+              legendType="plainline"
+              connectNulls
+              isAnimationActive={false}
+            >
+              {data.rows.some((r) => r[`${key} spread`]) && <ErrorBar dataKey={`${key} spread`} width={4} stroke={color(base)} strokeWidth={1} isAnimationActive={false} />}
+            </Line>
+          ))}
+          {hasEstimate &&
+            data.bases.map((base) => (
+              <Line key={`${base} estimate`} dataKey={`${base} estimate`} name={`${base} estimate`} stroke={color(base)} strokeDasharray="6 4" strokeWidth={1.5} dot={false} legendType="plainline" connectNulls isAnimationActive={false} />
+            ))}
           {failedNs.map((n) => (
             <ReferenceLine key={`fail-${n}`} x={n} stroke={FAIL} strokeDasharray="2 3" label={{ value: '✕ failed', fill: FAIL, fontSize: 11, position: 'insideTopRight' }} />
           ))}
@@ -69,10 +80,13 @@ function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
 }
 
 export function Charts() {
-  const points = useStore((s) => s.points);
+  const own = useStore((s) => s.points);
+  const foreign = useStore((s) => s.foreign);
   const log = useStore((s) => s.logAxes);
+  const points = useMemo(() => chartPoints(own, foreign), [own, foreign]);
   if (!points.length) return <p className="muted" data-testid="charts-empty">Run a sweep to draw latency and memory against context length.</p>;
   const scale = log ? 'log–log' : 'linear';
+  const elsewhere = foreign.length ? '; dotted, hollow dots: results from elsewhere, labelled with the device that measured them' : '';
   return (
     <section className="charts" aria-label="Charts">
       <div className="row">
@@ -85,7 +99,7 @@ export function Charts() {
         <Chart
           id="chart-latency"
           title="Latency per forward pass over N bytes"
-          axes={`(${scale}; dots: median, bars: fastest run to p95)`}
+          axes={`(${scale}; dots: median, bars: fastest run to p95${elsewhere})`}
           data={latencyData(points)}
           fmt={ms}
           tick={(v) => (v >= 1000 ? `${Number((v / 1000).toPrecision(2))}s` : `${Number(v.toPrecision(2))}ms`)}
@@ -93,7 +107,7 @@ export function Charts() {
         <Chart
           id="chart-memory"
           title="Memory"
-          axes={`(${scale}; solid: measured — GPU buffers allocated on WebGPU, WASM heap size on WASM; dashed: analytic estimate)`}
+          axes={`(${scale}; solid: measured — GPU buffers allocated on WebGPU, WASM heap size on WASM; dashed: analytic estimate${elsewhere})`}
           data={toRows(points, measuredMemory, { estimate: (p) => p.estimate.totalBytes })}
           measuredName="measured"
           fmt={bytesLabel}
@@ -102,7 +116,7 @@ export function Charts() {
         <Chart
           id="chart-throughput"
           title="Throughput"
-          axes={`(${scale}; bytes of context processed per second, N / median latency)`}
+          axes={`(${scale}; bytes of context processed per second, N / median latency${elsewhere})`}
           data={toRows(points, (p) => p.tokensPerSec)}
           fmt={(v) => `${count(Math.round(v))} bytes/s`}
           tick={compact}
@@ -112,5 +126,5 @@ export function Charts() {
   );
 }
 
-const latencyData = (points: MeasurePoint[]) =>
+const latencyData = (points: ChartPoint[]) =>
   toRows(points, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs, p.medianMs), p.p95Ms] });

@@ -1,15 +1,20 @@
-import { Fragment, useState } from 'react';
+import { Fragment, useMemo, useState } from 'react';
 import { useStore } from '../state/store';
-import type { MeasurePoint } from '../engine/types';
 import { bytesLabel, count, ms } from './format';
 import { EP_LABEL, provenanceLabel, provenanceRows } from './provenanceText';
+import { sourcedPoints, THIS_PAGE, type SourcedPoint } from './download';
 
-const keyOf = (p: MeasurePoint) => `${p.modelId}|${p.backend}|${p.contextLength}|${p.numLatents}`;
-const COLUMNS = ['', 'model', 'backend', 'N', 'median', 'p95', 'first run', 'bytes/s', 'measured memory', 'estimate', 'measured on', 'status'];
+const keyOf = (p: SourcedPoint) => `${p.source}|${p.modelId}|${p.backend}|${p.contextLength}|${p.numLatents}|${p.provenance?.measuredAt}`;
+const COLUMNS = ['', 'source', 'model', 'backend', 'N', 'median', 'p95', 'first run', 'bytes/s', 'measured memory', 'estimate', 'measured on', 'status'];
 
-/** One row per point; a row opens to the point's details: where it was measured, and every timed run. */
+/**
+ * One row per point, this page's first, then results from elsewhere (labelled, in their own colour); a row opens to
+ * the point's details: where it was measured, and every timed run.
+ */
 export function ResultsTable() {
-  const points = useStore((s) => s.points);
+  const own = useStore((s) => s.points);
+  const foreign = useStore((s) => s.foreign);
+  const points = useMemo(() => sourcedPoints(own, foreign), [own, foreign]);
   const [open, setOpen] = useState<Record<string, boolean>>({});
   if (!points.length) return null;
   return (
@@ -22,12 +27,13 @@ export function ResultsTable() {
           const key = keyOf(p);
           return (
             <Fragment key={key}>
-              <tr className={p.ok ? 'point' : 'point failed'}>
+              <tr className={`point${p.ok ? '' : ' failed'}${p.source === THIS_PAGE ? '' : ' foreign'}`}>
                 <td>
                   <button className="disclose" aria-expanded={!!open[key]} aria-label="details" onClick={() => setOpen({ ...open, [key]: !open[key] })} data-testid="point-toggle">
                     {open[key] ? '▾' : '▸'}
                   </button>
                 </td>
+                <td data-testid="point-source">{p.source}</td>
                 <td>{p.modelId}{p.numLatents ? ` (M=${p.numLatents})` : ''}</td>
                 <td>{p.provenance ? EP_LABEL[p.provenance.ep] : p.backend}{p.ok && p.backend === 'wasm' ? ` ×${p.wasmThreads}` : ''}{p.provenance?.gpu?.isFallbackAdapter ? ' (software)' : ''}</td>
                 <td>{count(p.contextLength)}</td>

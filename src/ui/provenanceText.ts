@@ -11,6 +11,9 @@ export function provenanceLabel(p?: Provenance): string {
   return `${browser} · ${p.platform} · ${p.hardwareThreads} thread${p.hardwareThreads === 1 ? '' : 's'}`;
 }
 
+/** Where a result from elsewhere comes from: "from a link: measured on Chrome 156 · Linux · 8 threads". */
+export const originLabel = (source: string, p?: Provenance) => `${source}: measured on ${p ? provenanceLabel(p) : 'an unrecorded device'}`;
+
 /** The GPU device in one line: names, software or not, the two limits that decide what fits. */
 export function gpuText(p: Provenance): string | undefined {
   const g = p.gpu;

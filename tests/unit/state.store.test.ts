@@ -5,7 +5,7 @@ import { init, setContext, toggleModel } from '../../src/state/page';
 import { isStale, runPredictions } from '../../src/state/runs';
 import { loadFile, MAX_FILE_BYTES, setText } from '../../src/state/input';
 import { resetStore, useStore } from '../../src/state/store';
-import { EngineError } from '../../src/engine/types';
+import { EngineError, type MeasurePointOk } from '../../src/engine/types';
 import { fakeEngine, namedBlob } from './stateFixtures';
 
 const get = useStore.getState;
@@ -51,15 +51,38 @@ describe('store: opening the page', () => {
     expect(fake.calls.predict).toEqual([]);
   });
 
-  it('a link with results puts them in the charts and keeps sharing them', async () => {
+  it("a link's results are shown as from a link, never as this page's, and keep being shared", async () => {
     await init(fakeEngine().engine, null);
     setSweepMax(512);
     await runSweep();
     const results = get().points;
     resetStore();
+    await init(fakeEngine().engine, null);
     await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results, input: { text: 'x' } });
-    expect(get().points).toEqual(results);
+    expect(get().points).toEqual([]);
+    expect(get().foreign).toEqual([{ source: 'from a link', points: results }]);
     expect(get().shareResults).toBe(true);
+    expect(sharedState(false).results).toEqual(results);
+  });
+
+  it("a link with a fabricated point is refused with a message; its settings still apply", async () => {
+    await init(fakeEngine().engine, null);
+    setSweepMax(256);
+    await runSweep();
+    const real = get().points[0] as MeasurePointOk;
+    const fake = { ...real, samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, tokensPerSec: 1e12 };
+    resetStore();
+    await init(fakeEngine().engine, null);
+    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real, fake], input: { text: 'x' } });
+    expect(get().foreign).toEqual([]);
+    expect(get().points).toEqual([]);
+    expect(get().banner).toMatchObject({ kind: 'error', text: expect.stringMatching(/results were refused.*1,000,000,000,000 bytes\/s is not N \/ median/) });
+    expect(get().context).toBe(512);
+    // a good link, then a refused one in the same tab: the first link's results do not stay behind
+    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real], input: { text: 'x' } });
+    expect(get().foreign).toHaveLength(1);
+    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [fake], input: { text: 'x' } });
+    expect(get().foreign).toEqual([]);
   });
 });
 

@@ -20,12 +20,18 @@ describe('chart rows', () => {
   const points = [ok('a', 'wasm', 512, 20), ok('a', 'wasm', 256, 10), ok('b', 'webgpu', 256, 5), oom('a', 1024)];
   it('one row per N in order, one column per model x backend, gaps left as gaps', () => {
     const { rows, series, failures } = toRows(points, (p) => p.medianMs);
-    expect(series).toEqual(['a (wasm)', 'b (webgpu)']);
+    expect(series.map((x) => x.key)).toEqual(['a (wasm)', 'b (webgpu)']);
     expect(rows.map((r) => r.n)).toEqual([256, 512, 1024]);
     expect(rows[0]).toMatchObject({ 'a (wasm)': 10, 'b (webgpu)': 5 });
     expect(rows[1]['b (webgpu)']).toBeUndefined();
     expect(rows[2]['a (wasm)']).toBeUndefined(); // the failed point is not drawn as a value
     expect(failures).toEqual([{ series: 'a (wasm)', n: 1024, kind: 'out-of-memory', message: 'Out of memory, "really"' }]);
+  });
+  it('results from elsewhere are their own series, with the base (colour, estimate) of the same model and backend', () => {
+    const { rows, series, bases } = toRows([...points, { ...ok('a', 'wasm', 256, 30), origin: 'from a link: Firefox 140 · Linux · 4 threads' }], (p) => p.medianMs, { estimate: (p) => p.estimate.totalBytes });
+    expect(series.at(-1)).toEqual({ key: 'a (wasm) — from a link: Firefox 140 · Linux · 4 threads', base: 'a (wasm)', origin: 'from a link: Firefox 140 · Linux · 4 threads' });
+    expect(bases).toEqual(['a (wasm)', 'b (webgpu)']);
+    expect(rows[0]).toMatchObject({ 'a (wasm)': 10, 'a (wasm) — from a link: Firefox 140 · Linux · 4 threads': 30, 'a (wasm) estimate': 25600 });
   });
   it('spread becomes error-bar offsets; estimates cover failed points too', () => {
     const { rows } = toRows(points, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs), p.p95Ms], estimate: (p) => p.estimate.totalBytes });
@@ -84,7 +90,7 @@ describe('exports', () => {
     const csv = pointsCsv([ok('a', 'wasm', 256, 10), oom('a', 1024), ok('b', 'webgpu', 512, 40, { provenance })]).trimEnd().split('\n');
     expect(csv[0]).toBe(CSV_HEADER);
     expect(csv[1].startsWith('a,wasm,256,,1,10,14,20,3,25600,1,2560,256000,25600,,')).toBe(true);
-    expect(csv[2]).toBe('a,wasm,1024,,0,,,,,,,,,102400,out-of-memory,"Out of memory, ""really""",,,,,,,,,,,,');
+    expect(csv[2]).toBe('a,wasm,1024,,0,,,,,,,,,102400,out-of-memory,"Out of memory, ""really""",,,,,,,,,,,,,this page');
     const cols = CSV_HEADER.split(',');
     const row = Object.fromEntries(csv[3].split(',').map((v, i) => [cols[i], v]));
     expect(row).toMatchObject({
