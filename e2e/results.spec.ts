@@ -72,7 +72,7 @@ test('every measured point says where it was measured: table, details, CSV and J
   await pg3.open(link([saved.points[0]]));
   await expect(linked.getByTestId('point-source')).toHaveText(['from a link']);
   await expect(linked.getByTestId('chart-latency').locator('.recharts-legend-wrapper')).toContainText(`${A} (wasm) — from a link: measured on`);
-  const fabricated = { ...saved.points[0], samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, tokensPerSec: 1e12 };
+  const fabricated = { ...saved.points[0], samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, bytesPerSec: 1e12 };
   await linked.goto(`/${link([saved.points[1], fabricated])}`);
   await expect(linked.getByTestId('banner')).toContainText("This link's results were refused");
   await expect(linked.getByTestId('banner')).toContainText('1,000,000,000,000 bytes/s is not N / median');

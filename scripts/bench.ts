@@ -147,7 +147,7 @@ function report(points: MeasurePoint[], native: NativePoint[], env: unknown) {
     const nat = native.find((x) => x.modelId === p.modelId && x.contextLength === p.contextLength);
     rows.push(
       p.ok
-        ? [p.modelId, p.backend, p.contextLength, 1, p.medianMs, p.p95Ms, p.firstRunMs, p.tokensPerSec, p.memory.gpuAllocatedPeakBytes ?? '', p.memory.wasmHeapBytes ?? '', p.estimate.totalBytes, p.backend === 'wasm' ? nat?.medianMs ?? '' : '', ''].join(',')
+        ? [p.modelId, p.backend, p.contextLength, 1, p.medianMs, p.p95Ms, p.firstRunMs, p.bytesPerSec, p.memory.gpuAllocatedPeakBytes ?? '', p.memory.wasmHeapBytes ?? '', p.estimate.totalBytes, p.backend === 'wasm' ? nat?.medianMs ?? '' : '', ''].join(',')
         : [p.modelId, p.backend, p.contextLength, 0, '', '', '', '', '', '', p.estimate?.totalBytes ?? '', '', JSON.stringify(`${p.failure.kind}: ${p.failure.message}`)].join(','),
     );
   }

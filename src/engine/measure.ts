@@ -67,7 +67,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'>
         samplesMs: r.samplesMs,
         medianMs: med,
         p95Ms: quantile(r.samplesMs, 0.95),
-        tokensPerSec: contextLength / (med / 1000),
+        bytesPerSec: contextLength / (med / 1000),
         memory: r.memory,
         wasmThreads: provenance.wasmThreads,
         provenance,

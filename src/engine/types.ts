@@ -148,7 +148,7 @@ export interface MeasurePointOk {
   samplesMs: number[];
   medianMs: number;
   p95Ms: number;
-  tokensPerSec: number; // contextLength / median seconds
+  bytesPerSec: number; // contextLength / median seconds (links before this name called it tokensPerSec)
   memory: MemoryReading;
   estimate: MemoryEstimate;
   wasmThreads: number;

@@ -32,7 +32,7 @@ export function pointProblems(p: MeasurePoint, m: Manifest | undefined, now = Da
   if (!near(p.medianMs, median(p.samplesMs))) out.push(`median ${n(p.medianMs)} ms is not the median of its ${p.samplesMs.length} runs (${n(median(p.samplesMs))} ms)`);
   if (!near(p.p95Ms, quantile(p.samplesMs, 0.95))) out.push(`p95 ${n(p.p95Ms)} ms is not the p95 of its runs (${n(quantile(p.samplesMs, 0.95))} ms)`);
   const rate = p.contextLength / (p.medianMs / 1000);
-  if (!near(p.tokensPerSec, rate)) out.push(`throughput ${n(p.tokensPerSec)} bytes/s is not N / median (${n(rate)} bytes/s)`);
+  if (!near(p.bytesPerSec, rate)) out.push(`throughput ${n(p.bytesPerSec)} bytes/s is not N / median (${n(rate)} bytes/s)`);
   if (Math.min(...p.samplesMs, p.medianMs) < MIN_RUN_MS) out.push(`a forward pass in under ${MIN_RUN_MS * 1000} µs`);
   const flops = estimate(m, p.contextLength, p.numLatents).flops / (p.medianMs / 1000);
   if (flops > MAX_FLOPS_PER_S) out.push(`${n(flops / 1e12)} TFLOP/s, past any device (the fastest GPUs reach about 100 in float32)`);

@@ -29,7 +29,13 @@ const PointBase = {
   modelId: ModelId, backend: Backend, contextLength: Context, numLatents: z.number().int().positive().optional(), estimate: Estimate,
   provenance: ProvenanceSchema.optional(), // absent in links made before it was recorded
 };
-export const PointSchema = z.discriminatedUnion('ok', [
+/** Links made before the rename called bytes per second `tokensPerSec` (the tokens here are bytes). */
+const renameLegacy = (v: unknown) => {
+  if (!v || typeof v !== 'object' || !('tokensPerSec' in v) || 'bytesPerSec' in v) return v;
+  const { tokensPerSec, ...rest } = v as { tokensPerSec: unknown };
+  return { ...rest, bytesPerSec: tokensPerSec };
+};
+export const PointSchema = z.preprocess(renameLegacy, z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
     ...PointBase,
@@ -37,12 +43,12 @@ export const PointSchema = z.discriminatedUnion('ok', [
     samplesMs: z.array(Num).max(1000),
     medianMs: Num,
     p95Ms: Num,
-    tokensPerSec: Num,
+    bytesPerSec: Num, // N / median seconds
     memory: z.object({ gpuAllocatedPeakBytes: Num.optional(), gpuAllocatedLiveBytes: Num.optional(), wasmHeapBytes: Num.optional(), jsHeapBytes: Num.optional() }),
     wasmThreads: z.number().int().nonnegative(),
   }),
   z.object({ ok: z.literal(false), ...PointBase, failure: z.object({ kind: z.enum(FAILURE_KINDS), message: z.string().max(1000) }) }),
-]);
+]));
 // The schema must describe what the engine produces: a compile error here means they drifted apart.
 const _pointsFit: MeasurePoint[] = [] as z.infer<typeof PointSchema>[];
 void _pointsFit;

@@ -76,18 +76,20 @@ export const SHARED = {
   context: plain('context', Context, 1024),
   latents: plain('latents', z.number().int().min(1).max(65536).optional(), undefined),
   input: prop({
-    // absent: the link carries no input (the text was too long to share); the page keeps its default
-    schema: z.union([z.object({ preset: PresetSchema }), z.object({ text: z.string().max(MAX_STATE_BYTES) })]).optional(),
+    // omitted: the text (this many bytes) was too long for a link; absent: the link never had an input
+    schema: z
+      .union([z.object({ preset: PresetSchema }), z.object({ text: z.string().max(MAX_STATE_BYTES) }), z.object({ omitted: z.number().int().nonnegative() })])
+      .optional(),
     fields: (): InputFields => ({ text: '', bytes: new Uint8Array(0), preset: undefined }),
     watch: ['preset', 'text'],
     // text only when the input is not a preset (a preset travels by name)
-    read: (s, o) => (s.preset ? { preset: s.preset } : o.withText ? { text: s.text } : undefined),
+    read: (s, o) => (s.preset ? { preset: s.preset } : o.withText ? { text: s.text } : { omitted: s.bytes.length }),
     apply(input, _s, note) {
-      if (!input) {
-        note({ kind: 'info', text: 'This link carries no input (its text was too long to share); the held-out sample is loaded instead.' });
-        return defaultInput();
-      }
-      return 'preset' in input ? presetInput(input.preset) : textInput(input.text);
+      if (input && 'preset' in input) return presetInput(input.preset);
+      if (input && 'text' in input) return textInput(input.text);
+      const what = input ? `This link's text (${input.omitted.toLocaleString('en-US')} bytes) was too long to share` : 'This link carries no input';
+      note({ kind: 'info', text: `${what}; the held-out sample is loaded instead.` });
+      return defaultInput();
     },
   }),
   sweep: prop({

@@ -58,4 +58,5 @@ export const samePoint = (a: MeasurePoint, b: MeasurePoint) =>
   a.modelId === b.modelId && a.backend === b.backend && a.contextLength === b.contextLength && a.numLatents === b.numLatents;
 
 export const stopSweep = () => sweepAbort?.abort();
-export const clearPoints = () => set({ points: [], sweepProgress: undefined });
+/** Clears this page's measurements: sweep points and the slider's single runs. */
+export const clearPoints = () => set({ points: [], singles: [], sweepProgress: undefined });

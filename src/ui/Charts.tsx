@@ -19,8 +19,15 @@ interface ChartProps {
   tick: (v: number) => string;
 }
 
+/** A diamond for a single run: not a median, so not a dot on a line. */
+function Diamond({ cx, cy, stroke }: { cx?: number; cy?: number; stroke?: string }) {
+  if (cx === undefined || cy === undefined || !Number.isFinite(cy)) return null;
+  return <path d={`M${cx},${cy - 5}L${cx + 5},${cy}L${cx},${cy + 5}L${cx - 5},${cy}Z`} fill={stroke} fillOpacity={0.35} stroke={stroke} strokeWidth={1.5} className="single-run" />;
+}
+
 function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
   const log = useStore((s) => s.logAxes);
+  const context = useStore((s) => s.context);
   const failedNs = [...new Set(data.failures.map((f) => f.n))];
   const hasEstimate = data.rows.some((r) => Object.keys(r).some((k) => k.endsWith(' estimate')));
   // explicit domain with headroom: recharts' 'auto' on a log axis can clip the top point or an error bar's end
@@ -40,18 +47,20 @@ function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
           <YAxis scale={log ? 'log' : 'linear'} domain={domain} tickFormatter={tick} allowDataOverflow width={52} fontSize={11} />
           <Tooltip formatter={(v) => (Array.isArray(v) ? '' : fmt(Number(v)))} labelFormatter={(n) => `N = ${count(Number(n))}`} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          {data.series.map(({ key, base, origin }) => (
-            // this page's points: solid with filled dots; results from elsewhere: dotted with hollow dots
+          {data.series.map(({ key, base, origin, single }) => (
+            // this page's sweep: solid with filled dots; single slider runs: diamonds, no line; results from
+            // elsewhere: dotted with hollow dots
             <Line
               key={key}
               dataKey={key}
-              name={measuredName && !origin ? `${key} ${measuredName}` : key}
+              name={measuredName && !origin && !single ? `${key} ${measuredName}` : key}
               stroke={color(base)}
               strokeWidth={origin ? 1.5 : 2}
+              strokeOpacity={single ? 0 : 1}
               strokeDasharray={origin ? '2 3' : undefined}
-              dot={origin ? { r: 3.5, fill: '#fff', strokeWidth: 1.5 } : true}
-              legendType="plainline"
-              connectNulls
+              dot={single ? <Diamond /> : origin ? { r: 3.5, fill: '#fff', strokeWidth: 1.5 } : true}
+              legendType={single ? 'diamond' : 'plainline'}
+              connectNulls={!single}
               isAnimationActive={false}
             >
               {data.rows.some((r) => r[`${key} spread`]) && <ErrorBar dataKey={`${key} spread`} width={4} stroke={color(base)} strokeWidth={1} isAnimationActive={false} />}
@@ -61,6 +70,15 @@ function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
             data.bases.map((base) => (
               <Line key={`${base} estimate`} dataKey={`${base} estimate`} name={`${base} estimate`} stroke={color(base)} strokeDasharray="6 4" strokeWidth={1.5} dot={false} legendType="plainline" connectNulls isAnimationActive={false} />
             ))}
+          <ReferenceLine
+            x={context}
+            stroke="#1d2330"
+            strokeDasharray="5 3"
+            ifOverflow="extendDomain"
+            // the label sits on the side of the line where the plot has room
+            label={{ value: `N = ${shortN(context)}`, fontSize: 11, position: context >= (data.rows.at(-1)?.n ?? 0) ? 'insideTopRight' : 'insideTopLeft' }}
+            className="current-n"
+          />
           {failedNs.map((n) => (
             <ReferenceLine key={`fail-${n}`} x={n} stroke={FAIL} strokeDasharray="2 3" label={{ value: '✕ failed', fill: FAIL, fontSize: 11, position: 'insideTopRight' }} />
           ))}
@@ -81,12 +99,12 @@ function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
 
 export function Charts() {
   const own = useStore((s) => s.points);
+  const singles = useStore((s) => s.singles);
   const foreign = useStore((s) => s.foreign);
   const log = useStore((s) => s.logAxes);
-  const points = useMemo(() => chartPoints(own, foreign), [own, foreign]);
-  if (!points.length) return <p className="muted" data-testid="charts-empty">Run a sweep to draw latency and memory against context length.</p>;
+  const points = useMemo(() => chartPoints(own, singles, foreign), [own, singles, foreign]);
+  if (!points.length) return <p className="muted" data-testid="charts-empty">Run the models or a sweep to draw latency and memory against context length.</p>;
   const scale = log ? 'log–log' : 'linear';
-  const elsewhere = foreign.length ? '; dotted, hollow dots: results from elsewhere, labelled with the device that measured them' : '';
   return (
     <section className="charts" aria-label="Charts">
       <div className="row">
@@ -94,12 +112,16 @@ export function Charts() {
           <input type="checkbox" checked={log} onChange={(e) => setLogAxes(e.target.checked)} data-testid="log-axes" /> log axes
         </label>
         <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('figure.chart'))} data-testid="export-png">Charts PNG</button>
+        <span className="small muted" data-testid="charts-key">
+          Lines with dots: this page's sweep medians{singles.length ? '; ◆ single runs from the slider (one run each, possibly the first at that N: not a median)' : ''}
+          {foreign.length ? '; dotted with hollow dots: results from elsewhere, named with the device that measured them' : ''}; dashed vertical: the N set now.
+        </span>
       </div>
       <div className="chart-grid">
         <Chart
           id="chart-latency"
           title="Latency per forward pass over N bytes"
-          axes={`(${scale}; dots: median, bars: fastest run to p95${elsewhere})`}
+          axes={`(${scale}; bars: fastest run to p95)`}
           data={latencyData(points)}
           fmt={ms}
           tick={(v) => (v >= 1000 ? `${Number((v / 1000).toPrecision(2))}s` : `${Number(v.toPrecision(2))}ms`)}
@@ -107,7 +129,7 @@ export function Charts() {
         <Chart
           id="chart-memory"
           title="Memory"
-          axes={`(${scale}; solid: measured — GPU buffers allocated on WebGPU, WASM heap size on WASM; dashed: analytic estimate${elsewhere})`}
+          axes={`(${scale}; measured: GPU buffers allocated on WebGPU, WASM heap size on WASM; dashed: analytic estimate)`}
           data={toRows(points, measuredMemory, { estimate: (p) => p.estimate.totalBytes })}
           measuredName="measured"
           fmt={bytesLabel}
@@ -116,8 +138,8 @@ export function Charts() {
         <Chart
           id="chart-throughput"
           title="Throughput"
-          axes={`(${scale}; bytes of context processed per second, N / median latency${elsewhere})`}
-          data={toRows(points, (p) => p.tokensPerSec)}
+          axes={`(${scale}; bytes of context processed per second, N / latency)`}
+          data={toRows(points, (p) => p.bytesPerSec)}
           fmt={(v) => `${count(Math.round(v))} bytes/s`}
           tick={compact}
         />

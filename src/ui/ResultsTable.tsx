@@ -40,7 +40,7 @@ export function ResultsTable() {
                 <td>{p.ok ? ms(p.medianMs) : ''}</td>
                 <td>{p.ok ? ms(p.p95Ms) : ''}</td>
                 <td>{p.ok ? ms(p.firstRunMs) : ''}</td>
-                <td>{p.ok ? count(Math.round(p.tokensPerSec)) : ''}</td>
+                <td>{p.ok ? count(Math.round(p.bytesPerSec)) : ''}</td>
                 <td>
                   {p.ok
                     ? p.backend === 'webgpu'

@@ -38,7 +38,7 @@ export function pointsCsv(points: (MeasurePoint & { source?: string })[]): strin
     rows.push(
       [
         p.modelId, p.backend, p.contextLength, p.numLatents, p.ok ? 1 : 0,
-        ok?.medianMs, ok?.p95Ms, ok?.firstRunMs, ok?.samplesMs.length, ok?.tokensPerSec, ok?.wasmThreads,
+        ok?.medianMs, ok?.p95Ms, ok?.firstRunMs, ok?.samplesMs.length, ok?.bytesPerSec, ok?.wasmThreads,
         ok?.memory.gpuAllocatedPeakBytes, ok?.memory.wasmHeapBytes, p.estimate?.totalBytes,
         p.ok ? '' : p.failure.kind, p.ok ? '' : p.failure.message,
         v?.browser, v?.platform, v?.hardwareThreads, v && (v.crossOriginIsolated ? 1 : 0), v?.ep,

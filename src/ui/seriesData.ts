@@ -1,21 +1,32 @@
 // Points -> rows recharts can draw: one row per context length, columns per series. A series is one model on one
-// backend (its base), from one origin: this page's sweep, or results from elsewhere ("from a link: Chrome 156 ·
-// Linux · 8 threads"), which are drawn in their own style and never merged with this page's.
+// backend (its base) of one kind: this page's sweep (medians), the slider's single runs, or results from elsewhere
+// ("from a link: measured on Chrome 156 · Linux · 8 threads"); each kind is drawn in its own style, never merged.
 import type { MeasurePoint, MeasurePointOk } from '../engine/types';
 import type { ForeignResults } from '../state/foreignPatches';
+import type { SingleRun } from '../state/runs';
 import { originLabel } from './provenanceText';
 
-/** A point as the charts see it; `origin` is set for results measured elsewhere. */
-export type ChartPoint = MeasurePoint & { origin?: string };
+/** A point as the charts see it; `origin` is set for results measured elsewhere, `single` for one slider run. */
+export type ChartPoint = MeasurePoint & { origin?: string; single?: boolean };
 
-/** This page's points, then every point from elsewhere tagged with where it came from and the device that measured it. */
-export const chartPoints = (own: MeasurePoint[], foreign: ForeignResults[]): ChartPoint[] => [
+export const SINGLE = 'single runs (slider)';
+
+/** One run as a point: its one time is its median and its p95 (no spread is drawn for it); memory was not measured. */
+const singlePoint = (r: SingleRun): ChartPoint => ({
+  ok: true, modelId: r.modelId, backend: r.backend, contextLength: r.contextLength, numLatents: r.numLatents, estimate: r.estimate,
+  firstRunMs: r.latencyMs, samplesMs: [r.latencyMs], medianMs: r.latencyMs, p95Ms: r.latencyMs, bytesPerSec: r.contextLength / (r.latencyMs / 1000),
+  memory: {}, wasmThreads: 0, single: true,
+});
+
+/** This page's sweep points, its single runs, then every point from elsewhere tagged with where it came from. */
+export const chartPoints = (own: MeasurePoint[], singles: SingleRun[], foreign: ForeignResults[]): ChartPoint[] => [
   ...own,
+  ...singles.map(singlePoint),
   ...foreign.flatMap((f) => f.points.map((p) => ({ ...p, origin: originLabel(f.source, p.provenance) }))),
 ];
 
 export const baseKey = (p: Pick<MeasurePoint, 'modelId' | 'backend'>) => `${p.modelId} (${p.backend})`;
-export const seriesKey = (p: ChartPoint) => (p.origin ? `${baseKey(p)} — ${p.origin}` : baseKey(p));
+export const seriesKey = (p: ChartPoint) => (p.origin ? `${baseKey(p)} — ${p.origin}` : p.single ? `${baseKey(p)} · ${SINGLE}` : baseKey(p));
 
 export type Row = { n: number } & Record<string, number | [number, number]>;
 
@@ -23,6 +34,7 @@ export interface Series {
   key: string;
   base: string; // model (backend): its colour, and the column of its estimate
   origin?: string;
+  single?: boolean;
 }
 
 export interface Failure {
@@ -58,15 +70,18 @@ export function toRows(
   for (const p of points) {
     const key = seriesKey(p);
     const base = baseKey(p);
-    if (!series.some((s) => s.key === key)) series.push({ key, base, origin: p.origin });
+    // a series is listed once it has something to draw (single runs have no measured memory, for one)
+    const addSeries = () => series.some((s) => s.key === key) || series.push({ key, base, origin: p.origin, single: p.single });
     if (!bases.includes(base)) bases.push(base);
     const row = byN.get(p.contextLength) ?? ({ n: p.contextLength } as Row);
     byN.set(p.contextLength, row);
+    if (!p.ok) addSeries();
     if (p.ok) {
       const v = value(p);
       if (v !== undefined && Number.isFinite(v) && v > 0) {
+        addSeries();
         row[key] = v;
-        if (opts.spread) {
+        if (opts.spread && !p.single) {
           const [lo, hi] = opts.spread(p);
           row[`${key} spread`] = [Math.max(0, v - lo), Math.max(0, hi - v)];
         }

@@ -61,7 +61,7 @@ describe('importing an exported JSON file', () => {
 
   it('refuses a file with one implausible point, naming it', async () => {
     const points = await measuredElsewhere();
-    const edited = points.map((p, i) => (i === 1 ? { ...p, contextLength: 1 << 20, tokensPerSec: (1 << 20) / 0.0015 } : p));
+    const edited = points.map((p, i) => (i === 1 ? { ...p, contextLength: 1 << 20, bytesPerSec: (1 << 20) / 0.0015 } : p));
     await init(fakeEngine().engine, null);
     await importResults(namedBlob('edited.json', pointsJson(edited, [], undefined)));
     expect(get().foreign).toEqual([]);
@@ -89,7 +89,7 @@ describe('compare with this device', () => {
 
 describe('plausibility of one point', () => {
   const good: MeasurePointOk = {
-    ok: true, modelId: 'transformer-tiny', backend: 'wasm', contextLength: 256, firstRunMs: 9, samplesMs: [4, 5, 6], medianMs: 5, p95Ms: 5.9, tokensPerSec: 256 / 0.005,
+    ok: true, modelId: 'transformer-tiny', backend: 'wasm', contextLength: 256, firstRunMs: 9, samplesMs: [4, 5, 6], medianMs: 5, p95Ms: 5.9, bytesPerSec: 256 / 0.005,
     memory: {}, estimate: { weightsBytes: 0, activationsBytes: 0, attentionBytes: 0, cacheBytes: 0, totalBytes: 0, flops: 0, largestTensorBytes: 0 }, wasmThreads: 2,
     provenance: { browser: 'Chrome 156', platform: 'Linux', hardwareThreads: 2, crossOriginIsolated: true, ep: 'wasm', wasmThreads: 2, ort: '1.30.0', app: '0.1.0', measuredAt: '2026-11-02T10:00:00Z' },
   };
@@ -97,10 +97,10 @@ describe('plausibility of one point', () => {
   it('a point as the engine makes it passes', () => expect(pointProblems(good, tiny, now)).toEqual([]));
   it.each([
     ['p95 below the median', { p95Ms: 4 }, /p95 4 ms is below the median 5 ms/],
-    ['a median that is not its runs', { medianMs: 4, tokensPerSec: 256 / 0.004 }, /median 4 ms is not the median of its 3 runs \(5 ms\)/],
+    ['a median that is not its runs', { medianMs: 4, bytesPerSec: 256 / 0.004 }, /median 4 ms is not the median of its 3 runs \(5 ms\)/],
     ['no runs', { samplesMs: [] }, /no timed runs/],
-    ['the fabricated point of issue 15', { samplesMs: [0.001], medianMs: 0.001, p95Ms: 0.001, tokensPerSec: 1e12 }, /1,000,000,000,000 bytes\/s is not N \/ median.*under 10 µs/],
-    ['N past the limit', { contextLength: 4096, tokensPerSec: 4096 / 0.005 }, /beyond the model's limit of 1,024/],
+    ['the fabricated point of issue 15', { samplesMs: [0.001], medianMs: 0.001, p95Ms: 0.001, bytesPerSec: 1e12 }, /1,000,000,000,000 bytes\/s is not N \/ median.*under 10 µs/],
+    ['N past the limit', { contextLength: 4096, bytesPerSec: 4096 / 0.005 }, /beyond the model's limit of 1,024/],
     ['threads without isolation', { provenance: { ...good.provenance!, crossOriginIsolated: false } }, /2 WASM threads without cross-origin isolation/],
     ['more threads than the device', { wasmThreads: 8, provenance: { ...good.provenance!, wasmThreads: 8 } }, /8 WASM threads on 2 hardware threads/],
     ['a backend its build contradicts', { provenance: { ...good.provenance!, ep: 'webgpu-jsep' as const } }, /ran on wasm but records the webgpu-jsep build/],
@@ -111,7 +111,7 @@ describe('plausibility of one point', () => {
   });
   it('refuses a consistent but impossible speed: 16,384 bytes through the compare Transformer in 0.1 ms', () => {
     const compare = manifests.find((m) => m.id === 'transformer-compare')!;
-    const fast = { ...good, modelId: compare.id, contextLength: 16384, samplesMs: [0.1, 0.1], medianMs: 0.1, p95Ms: 0.1, tokensPerSec: 16384 / 0.0001 };
+    const fast = { ...good, modelId: compare.id, contextLength: 16384, samplesMs: [0.1, 0.1], medianMs: 0.1, p95Ms: 0.1, bytesPerSec: 16384 / 0.0001 };
     expect(pointProblems(fast, compare, now)).toEqual(['5,766 TFLOP/s, past any device (the fastest GPUs reach about 100 in float32)']);
   });
   it('a latents model needs latents within N; an unknown model is refused', () => {

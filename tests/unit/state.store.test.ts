@@ -44,11 +44,14 @@ describe('store: opening the page', () => {
     expect(s.status['transformer-tiny'].prediction?.contextLength).toBe(512);
   });
 
-  it('a link without input (too long to share) says so', async () => {
+  it('a link without input says so, and claims a text too long to share only when it had one', async () => {
     const fake = fakeEngine();
     await init(fake.engine, { v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512 });
-    expect(get().banner).toMatchObject({ kind: 'info', text: expect.stringMatching(/no input/) });
+    expect(get().banner).toMatchObject({ kind: 'info', text: 'This link carries no input; the held-out sample is loaded instead.' });
     expect(fake.calls.predict).toEqual([]);
+    resetStore();
+    await init(fake.engine, { v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, input: { omitted: 400_000 } });
+    expect(get().banner?.text).toBe("This link's text (400,000 bytes) was too long to share; the held-out sample is loaded instead.");
   });
 
   it("a link's results are shown as from a link, never as this page's, and keep being shared", async () => {
@@ -70,7 +73,7 @@ describe('store: opening the page', () => {
     setSweepMax(256);
     await runSweep();
     const real = get().points[0] as MeasurePointOk;
-    const fake = { ...real, samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, tokensPerSec: 1e12 };
+    const fake = { ...real, samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, bytesPerSec: 1e12 };
     resetStore();
     await init(fakeEngine().engine, null);
     await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real, fake], input: { text: 'x' } });
@@ -136,6 +139,21 @@ describe('store: running models', () => {
     expect(ns).toEqual([512, 2048]);
     expect(get().status['transformer-compare'].prediction?.requestedContext).toBe(2048);
     expect(get().status['transformer-compare'].busy).toBe(false);
+  });
+});
+
+describe('store: the slider feeds the charts', () => {
+  it("each run's time joins the charts as a single run at the N it used; a re-run replaces it; Clear results removes them", async () => {
+    await page();
+    await runPredictions();
+    setContext(2048);
+    await runPredictions();
+    await runPredictions();
+    const runs = get().singles.map((r) => `${r.modelId}@${r.contextLength}`).sort();
+    expect(runs).toEqual(['perceiver-ar-compare@1024', 'perceiver-ar-compare@2048', 'transformer-compare@1024', 'transformer-compare@2048']);
+    expect(get().singles[0]).toMatchObject({ latencyMs: 1, estimate: { totalBytes: expect.any(Number) } });
+    clearPoints();
+    expect(get().singles).toEqual([]);
   });
 });
 
@@ -205,6 +223,6 @@ describe('store: sweeps and sharing', () => {
     setShareResults(true);
     expect(sharedState(false).results).toHaveLength(get().points.length);
     useStore.setState({ preset: undefined });
-    expect(sharedState(false, false).input).toBeUndefined();
+    expect(sharedState(false, false).input).toEqual({ omitted: TEXT.length });
   });
 });

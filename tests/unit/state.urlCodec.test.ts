@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
 import { MAX_SHARED_POINTS, type SharedState } from '../../src/state/shared';
-import type { MeasurePoint, Provenance } from '../../src/engine/types';
+import type { MeasurePoint, MeasurePointOk, Provenance } from '../../src/engine/types';
 
 const base: SharedState = { v: 1, models: ['transformer-tiny'], backend: 'auto', context: 1024, input: { preset: { kind: 'heldout' } } };
 const packed = (x: unknown) => `#s=${Buffer.from(deflateSync(strToU8(JSON.stringify(x)))).toString('base64url')}`;
 const est = { weightsBytes: 1, activationsBytes: 2, attentionBytes: 3, cacheBytes: 0, totalBytes: 6, flops: 7, largestTensorBytes: 3 };
 const ok: MeasurePoint = {
   ok: true, modelId: 'transformer-tiny', backend: 'wasm', contextLength: 256, firstRunMs: 5, samplesMs: [1, 2, 3], medianMs: 2, p95Ms: 3,
-  tokensPerSec: 128000, memory: { wasmHeapBytes: 1 << 24 }, estimate: est, wasmThreads: 2,
+  bytesPerSec: 128000, memory: { wasmHeapBytes: 1 << 24 }, estimate: est, wasmThreads: 2,
 };
 const failed: MeasurePoint = {
   ok: false, modelId: 'transformer-tiny', backend: 'webgpu', contextLength: 8192, estimate: est,
@@ -43,7 +43,11 @@ describe('share links: results', () => {
     const s = { ...base, results: [{ ...ok, provenance }, failed] };
     expect(decodeState(encodeState(s))).toEqual({ ok: true, state: s });
   });
-  it('a link without input decodes (the page then says the text was too long to share)', () => {
+  it('a point from before the rename (tokensPerSec) decodes as bytesPerSec', () => {
+    const { bytesPerSec, ...rest } = ok as MeasurePointOk;
+    expect(decodeState(packed({ ...base, results: [{ ...rest, tokensPerSec: bytesPerSec }] }))).toEqual({ ok: true, state: { ...base, results: [ok] } });
+  });
+  it('a link without input decodes (the page then says it carries none)', () => {
     const { input: _drop, ...noInput } = base;
     void _drop;
     expect(decodeState(encodeState(noInput))).toEqual({ ok: true, state: noInput });

@@ -58,7 +58,7 @@ export function fakeEngine(opts: FakeOptions = {}) {
         const M = m.io === 'latents' ? Math.min(spec.numLatents ?? m.config.latents ?? n, n) : undefined;
         // figures as the engine computes them: median and type-7 p95 of the runs, N / median
         const p: MeasurePoint = {
-          ok: true, modelId, backend, contextLength: n, numLatents: M, firstRunMs: 2, samplesMs: [1, 1.5, 2], medianMs: 1.5, p95Ms: 1.95, tokensPerSec: n / 0.0015,
+          ok: true, modelId, backend, contextLength: n, numLatents: M, firstRunMs: 2, samplesMs: [1, 1.5, 2], medianMs: 1.5, p95Ms: 1.95, bytesPerSec: n / 0.0015,
           memory: { wasmHeapBytes: 1 << 24 }, estimate: estimate(m, n, M), wasmThreads: 1,
         };
         out.push(p);

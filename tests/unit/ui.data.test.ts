@@ -1,6 +1,6 @@
 // Pure helpers behind the charts, the diff view, the continuation sampler and the exports.
 import { describe, expect, it } from 'vitest';
-import { measuredMemory, toRows, valueRange } from '../../src/ui/seriesData';
+import { chartPoints, measuredMemory, toRows, valueRange } from '../../src/ui/seriesData';
 import { bitsAt, diffSummary } from '../../src/ui/surprisalDiff';
 import { sampleByte } from '../../src/ui/sampling';
 import { CSV_HEADER, pointsCsv } from '../../src/ui/download';
@@ -12,7 +12,7 @@ import { browserName } from '../../src/engine/provenance';
 const est = (total: number) => ({ weightsBytes: 0, activationsBytes: 0, attentionBytes: 0, cacheBytes: 0, totalBytes: total, flops: 0, largestTensorBytes: 0 });
 const ok = (modelId: string, backend: 'wasm' | 'webgpu', n: number, median: number, extra: Partial<MeasurePointOk> = {}): MeasurePoint => ({
   ok: true, modelId, backend, contextLength: n, firstRunMs: median * 2, samplesMs: [median * 0.9, median, median * 1.5], medianMs: median, p95Ms: median * 1.4,
-  tokensPerSec: n / (median / 1000), memory: { wasmHeapBytes: n * 1000, gpuAllocatedPeakBytes: n * 10 }, estimate: est(n * 100), wasmThreads: 1, ...extra,
+  bytesPerSec: n / (median / 1000), memory: { wasmHeapBytes: n * 1000, gpuAllocatedPeakBytes: n * 10 }, estimate: est(n * 100), wasmThreads: 1, ...extra,
 });
 const oom = (modelId: string, n: number): MeasurePoint => ({ ok: false, modelId, backend: 'wasm', contextLength: n, estimate: est(n * 100), failure: { kind: 'out-of-memory', message: 'Out of memory, "really"' } });
 
@@ -29,9 +29,19 @@ describe('chart rows', () => {
   });
   it('results from elsewhere are their own series, with the base (colour, estimate) of the same model and backend', () => {
     const { rows, series, bases } = toRows([...points, { ...ok('a', 'wasm', 256, 30), origin: 'from a link: Firefox 140 · Linux · 4 threads' }], (p) => p.medianMs, { estimate: (p) => p.estimate.totalBytes });
-    expect(series.at(-1)).toEqual({ key: 'a (wasm) — from a link: Firefox 140 · Linux · 4 threads', base: 'a (wasm)', origin: 'from a link: Firefox 140 · Linux · 4 threads' });
+    expect(series.at(-1)).toEqual({ key: 'a (wasm) — from a link: Firefox 140 · Linux · 4 threads', base: 'a (wasm)', origin: 'from a link: Firefox 140 · Linux · 4 threads', single: undefined });
     expect(bases).toEqual(['a (wasm)', 'b (webgpu)']);
     expect(rows[0]).toMatchObject({ 'a (wasm)': 10, 'a (wasm) — from a link: Firefox 140 · Linux · 4 threads': 30, 'a (wasm) estimate': 25600 });
+  });
+  it("the slider's single runs are their own series: one run as the value, no spread, no measured memory", () => {
+    const single = { modelId: 'a', backend: 'wasm' as const, contextLength: 256, latencyMs: 12, estimate: est(25600) };
+    const pts = chartPoints([ok('a', 'wasm', 256, 10) as MeasurePoint], [single], []);
+    const lat = toRows(pts, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs), p.p95Ms] });
+    expect(lat.series).toEqual([{ key: 'a (wasm)', base: 'a (wasm)' }, { key: 'a (wasm) · single runs (slider)', base: 'a (wasm)', single: true }]);
+    expect(lat.rows[0]['a (wasm) · single runs (slider)']).toBe(12);
+    expect(lat.rows[0]['a (wasm) · single runs (slider) spread']).toBeUndefined();
+    expect(toRows(pts, (p) => p.bytesPerSec).rows[0]['a (wasm) · single runs (slider)']).toBeCloseTo(256 / 0.012);
+    expect(toRows(pts, measuredMemory).series.map((x) => x.key)).toEqual(['a (wasm)']);
   });
   it('spread becomes error-bar offsets; estimates cover failed points too', () => {
     const { rows } = toRows(points, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs), p.p95Ms], estimate: (p) => p.estimate.totalBytes });
@@ -118,6 +128,8 @@ describe('exports', () => {
   it('axis labels stay short', () => {
     expect([bytesTick(381.5 * 2 ** 20), bytesTick(600 * 1024), bytesTick(2 ** 30)]).toEqual(['382M', '600K', '1G']);
     expect([compact(19876), compact(250_000), compact(1_500_000), compact(42)]).toEqual(['20k', '250k', '1.5M', '42']);
+    // issue 15: a trillion bytes/s was drawn as "1000000M" and cut off
+    expect([compact(1e12), compact(2.5e9), compact(123e6), compact(999_999), compact(0.5)]).toEqual(['1T', '2.5G', '123M', '1M', '0.5']);
     expect([shortN(256), shortN(1024), shortN(1536)]).toEqual(['256', '1k', '1.5k']);
   });
 });
