@@ -131,6 +131,12 @@ class CausalConv(nn.Module):
         y = F.pad(x.transpose(1, 2), (self.kernel - 1, 0))
         return self.conv(y).transpose(1, 2)
 
+    def step(self, x, state):
+        """x [1,S,d] new rows, state [1,k-1,d] the k-1 rows before them (zeros at the start: the left padding)
+        -> (y [1,S,d], the new state)."""
+        seen = torch.cat([state, x], dim=1)
+        return self.conv(seen.transpose(1, 2)).transpose(1, 2), seen[:, -(self.kernel - 1) :]
+
 
 class SelfAttention(nn.Module):
     def __init__(self, d, n_heads, rotary, primer_kernel=0):
@@ -149,6 +155,22 @@ class SelfAttention(nn.Module):
         q, k = self.rotary(q, pos), self.rotary(k, pos)
         return self.o(merge_heads(attend(q, k, v, causal_allowed(pos, pos))))
 
+    def step(self, x, pos, past, keys, values, convs=None):
+        """Cached attention for S new rows x [1,S,d] at absolute positions pos [S] (int32, for rotary). keys/values
+        [H,cap,dh]: rows 0..past-1 are the earlier positions (keys rotated); the new rows attend to them and causally
+        to each other. convs [3,k-1,d]: Primer's last pre-convolution rows of q, k, v.
+        -> (out, the new rows' keys and values [H,S,dh], the new convs)."""
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        if self.convs is not None:
+            (q, cq), (k, ck), (v, cv) = (conv.step(t, c[None]) for conv, t, c in zip(self.convs, (q, k, v), convs))
+            convs = torch.cat([cq, ck, cv])
+        q = self.rotary(split_heads(q, self.h), pos)
+        k = self.rotary(split_heads(k, self.h), pos)
+        v = split_heads(v, self.h)
+        rows = positions(x.shape[1]) + past.to(torch.int32)
+        out = attend(q, cached(keys, k, past), cached(values, v, past), causal_allowed(rows, positions_of(past + x.shape[1])))
+        return self.o(merge_heads(out)), k[0], v[0], convs
+
 
 class Block(nn.Module):
     """Pre-norm decoder block: x + attn(norm(x)), then x + mlp(norm(x))."""
@@ -163,7 +185,24 @@ class Block(nn.Module):
         x = x + self.attn(self.norm1(x), pos)
         return x + self.mlp(self.norm2(x))
 
+    def step(self, x, pos, past, keys, values, convs=None):
+        a, keys, values, convs = self.attn.step(self.norm1(x), pos, past, keys, values, convs)
+        x = x + a
+        return x + self.mlp(self.norm2(x)), keys, values, convs
+
 
 def positions(n, device=None):
     """Absolute positions 0..n-1 as int32 (WebGPU has kernels for int32 Range and comparisons, not int64)."""
     return torch.arange(n, dtype=torch.int32, device=device)
+
+
+def positions_of(n):
+    """positions() for a count held in a 0-d int64 tensor (a step graph's valid length): the Range runs on int32."""
+    return torch.arange(n.to(torch.int32), dtype=torch.int32)
+
+
+def cached(cache, new, valid, first=0):
+    """Keys or values for cached attention: the valid rows first..valid-1 of cache [H,cap,dh] (capacity chosen by
+    the caller), then the new rows [1,H,S,dh] -> [1,H,valid-first+S,dh]. Only the valid rows are read: attention
+    costs O(valid), not O(capacity). The graph returns just the new rows; the caller writes them into its cache."""
+    return torch.cat([cache[None, :, first:valid], new], dim=2)

@@ -22,9 +22,16 @@ export interface NodeModel {
   run: RunFn;
 }
 
-export async function openNodeModel(id: string, threads = 0): Promise<NodeModel> {
-  const manifest = readManifest(id);
-  const session = await ort.InferenceSession.create(join(MODELS_DIR, id, manifest.graph.file), {
+function runOf(session: ort.InferenceSession): RunFn {
+  return async (feeds) => {
+    const tensors = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]));
+    const out = await session.run(tensors);
+    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims }]));
+  };
+}
+
+async function openSession(id: string, file: string, threads: number) {
+  return ort.InferenceSession.create(join(MODELS_DIR, id, file), {
     intraOpNumThreads: threads, // 0: ORT's default (one per core)
     graphOptimizationLevel: 'all',
     // No arena: a 16,384-byte full-attention forward allocates several 4 GiB score tensors; an arena keeps them
@@ -34,12 +41,20 @@ export async function openNodeModel(id: string, threads = 0): Promise<NodeModel>
     // this 2-core machine; a timing run may turn spinning back on (LCP_ORT_SPIN=1).
     extra: { session: { intra_op: { allow_spinning: process.env.LCP_ORT_SPIN === '1' ? '1' : '0' } } },
   });
-  const run: RunFn = async (feeds) => {
-    const tensors = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]));
-    const out = await session.run(tensors);
-    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims }]));
-  };
-  return { manifest, session, run };
+}
+
+export async function openNodeModel(id: string, threads = 0): Promise<NodeModel> {
+  const manifest = readManifest(id);
+  const session = await openSession(id, manifest.graph.file, threads);
+  return { manifest, session, run: runOf(session) };
+}
+
+/** The model's step graph (cached decoding); ORT reads its weights from the forward graph's file next to it. */
+export async function openNodeStep(id: string, threads = 0): Promise<NodeModel> {
+  const manifest = readManifest(id);
+  if (!manifest.step) throw new Error(`${id} has no step graph`);
+  const session = await openSession(id, manifest.step.file, threads);
+  return { manifest, session, run: runOf(session) };
 }
 
 /** Logits for the covered positions: rows x V flat, row r at window offset start + r. */

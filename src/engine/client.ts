@@ -1,11 +1,12 @@
-// The engine the page uses: one worker per loaded model for predictions, and measurement (measure.ts) in a fresh
-// worker per point. Downloads and manifests are shared by both; failures are errors with a kind, or results.
+// The engine the page uses: one worker per loaded model for predictions and cached decoding (decoding.ts), and
+// measurement (measure.ts) in a fresh worker per point. Downloads and manifests are shared by both; failures are errors with a kind, or results.
 import type { Manifest } from '../catalog/manifest';
 import { detectWebGPU, resolveBackend } from './backend';
 import { classify } from './failures';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
-import { ModelWorker } from './modelWorker';
+import { decoding } from './decoding';
+import { checkGraphNames, ModelWorker } from './modelWorker';
 import { provenance } from './provenance';
 import type { LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
@@ -56,15 +57,19 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       const f = classify(e);
       throw new EngineError(f.kind === 'unknown' ? 'invalid-model' : f.kind, `${m.id} on ${backend}: ${f.message}`);
     }
-    const want = { inputs: m.graph.inputs.map((t) => t.name), outputs: m.graph.outputs.map((t) => t.name) };
-    if (want.inputs.join() !== reply.inputNames.join() || want.outputs.join() !== reply.outputNames.join()) {
-      worker.kill({ kind: 'invalid-model', message: 'manifest mismatch' });
-      throw new EngineError(
-        'invalid-model',
-        `${m.id}: the manifest does not match the graph. Manifest inputs [${want.inputs}] outputs [${want.outputs}]; graph inputs [${reply.inputNames}] outputs [${reply.outputNames}].`,
-      );
-    }
+    checkGraphNames(worker, m.id, m.graph, reply);
     return { worker, reply };
+  }
+
+  /** The model's live worker; after a failure killed it, a fresh one with the backend the caller chose. */
+  async function loadedWorker(id: string) {
+    let entry = loaded.get(id);
+    if (!entry) {
+      if (!choices.has(id)) throw new EngineError('invalid-model', `${id} is not loaded`);
+      await engine.load(id, choices.get(id)!);
+      entry = loaded.get(id)!;
+    }
+    return entry;
   }
 
   const source: ModelSource = {
@@ -113,14 +118,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
 
     async predict(id, input, contextLength, numLatents) {
       if (input.length === 0) throw new EngineError('bad-input', 'The input is empty: paste text, drop a file or pick a preset.');
-      let entry = loaded.get(id);
-      if (!entry) {
-        // after a failure the worker is gone: start a fresh one with the backend the caller chose
-        if (!choices.has(id)) throw new EngineError('invalid-model', `${id} is not loaded`);
-        await engine.load(id, choices.get(id)!);
-        entry = loaded.get(id)!;
-      }
-      const { worker, info } = entry;
+      const { worker, info } = await loadedWorker(id);
       const limit = info.manifest.config.maxContext;
       const n = Math.min(contextLength, limit, input.length);
       const clippedReason =
@@ -161,6 +159,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     },
 
     ...measurement(source),
+    ...decoding(loadedWorker, FATAL),
 
     cache: { list: listCached, delete: deleteCached, clear: clearCache },
   };

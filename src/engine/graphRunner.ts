@@ -9,12 +9,12 @@ export interface Feed {
 }
 export type RunFn = (feeds: Record<string, Feed>) => Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
 
-const int64 = (xs: ArrayLike<number>): Feed => ({
+export const int64 = (xs: ArrayLike<number>): Feed => ({
   dtype: 'int64',
   data: BigInt64Array.from(Array.from(xs, (x) => BigInt(x))),
   dims: [1, xs.length],
 });
-const scalar = (x: number): Feed => ({ dtype: 'int64', data: BigInt64Array.of(BigInt(x)), dims: [] });
+export const scalar = (x: number): Feed => ({ dtype: 'int64', data: BigInt64Array.of(BigInt(x)), dims: [] });
 
 /**
  * Logits for the positions the model covers: rows x V, row r sits at window offset start + r (and predicts the

@@ -31,10 +31,16 @@ async function loadOrt(backend: BackendName, webgpuImpl: 'jsep' | 'native'): Pro
   return (await import('onnxruntime-web')) as unknown as Ort;
 }
 
+/** A file an ONNX graph reads its weights from (ONNX external data): `path` as the graph names it. */
+export interface ExternalFile {
+  path: string;
+  data: Uint8Array;
+}
+
 export async function createSession(
   model: Uint8Array,
   backend: BackendName,
-  opts: { wasmThreads: number; webgpuImpl: 'jsep' | 'native' },
+  opts: { wasmThreads: number; webgpuImpl: 'jsep' | 'native'; externalData?: ExternalFile[] },
 ): Promise<Session> {
   const ort = await loadOrt(backend, opts.webgpuImpl);
   // Without cross-origin isolation there is no SharedArrayBuffer: ORT would silently use one thread anyway.
@@ -45,6 +51,7 @@ export async function createSession(
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
   });
   return {
     inputNames: session.inputNames,

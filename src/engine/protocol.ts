@@ -3,6 +3,7 @@
 import type { Manifest } from '../catalog/manifest';
 import type { BackendName, DeviceInfo, EngineFailure, MemoryReading, TopByte } from './types';
 import type { RunPolicy } from './stats';
+import type { DecoderOptions } from './stepRunner';
 
 export interface LoadRequest {
   type: 'load';
@@ -29,7 +30,23 @@ export interface MeasureRequest {
   policy: RunPolicy;
 }
 
-export type Request = LoadRequest | PredictRequest | MeasureRequest;
+/** Opens the model's step graph (cached decoding) next to its forward session; its weights are the model's bytes. */
+export interface LoadStepRequest {
+  type: 'loadStep';
+  id: number;
+  step: ArrayBuffer; // transferred
+}
+
+/** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
+export interface DecodeRequest {
+  type: 'decode';
+  id: number;
+  bytes: Uint8Array;
+  pieces: number[]; // lengths, summing to bytes.length: e.g. [prompt, 1, 1, ...]
+  options: DecoderOptions;
+}
+
+export type Request = LoadRequest | PredictRequest | MeasureRequest | LoadStepRequest | DecodeRequest;
 
 export interface LoadedReply {
   type: 'loaded';
@@ -67,10 +84,29 @@ export interface ErrorReply {
   failure: EngineFailure;
 }
 
-export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply;
+export interface StepLoadedReply {
+  type: 'stepLoaded';
+  id: number;
+  loadMs: number;
+  inputNames: string[];
+  outputNames: string[];
+}
 
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error']);
+export interface DecodedReply {
+  type: 'decoded';
+  id: number;
+  lastLogits: Float32Array; // pieces x V: the row after each piece (it predicts the next byte)
+  pieceMs: number[];
+  refills: number;
+  latentsAfter: number[]; // Perceiver AR: latents cached after each piece (0 for the others)
+  stateBytes: number;
+  capacity: number;
+}
+
+export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply | StepLoadedReply | DecodedReply;
+
+const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode']);
+const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded']);
 
 export function isRequest(x: unknown): x is Request {
   return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);

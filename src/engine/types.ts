@@ -185,6 +185,25 @@ export interface SweepProgress {
   current?: { modelId: string; backend: BackendName; contextLength: number };
 }
 
+/** Cached decoding through the model's step graph (src/engine/stepRunner.ts has the rules). */
+export interface DecodeOptions {
+  capacity?: number; // positions the state holds; default: the bytes given
+  numLatents?: number; // Perceiver AR: M
+  refillTo?: number; // Perceiver AR: F
+  chunk?: number; // most bytes per step call
+}
+
+export interface DecodeResult {
+  modelId: string;
+  backend: BackendName;
+  lastLogits: Float32Array; // pieces x V: after each piece, the logits of the next byte
+  pieceMs: number[]; // wall time per piece (the first piece is the prefill)
+  refills: number; // Perceiver AR
+  latentsAfter: number[]; // Perceiver AR: latents cached after each piece
+  stateBytes: number;
+  capacity: number;
+}
+
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
 export interface Engine {
   detectWebGPU(): Promise<GpuInfo>;
@@ -192,6 +211,8 @@ export interface Engine {
   load(modelId: string, backend: BackendChoice, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
   unload(modelId: string): Promise<void>;
   predict(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number): Promise<Prediction>;
+  /** Feeds `bytes` through the step graph in `pieces` (lengths, e.g. [prompt, 1, 1, ...]), in the loaded worker. */
+  decode(modelId: string, bytes: Uint8Array, pieces: number[], opts?: DecodeOptions): Promise<DecodeResult>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
   sweep(spec: SweepSpec, onPoint: (p: MeasurePoint, progress: SweepProgress) => void, signal?: AbortSignal): Promise<MeasurePoint[]>;

@@ -45,6 +45,9 @@ export function fakeEngine(opts: FakeOptions = {}) {
     measure: async () => {
       throw new Error('not used');
     },
+    decode: async () => {
+      throw new Error('not used');
+    },
     async sweep(spec, onPoint, signal) {
       calls.sweeps++;
       const out: MeasurePoint[] = [];
