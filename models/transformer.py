@@ -7,21 +7,22 @@ Cost per forward: O(L * N^2 * d) attention + O(L * N * d^2) projections; memory 
 import torch
 import torch.nn as nn
 
-from layers import Block, Rotary, make_norm, positions
+from layers import Block, Rotary, SelfAttention, make_norm, positions
 from manifest import Signature, tensor
 
 
 class Transformer(nn.Module):
     io = "full"
 
-    def __init__(self, cfg, primer_kernel=0):
+    def __init__(self, cfg, primer_kernel=0, attn=SelfAttention):
+        """attn: the attention module of every block (families that change only the attention pattern pass theirs)."""
         super().__init__()
         self.cfg = cfg
         d = cfg["dModel"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         rotary = Rotary(d // cfg["nHeads"], cfg.get("rotaryWavelength", cfg["maxContext"]))
         self.blocks = nn.ModuleList(
-            Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary, primer_kernel)
+            Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary, primer_kernel, attn)
             for _ in range(cfg["nLayers"])
         )
         self.norm = make_norm(cfg["norm"], d)
