@@ -4,7 +4,8 @@ src/catalog/manifest.ts) and reference.json (PyTorch inputs/outputs for parity t
 
     /usr/bin/python3 models/export.py --all        or   --only transformer-tiny
 
-Weights come from models/checkpoints/<id>.pt when it exists (trained), else a seeded random init.
+Weights come from models/checkpoints/<id>.pt when it exists (trained), else a seeded random init; a config entry with
+`weightsFrom` takes that model's weights (and training record).
 """
 import argparse
 import hashlib
@@ -99,15 +100,19 @@ def export_step(model, out_dir, forward_blob):
 
 def export(model_id):
     entry = CONFIGS[model_id]
+    source = entry.get("weightsFrom", model_id)  # a model whose parameters this one computes another way
     torch.manual_seed(0)
     model = build_model(model_id)
-    ckpt = os.path.join(CKPT, f"{model_id}.pt")
+    if source != model_id:
+        torch.manual_seed(0)
+        model.load_state_dict(build_model(source).state_dict())
+    ckpt = os.path.join(CKPT, f"{source}.pt")
     training = None
     out_dir = os.path.join(OUT, model_id)
     os.makedirs(out_dir, exist_ok=True)
     if os.path.exists(ckpt):
         model.load_state_dict(torch.load(ckpt))
-        with open(os.path.join(CKPT, f"{model_id}.train.json")) as f:
+        with open(os.path.join(CKPT, f"{source}.train.json")) as f:
             training = json.load(f)
         # the loss curves travel next to the manifest, so the page can draw them
         shutil.copyfile(os.path.join(CKPT, training["log"]), os.path.join(out_dir, TRAINING_LOG))

@@ -7,7 +7,7 @@ Cost per forward: O(L * N^2 * d) attention + O(L * N * d^2) projections; memory 
 import torch
 import torch.nn as nn
 
-from layers import Block, Rotary, make_norm, positions
+from layers import Block, Rotary, SelfAttention, make_norm, positions
 from manifest import Signature, StepSignature, tensor
 
 # With a cache and chunked prefill the memory grows as N (the cache) plus chunk x N (scores), not N^2 as in one forward,
@@ -19,14 +19,15 @@ CACHED_CONTEXT = 65536
 class Transformer(nn.Module):
     io = "full"
 
-    def __init__(self, cfg, primer_kernel=0):
+    def __init__(self, cfg, primer_kernel=0, attn=SelfAttention):
+        """attn: the attention module of every block (families that change only the attention pattern pass theirs)."""
         super().__init__()
         self.cfg = cfg
         d = cfg["dModel"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         rotary = Rotary(d // cfg["nHeads"], cfg.get("rotaryWavelength", cfg["maxContext"]))
         self.blocks = nn.ModuleList(
-            Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary, primer_kernel)
+            Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary, primer_kernel, attn)
             for _ in range(cfg["nLayers"])
         )
         self.norm = make_norm(cfg["norm"], d)

@@ -2,16 +2,6 @@
 // Keep this file and models/manifest.py in step: it is the one contract between Python and browser.
 import { z } from 'zod';
 
-export const FAMILIES = [
-  'perceiver-ar',
-  'transformer',
-  'transformer-gelu',
-  'transformer-pp',
-  'primer',
-  'transformer-xl',
-] as const;
-export type Family = (typeof FAMILIES)[number];
-
 const Dim = z.union([z.number().int().nonnegative(), z.string()]);
 const TensorSpec = z.object({
   name: z.string(),
@@ -19,6 +9,26 @@ const TensorSpec = z.object({
   dims: z.array(Dim), // symbolic dims are strings, e.g. ["batch", "seq"]
 });
 export type TensorSpec = z.infer<typeof TensorSpec>;
+
+const Count = z.number().int().positive();
+// How a family's attention mixes positions, with its parameters: what the cost model, the UI and the engine need to
+// know about a family without naming it (models/configs.py writes it; one branch per kind, not per family).
+export const AttentionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('full') }), // every earlier position, one N x N score matrix per head
+  z.object({ kind: z.literal('blockwise'), queryChunk: Count, keyChunk: Count }), // exact, chunk by chunk (online softmax)
+  z.object({ kind: z.literal('window'), window: Count }), // the last `window` positions, block by block
+  z.object({ kind: z.literal('sparse-fixed'), block: Count, summaries: Count }), // own block + the last `summaries` of every earlier block
+  z.object({ kind: z.literal('linear'), chunk: Count, featureMap: z.string() }), // kernel features, chunked with a carried state
+  z.object({ kind: z.literal('latents'), latents: Count }), // M latents cross-attend to all N inputs, then self-attend
+  z.object({
+    kind: z.literal('segments'), // segments of S over [compressed memory; memory; segment]
+    segment: Count,
+    memory: Count,
+    compressedMemory: Count.optional(),
+    compressionRate: Count.optional(),
+  }),
+]);
+export type Attention = z.infer<typeof AttentionSchema>;
 
 const Config = z.object({
   vocabSize: z.number().int().positive(),
@@ -45,6 +55,7 @@ const Config = z.object({
   memoryLength: z.number().int().positive().optional(),
   // primer
   convKernel: z.number().int().positive().optional(),
+  attention: AttentionSchema,
 });
 export type ModelConfig = z.infer<typeof Config>;
 
@@ -116,7 +127,9 @@ export type StepSpec = z.infer<typeof Step>;
 export const ManifestSchema = z.object({
   schemaVersion: z.literal(1),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-  family: z.enum(FAMILIES),
+  family: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), // any family: what the page needs to know about it is below
+  familyName: z.string(), // the family as the page names it
+  defaultSelected: z.boolean().optional(), // picked when the page opens without a link
   size: z.enum(['tiny', 'compare', 'copy']),
   displayName: z.string(),
   paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),

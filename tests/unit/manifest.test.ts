@@ -17,8 +17,11 @@ describe('manifests', () => {
     expect(log.at(-1)!.step).toBeGreaterThan(m.training!.steps - 10); // logged every 10 steps
   });
   it('every family ships a tiny model for browser tests', () => {
-    const families = new Set(index.models.filter((id) => id.endsWith('-tiny')).map((id) => load(id).family));
-    expect(families.size).toBe(6);
+    const families = (suffix: string) => new Set(index.models.filter((id) => id.endsWith(suffix)).map((id) => load(id).family));
+    expect([...families('-tiny')].sort()).toEqual([...families('-compare')].sort());
+  });
+  it('the page opens with the models the registry marks as default', () => {
+    expect(index.models.filter((id) => load(id).defaultSelected).sort()).toEqual(['perceiver-ar-compare', 'transformer-compare']);
   });
   it('rejects malformed manifests with a path to the problem', () => {
     const good = load(index.models[0]);
