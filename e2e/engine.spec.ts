@@ -2,6 +2,7 @@
 // same predictions as native onnxruntime-node on the same graph; bad model files fail clearly and alone.
 import { test, expect, type Page } from '@playwright/test';
 import { openNodeModel, readIndex, runLogits } from '../scripts/lib/nodeModel';
+import { tinyPerAttentionKind } from './pageObjects';
 
 const tinyIds = readIndex().filter((id) => id.endsWith('-tiny'));
 const TEXT = 'It was the best of times, it was the worst of times, it was the age of wisdom. '.repeat(4);
@@ -48,8 +49,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
       const gpu = await page.evaluate(() => (window as any).lcp.engine.detectWebGPU());
       expect(gpu.available, `WebGPU adapter: ${JSON.stringify(gpu)}`).toBe(true);
     }
-    // WebGPU on the software adapter is slow: two families cover the full and latents paths there.
-    const ids = backend === 'wasm' ? tinyIds : tinyIds.filter((id) => /^(perceiver-ar|transformer)-tiny$/.test(id));
+    // WebGPU on the software adapter is slow: one family per attention kind there.
+    const ids = backend === 'wasm' ? tinyIds : tinyPerAttentionKind();
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) {
       const result = await page.evaluate(

@@ -1,5 +1,18 @@
 // Page object for the playground: what a person does, by role and test id.
 import { expect, type Page } from '@playwright/test';
+import { readIndex, readManifest } from '../scripts/lib/nodeModel';
+
+/** One tiny model per attention kind of the bundled manifests (a compressed memory counts as its own kind): a family
+ * added later is covered without editing the tests. */
+export function tinyPerAttentionKind(): string[] {
+  const byKind = new Map<string, string>();
+  for (const id of readIndex().filter((i) => i.endsWith('-tiny'))) {
+    const a = readManifest(id).config.attention;
+    const kind = a.kind === 'segments' && a.compressedMemory ? 'segments+compressed' : a.kind;
+    if (!byKind.has(kind)) byKind.set(kind, id);
+  }
+  return [...byKind.values()];
+}
 
 export class Playground {
   constructor(readonly page: Page) {}

@@ -47,6 +47,20 @@ test('the slider changes N, models re-run at the new N, and a model past its lim
   await expect(page.getByTestId('window-perceiver-ar-compare')).toHaveText('4,096');
   await expect(page.getByTestId(`window-${A}`)).toHaveText('1,024');
   await expect(page.getByTestId(`clipped-${A}`)).toContainText("this model's limit is 1,024 bytes");
+  // one latency pipeline: each run is a single-run point in the charts (diamonds), at the N it used; N is marked on every chart
+  const latency = page.getByTestId('chart-latency');
+  await expect(latency.locator('.recharts-legend-wrapper')).toContainText(`${A} (wasm) · single runs (slider)`);
+  await expect(latency.locator('.recharts-legend-wrapper')).toContainText('perceiver-ar-compare (wasm) · single runs (slider)');
+  // both models at 512, then at 4,096 (the Transformer at its 1,024); a slow key press may have settled at an N between
+  const singles: string[] = await page.evaluate(() => (window as any).lcp.store.getState().singles.map((r: any) => `${r.modelId}@${r.contextLength}`));
+  expect(singles).toEqual(expect.arrayContaining([`${A}@512`, `${A}@1024`, 'perceiver-ar-compare@512', 'perceiver-ar-compare@4096']));
+  await expect(latency.locator('.single-run')).toHaveCount(singles.length);
+  await expect(page.getByTestId('chart-throughput').locator('.single-run')).toHaveCount(singles.length);
+  for (const chart of ['chart-latency', 'chart-memory', 'chart-throughput']) {
+    await expect(page.getByTestId(chart).locator('.current-n line')).toHaveCount(1);
+    await expect(page.getByTestId(chart).getByRole('application')).toContainText('N = 4k');
+  }
+  await expect(page.getByTestId('charts-key')).toContainText('single runs from the slider (one run each, possibly the first at that N: not a median)');
 });
 
 test('a share link restores the same state in a fresh page and its re-run gives the same predictions', async ({ page, context }) => {

@@ -1,99 +1,166 @@
-"""Every model id -> its family, size, config (camelCase keys, the same as the manifest's `config`), display name,
-paper and simplifications. How a model is exported belongs to its class (see manifest.py).
+"""The model registry: one entry per family in FAMILIES (its class, name, paper, what it simplifies, its config at
+each size, whether the page selects it by default), and every model id -> that entry at one size in CONFIGS. How a
+model is exported belongs to its class (see manifest.py); what the page and the cost model need to know about a
+family travels in its manifest (config.attention, familyName, defaultSelected), so adding a family changes nothing
+in src/ as long as its attention kind is one src/catalog/manifest.ts knows. Adding a family: models/README.md.
 
 "compare" sizes share width, depth, heads, MLP width, vocabulary, data and training budget, so latency,
-memory and quality differences come from the architecture. Adding a family: a file and an entry here.
+memory and quality differences come from the architecture.
 """
+from compressive_transformer import CompressiveTransformer
+from linear_transformer import LinearTransformer
+from memory_efficient import MemoryEfficientTransformer
 from perceiver_ar import PerceiverAR
 from primer import Primer
+from sparse_transformer import SparseTransformer
 from transformer import Transformer
 from transformer_xl import TransformerXL
 
-PAPERS = {
-    "perceiver-ar": dict(title="General-purpose, long-context autoregressive modeling with Perceiver AR",
-                         authors="Hawthorne, Jaegle, Cangea, et al.", year=2022, url="https://arxiv.org/abs/2202.07765"),
-    "transformer": dict(title="Attention Is All You Need", authors="Vaswani et al.", year=2017,
-                        url="https://arxiv.org/abs/1706.03762"),
-    "transformer-gelu": dict(title="Gaussian Error Linear Units (GELUs)", authors="Hendrycks, Gimpel", year=2016,
-                             url="https://arxiv.org/abs/1606.08415"),
-    "transformer-pp": dict(title="GLU Variants Improve Transformer", authors="Shazeer", year=2020,
-                           url="https://arxiv.org/abs/2002.05202"),
-    "primer": dict(title="Primer: Searching for Efficient Transformers for Language Modeling",
-                   authors="So, Mańke, Liu, Dai, Shazeer, Le", year=2021, url="https://arxiv.org/abs/2109.08668"),
-    "transformer-xl": dict(title="Transformer-XL: Attentive Language Models Beyond a Fixed-Length Context",
-                           authors="Dai, Yang, Yang, Carbonell, Le, Salakhutdinov", year=2019,
-                           url="https://arxiv.org/abs/1901.02860"),
-}
-
-NAMES = {
-    "perceiver-ar": "Perceiver AR", "transformer": "Transformer", "transformer-gelu": "Transformer + GELU",
-    "transformer-pp": "Transformer++", "primer": "Primer-EZ", "transformer-xl": "Transformer-XL",
-}
-
 ROTARY = "rotary on 50% of head channels, absolute positions (same for every non-XL family)"
+XL_POSITIONS = "relative (Transformer-XL: sinusoid R, shared r_w/r_r biases)"
 COMMON_SIMPLIFICATIONS = [
     "Byte-level vocabulary (256 symbols), no dropout, small width and depth so it trains on a laptop CPU.",
 ]
-SIMPLIFICATIONS = {
-    "perceiver-ar": ["Depth counts the one cross-attention layer: 1 cross-attend + (layers-1) latent self-attention layers, "
-                     "so the parameter budget matches the decoders.", "No cross-attend dropout in training."],
-    "transformer": ["Rotary positions instead of the paper's sinusoids, for a fair comparison with Perceiver AR.",
-                    "Pre-LayerNorm (the paper used post-LN)."],
-    "transformer-gelu": ["Rotary positions, pre-LayerNorm, as the vanilla Transformer here."],
-    "transformer-pp": ["SwiGLU hidden width set to 2/3 of 4d (rounded) so parameters match the others."],
-    "primer": ["Primer-EZ only (squared ReLU + depthwise conv on Q/K/V); rotary positions as the others."],
-    "transformer-xl": ["Pre-LayerNorm (official pre_lnorm option), no adaptive softmax.",
-                       "The memory is a fixed-length buffer with a validity count, so one step graph serves every segment."],
-}
-
-ACTIVATION = {"perceiver-ar": "squared-relu", "transformer": "relu", "transformer-gelu": "gelu",
-              "transformer-pp": "swiglu", "primer": "squared-relu", "transformer-xl": "relu"}
+FULL = dict(kind="full")
+# Compare-size decoders: the limit is the memory wall, found by measuring, not a table size; the rotary wavelengths
+# are the ones they were trained with.
+DECODER = dict(maxContext=16384, rotaryWavelength=8192)
+# No N x N tensor: the sweep finds where memory ends.
+LONG = dict(maxContext=65536, rotaryWavelength=8192)
 
 
-def _config(family, size):
-    tiny = size == "tiny"
+def paper(title, authors, year, url):
+    return dict(title=title, authors=authors, year=year, url=url)
+
+
+def base(tiny):
+    """What every family shares at a size; an entry's `config` (both sizes), `compare` and `tiny` update it."""
     d, heads, layers, ff = (32, 2, 2, 64) if tiny else (128, 4, 4, 512)
-    cfg = dict(vocabSize=256, dModel=d, nHeads=heads, nLayers=layers, dFf=ff, activation=ACTIVATION[family],
-               norm="layernorm", positions=ROTARY, maxContext=1024 if tiny else 8192,
-               trainedContext=512)
-    if not tiny and family not in ("perceiver-ar", "transformer-xl"):
-        # The limit is the memory wall, found by measuring, not a table size: allow 16k, keep the rotary
-        # wavelengths the models were trained with.
-        cfg.update(maxContext=16384, rotaryWavelength=8192)
-    if family == "transformer-pp":
-        cfg.update(norm="rmsnorm", dFf=(2 * ff // 3 + 7) // 8 * 8)
-    if family == "primer":
-        cfg.update(convKernel=3)
-    if family == "perceiver-ar":
-        cfg.update(nLayers=layers - 1, latents=16 if tiny else 256,
-                   latentOptions=[8, 16, 32] if tiny else [64, 128, 256, 512, 1024],
-                   maxContext=1024 if tiny else 65536, trainedContext=2048)
-        if not tiny:
-            # Linear in N: 262,144 bytes ran in the 4 GiB wasm32 heap (2.6 GB measured; the cost model puts 524,288
-            # past it). The rotary wavelength stays the 65,536 it was trained with, so the graph is the same.
-            cfg.update(maxContext=262144, rotaryWavelength=65536)
-    if family == "transformer-xl":
-        seg = 16 if tiny else 256
-        cfg.update(positions="relative (Transformer-XL: sinusoid R, shared r_w/r_r biases)", segmentLength=seg,
-                   memoryLength=seg, maxContext=1024 if tiny else 65536, trainedContext=1024)
-    return cfg
+    return dict(vocabSize=256, dModel=d, nHeads=heads, nLayers=layers, dFf=ff, activation="relu", norm="layernorm",
+                positions=ROTARY, maxContext=1024 if tiny else 8192, trainedContext=512)
 
 
-CLASSES = {"perceiver-ar": PerceiverAR, "transformer": Transformer, "transformer-gelu": Transformer,
-           "transformer-pp": Transformer, "primer": Primer, "transformer-xl": TransformerXL}
+FAMILIES = {
+    "perceiver-ar": dict(
+        cls=PerceiverAR, name="Perceiver AR", default=True,
+        paper=paper("General-purpose, long-context autoregressive modeling with Perceiver AR",
+                    "Hawthorne, Jaegle, Cangea, et al.", 2022, "https://arxiv.org/abs/2202.07765"),
+        simplifications=["Depth counts the one cross-attention layer: 1 cross-attend + (layers-1) latent self-attention "
+                         "layers, so the parameter budget matches the decoders.", "No cross-attend dropout in training."],
+        config=dict(activation="squared-relu", trainedContext=2048),
+        # Linear in N: 262,144 bytes ran in the 4 GiB wasm32 heap (2.6 GB measured; the cost model puts 524,288 past
+        # it). The rotary wavelength stays the 65,536 it was trained with, so the graph is the same.
+        compare=dict(nLayers=3, latents=256, latentOptions=[64, 128, 256, 512, 1024], maxContext=262144,
+                     rotaryWavelength=65536, attention=dict(kind="latents", latents=256)),
+        tiny=dict(nLayers=1, latents=16, latentOptions=[8, 16, 32], attention=dict(kind="latents", latents=16))),
+    "transformer": dict(
+        cls=Transformer, name="Transformer", default=True,
+        paper=paper("Attention Is All You Need", "Vaswani et al.", 2017, "https://arxiv.org/abs/1706.03762"),
+        simplifications=["Rotary positions instead of the paper's sinusoids, for a fair comparison with Perceiver AR.",
+                         "Pre-LayerNorm (the paper used post-LN)."],
+        config=dict(attention=FULL), compare=DECODER),
+    "transformer-gelu": dict(
+        cls=Transformer, name="Transformer + GELU",
+        paper=paper("Gaussian Error Linear Units (GELUs)", "Hendrycks, Gimpel", 2016, "https://arxiv.org/abs/1606.08415"),
+        simplifications=["Rotary positions, pre-LayerNorm, as the vanilla Transformer here."],
+        config=dict(activation="gelu", attention=FULL), compare=DECODER),
+    "transformer-pp": dict(
+        cls=Transformer, name="Transformer++",
+        paper=paper("GLU Variants Improve Transformer", "Shazeer", 2020, "https://arxiv.org/abs/2002.05202"),
+        simplifications=["SwiGLU hidden width set to 2/3 of 4d (rounded) so parameters match the others."],
+        config=dict(activation="swiglu", norm="rmsnorm", attention=FULL), compare=dict(DECODER, dFf=344),
+        tiny=dict(dFf=48)),
+    "primer": dict(
+        cls=Primer, name="Primer-EZ",
+        paper=paper("Primer: Searching for Efficient Transformers for Language Modeling",
+                    "So, Mańke, Liu, Dai, Shazeer, Le", 2021, "https://arxiv.org/abs/2109.08668"),
+        simplifications=["Primer-EZ only (squared ReLU + depthwise conv on Q/K/V); rotary positions as the others."],
+        config=dict(activation="squared-relu", convKernel=3, attention=FULL), compare=DECODER),
+    "transformer-xl": dict(
+        cls=TransformerXL, name="Transformer-XL",
+        paper=paper("Transformer-XL: Attentive Language Models Beyond a Fixed-Length Context",
+                    "Dai, Yang, Yang, Carbonell, Le, Salakhutdinov", 2019, "https://arxiv.org/abs/1901.02860"),
+        simplifications=["Pre-LayerNorm (official pre_lnorm option), no adaptive softmax.",
+                         "The memory is a fixed-length buffer with a validity count, so one step graph serves every "
+                         "segment."],
+        config=dict(positions=XL_POSITIONS, trainedContext=1024),
+        compare=dict(segmentLength=256, memoryLength=256, maxContext=65536,
+                     attention=dict(kind="segments", segment=256, memory=256)),
+        tiny=dict(segmentLength=16, memoryLength=16, attention=dict(kind="segments", segment=16, memory=16))),
+    "sparse-transformer": dict(
+        cls=SparseTransformer, name="Sparse Transformer",
+        paper=paper("Generating Long Sequences with Sparse Transformers", "Child, Gray, Radford, Sutskever", 2019,
+                    "https://arxiv.org/abs/1904.10509"),
+        simplifications=["One head attends to the union of the local block and the summaries (the paper's merged "
+                         "heads) in every layer; rotary positions instead of learned ones.",
+                         "Computed block by block with dense operators, not the paper's block-sparse GPU kernels: the "
+                         "scores hold N x (block + N x summaries / block) elements per head, summaries/block of full "
+                         "attention's; block and summaries are fixed, so memory still grows as N^2 (the paper's "
+                         "O(N sqrt N) takes a block of about sqrt N)."],
+        compare=dict(LONG, attention=dict(kind="sparse-fixed", block=128, summaries=8)),
+        tiny=dict(attention=dict(kind="sparse-fixed", block=16, summaries=4))),
+    "linear-transformer": dict(
+        cls=LinearTransformer, name="Linear Transformer",
+        paper=paper("Transformers are RNNs: Fast Autoregressive Transformers with Linear Attention",
+                    "Katharopoulos, Vyas, Pappas, Fleuret", 2020, "https://arxiv.org/abs/2006.16236"),
+        simplifications=["Rotary positions on the numerator's features, as RoFormer combines them with linear "
+                         "attention (the paper did no text modelling to copy positions from).",
+                         "Computed in chunks with the prefix sum of the chunks' states (memory and time linear in N); "
+                         "the paper's CUDA kernel computes the same causal product position by position.",
+                         "Linformer, the survey's other factorised attention, is not bundled: it projects the sequence "
+                         "axis with a learned N x k matrix, so every projected key mixes future positions: it cannot be "
+                         "causal."],
+        compare=dict(LONG, attention=dict(kind="linear", chunk=64, featureMap="elu(x)+1")),
+        tiny=dict(attention=dict(kind="linear", chunk=16, featureMap="elu(x)+1"))),
+    "compressive-transformer": dict(
+        cls=CompressiveTransformer, name="Compressive Transformer",
+        paper=paper("Compressive Transformers for Long-Range Sequence Modelling",
+                    "Rae, Potapenko, Jayakumar, Lillicrap", 2020, "https://arxiv.org/abs/1911.05507"),
+        simplifications=["Transformer-XL as bundled here (pre-LN, relative positions) plus a compressed memory: a 1D "
+                         "convolution (kernel = stride = the compression rate, one per layer) over the rows leaving the "
+                         "memory; a compressed row counts as one relative position.",
+                         "The convolutions add 28% parameters to Transformer-XL's.",
+                         "Trained with the paper's attention-reconstruction loss (content attention, layer weights "
+                         "frozen, gradients only into the convolutions) added to the language-model loss in one "
+                         "optimizer; crops of 2,048 bytes (2 per step, the same 4,096 scored bytes) so that the "
+                         "compressed memory fills within a crop."],
+        config=dict(positions=XL_POSITIONS, trainedContext=2048),
+        compare=dict(segmentLength=256, memoryLength=256, maxContext=65536,
+                     attention=dict(kind="segments", segment=256, memory=256, compressedMemory=256, compressionRate=4)),
+        tiny=dict(segmentLength=16, memoryLength=16,
+                  attention=dict(kind="segments", segment=16, memory=16, compressedMemory=16, compressionRate=4))),
+    "memory-efficient": dict(
+        cls=MemoryEfficientTransformer, name="Transformer, memory-efficient attention", weights_from="transformer",
+        paper=paper("Self-attention Does Not Need O(n²) Memory", "Rabe, Staats", 2021, "https://arxiv.org/abs/2112.05682"),
+        simplifications=["The Transformer's weights and predictions (not trained separately); only how the graph "
+                         "computes attention differs: query chunks x key chunks with an online softmax, as ONNX Loops.",
+                         "The loops run on the CPU under WebGPU (their bodies on the GPU)."],
+        compare=dict(LONG, attention=dict(kind="blockwise", queryChunk=256, keyChunk=2048)),
+        tiny=dict(attention=dict(kind="blockwise", queryChunk=64, keyChunk=256))),
+}
 
 
 def _entry(family, size, config, simplifications=None):
-    return dict(family=family, size=size, config=config, name=NAMES[family], paper=PAPERS[family],
-                simplifications=COMMON_SIMPLIFICATIONS + (simplifications or SIMPLIFICATIONS[family]))
+    f = FAMILIES[family]
+    entry = dict(family=family, size=size, config=config, name=f["name"], paper=f["paper"],
+                 simplifications=COMMON_SIMPLIFICATIONS + (simplifications or f["simplifications"]),
+                 default=bool(f.get("default")) and size == "compare")
+    if f.get("weights_from"):  # the same parameters as another family's model of this size
+        entry["weightsFrom"] = f"{f['weights_from']}-{size}"
+    return entry
 
 
-FAMILIES = list(NAMES)
+def _config(family, size):
+    f = FAMILIES[family]
+    return {**base(size == "tiny"), **f.get("config", {}), **f.get(size, {})}
+
+
 CONFIGS = {f"{fam}-{size}": _entry(fam, size, _config(fam, size)) for size in ("compare", "tiny") for fam in FAMILIES}
 # The paper's copy-task configuration: the compare size, absolute sinusoidal positions instead of rotary, trained only
 # on mirrored sequences of exactly maxContext bytes (train_copy.py), so its mirror point is fixed.
 CONFIGS["perceiver-ar-copy"] = _entry("perceiver-ar", "copy", dict(
-    {k: v for k, v in _config("perceiver-ar", "compare").items() if k != "rotaryWavelength"}, positions="absolute sinusoidal, added to the embeddings (no rotary)",
+    {k: v for k, v in _config("perceiver-ar", "compare").items() if k != "rotaryWavelength"},  # no rotary
+    positions="absolute sinusoidal, added to the embeddings (no rotary)",
     positionEncoding="absolute-sinusoidal", latents=256, maxContext=65536, trainedContext=65536, task="mirrored-copy",
     window="prefix"), [
     "The paper's copy-task configuration (official random_mirrored_* sweeps): absolute sinusoidal positions added to "
@@ -112,4 +179,4 @@ def family_of(model_id):
 
 def build_model(model_id):
     entry = CONFIGS[model_id]
-    return CLASSES[entry["family"]](entry["config"])
+    return FAMILIES[entry["family"]]["cls"](entry["config"])

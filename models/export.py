@@ -1,9 +1,11 @@
-"""Exports every model to public/models/<id>/: model.onnx (opset 17, dynamic sequence axis), manifest.json
-(the contract in src/catalog/manifest.ts) and reference.json (PyTorch inputs/outputs for parity tests).
+"""Exports every model to public/models/<id>/: model.onnx (opset 17, dynamic sequence axis), step.onnx (cached
+decoding; its weights are read from model.onnx as ONNX external data), manifest.json (the contract in
+src/catalog/manifest.ts) and reference.json (PyTorch inputs/outputs for parity tests).
 
     /usr/bin/python3 models/export.py --all        or   --only transformer-tiny
 
-Weights come from models/checkpoints/<id>.pt when it exists (trained), else a seeded random init.
+Weights come from models/checkpoints/<id>.pt when it exists (trained), else a seeded random init; a config entry with
+`weightsFrom` takes that model's weights (and training record).
 """
 import argparse
 import hashlib
@@ -15,7 +17,7 @@ import onnx
 import torch
 
 from configs import CONFIGS, build_model
-from manifest import build as build_manifest, graph_entry
+from manifest import build as build_manifest, graph_entry, step_entry
 from webgpu_ops import unsupported
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -24,6 +26,7 @@ CKPT = os.path.join(HERE, "checkpoints")
 EVAL = os.path.join(HERE, "eval")
 OPSET = 17
 TRAINING_LOG = "training-log.json"
+SHARE_MIN = 1024  # initializers smaller than this stay inline in step.onnx
 
 
 def reference(model):
@@ -52,17 +55,64 @@ def export_graph(model, sig, path):
         return graph, f.read()
 
 
+class _Step(torch.nn.Module):
+    """A model's step() as the forward of a module, for torch.onnx.export."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, *args):
+        return self.model.step(*args)
+
+
+def share_weights(graph, blob, file):
+    """Points each initializer of `graph` whose bytes occur in `blob` (the forward graph, saved as `file` in the same
+    folder) at those bytes as ONNX external data, so the two graphs store their weights once. Content-addressed: any
+    occurrence of the same bytes is the same tensor. Returns the bytes left inline."""
+    inline = 0
+    for init in graph.graph.initializer:
+        raw = init.raw_data
+        at = blob.find(raw) if len(raw) >= SHARE_MIN else -1
+        if at < 0:
+            inline += len(raw)
+            continue
+        init.ClearField("raw_data")
+        init.data_location = onnx.TensorProto.EXTERNAL
+        for key, value in (("location", file), ("offset", str(at)), ("length", str(len(raw)))):
+            entry = init.external_data.add()
+            entry.key, entry.value = key, value
+    return inline
+
+
+def export_step(model, out_dir, forward_blob):
+    """step.onnx: the model's step graph, its weights read from model.onnx."""
+    sig = model.step_signature()
+    path = os.path.join(out_dir, "step.onnx")
+    graph, _ = export_graph(_Step(model), sig, path)
+    inline = share_weights(graph, forward_blob, "model.onnx")
+    onnx.save(graph, path)
+    onnx.checker.check_model(path)
+    with open(path, "rb") as f:
+        blob = f.read()
+    return sig, graph, blob, inline
+
+
 def export(model_id):
     entry = CONFIGS[model_id]
+    source = entry.get("weightsFrom", model_id)  # a model whose parameters this one computes another way
     torch.manual_seed(0)
     model = build_model(model_id)
-    ckpt = os.path.join(CKPT, f"{model_id}.pt")
+    if source != model_id:
+        torch.manual_seed(0)
+        model.load_state_dict(build_model(source).state_dict())
+    ckpt = os.path.join(CKPT, f"{source}.pt")
     training = None
     out_dir = os.path.join(OUT, model_id)
     os.makedirs(out_dir, exist_ok=True)
     if os.path.exists(ckpt):
         model.load_state_dict(torch.load(ckpt))
-        with open(os.path.join(CKPT, f"{model_id}.train.json")) as f:
+        with open(os.path.join(CKPT, f"{source}.train.json")) as f:
             training = json.load(f)
         # the loss curves travel next to the manifest, so the page can draw them
         shutil.copyfile(os.path.join(CKPT, training["log"]), os.path.join(out_dir, TRAINING_LOG))
@@ -80,14 +130,18 @@ def export(model_id):
         # an evaluation only belongs to the exact graph it measured
         if ev.get("sha256") == hashlib.sha256(blob).hexdigest():
             evaluation = ev["evaluation"]
+    step_sig, step_graph, step_blob, inline = export_step(model, out_dir, blob)
+    step = step_entry("step.onnx", step_blob, "model.onnx", OPSET, step_sig, unsupported(step_graph))
     manifest = build_manifest(
-        model_id, entry, model, graph_entry("model.onnx", blob, OPSET, sig, unsupported(graph)),
+        model_id, entry, model, graph_entry("model.onnx", blob, OPSET, sig, unsupported(graph)), step,
         reference="reference.json", training=training, evaluation=evaluation, simplifications=entry["simplifications"])
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, ensure_ascii=False)
     ops = sorted({n.op_type for n in graph.graph.node})
     print(f"{model_id}: {len(blob) / 1e6:.2f} MB, {manifest['parameters']} params, ops {ops}, "
-          f"unsupported on WebGPU: {manifest['graph']['webgpuUnsupportedOps']}, trained: {training is not None}")
+          f"unsupported on WebGPU: {manifest['graph']['webgpuUnsupportedOps']}, trained: {training is not None}; "
+          f"step.onnx {len(step_blob) / 1e3:.0f} kB ({inline / 1e3:.1f} kB of weights inline, the rest read from model.onnx), "
+          f"unsupported on WebGPU: {step['webgpuUnsupportedOps']}")
 
 
 def write_index():

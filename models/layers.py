@@ -111,11 +111,39 @@ def masked(scores, allowed):
     return torch.where(allowed, scores, scores.new_tensor(NEG))
 
 
+def all_of(*conds):
+    """Elementwise AND of broadcastable bool masks, as int32 arithmetic: onnxruntime-web's WebGPU has no And kernel,
+    and one Where over the scores with the combined mask is cheaper than one Where per condition."""
+    total = conds[0].to(torch.int32)
+    for c in conds[1:]:
+        total = total + c.to(torch.int32)
+    return total == torch.tensor(len(conds), dtype=torch.int32)  # an int32 constant: a Python int exports as int64
+
+
+def score(q, k):
+    """Scaled dot products q [.., Tq, dh] x k [.., Tk, dh] -> [.., Tq, Tk]: every family computes its attention
+    scores here, so a test can count how many score elements a forward materialises."""
+    return torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
+
+
 def attend(q, k, v, allowed):
     """q [B,H,Tq,dh], k/v [B,H,Tk,dh], allowed [Tq,Tk] -> [B,H,Tq,dh]. Plain softmax attention: the full
     score matrix is materialised, which is exactly the O(N^2) memory the playground measures."""
-    scores = torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
-    return torch.matmul(masked(scores, allowed).softmax(-1), v)
+    return torch.matmul(masked(score(q, k), allowed).softmax(-1), v)
+
+
+def blocks(x, size):
+    """[B,H,T,dh] -> [B,H,T'/size,size,dh] with T' = T rounded up to a multiple of size (zero rows appended at the
+    end: causal attention never lets a real position see them)."""
+    b, h, t, dh = x.shape
+    x = F.pad(x, (0, 0, 0, (size - t % size) % size))
+    return x.reshape(b, h, -1, size, dh)
+
+
+def unblocks(x, t):
+    """[B,H,nb,size,dh] -> [B,H,t,dh]: the first t rows (drops the padding `blocks` added)."""
+    b, h, nb, size, dh = x.shape
+    return x.reshape(b, h, nb * size, dh)[:, :, :t]
 
 
 class CausalConv(nn.Module):
@@ -131,8 +159,18 @@ class CausalConv(nn.Module):
         y = F.pad(x.transpose(1, 2), (self.kernel - 1, 0))
         return self.conv(y).transpose(1, 2)
 
+    def step(self, x, state):
+        """x [1,S,d] new rows, state [1,k-1,d] the k-1 rows before them (zeros at the start: the left padding)
+        -> (y [1,S,d], the new state)."""
+        seen = torch.cat([state, x], dim=1)
+        return self.conv(seen.transpose(1, 2)).transpose(1, 2), seen[:, -(self.kernel - 1) :]
+
 
 class SelfAttention(nn.Module):
+    """Projections, heads and rotary positions; `attention` is how the heads mix positions (full causal softmax
+    here). Families with another attention pattern subclass it and override `attention` only, so they keep the
+    same parameters as the Transformer."""
+
     def __init__(self, d, n_heads, rotary, primer_kernel=0):
         super().__init__()
         self.h = n_heads
@@ -141,29 +179,66 @@ class SelfAttention(nn.Module):
         self.rotary = rotary
         self.convs = nn.ModuleList([CausalConv(d, primer_kernel) for _ in range(3)]) if primer_kernel else None
 
+    def attention(self, q, k, v, pos):
+        """q, k, v [B,H,T,dh] before positions, pos [T] int32 -> [B,H,T,dh]."""
+        return attend(self.rotary(q, pos), self.rotary(k, pos), v, causal_allowed(pos, pos))
+
     def forward(self, x, pos):
         q, k, v = self.q(x), self.k(x), self.v(x)
         if self.convs is not None:
             q, k, v = (conv(t) for conv, t in zip(self.convs, (q, k, v)))
         q, k, v = split_heads(q, self.h), split_heads(k, self.h), split_heads(v, self.h)
-        q, k = self.rotary(q, pos), self.rotary(k, pos)
-        return self.o(merge_heads(attend(q, k, v, causal_allowed(pos, pos))))
+        return self.o(merge_heads(self.attention(q, k, v, pos)))
+
+    def step(self, x, pos, past, keys, values, convs=None):
+        """Cached attention for S new rows x [1,S,d] at absolute positions pos [S] (int32, for rotary). keys/values
+        [H,cap,dh]: rows 0..past-1 are the earlier positions (keys rotated); the new rows attend to them and causally
+        to each other. convs [3,k-1,d]: Primer's last pre-convolution rows of q, k, v.
+        -> (out, the new rows' keys and values [H,S,dh], the new convs)."""
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        if self.convs is not None:
+            (q, cq), (k, ck), (v, cv) = (conv.step(t, c[None]) for conv, t, c in zip(self.convs, (q, k, v), convs))
+            convs = torch.cat([cq, ck, cv])
+        q = self.rotary(split_heads(q, self.h), pos)
+        k = self.rotary(split_heads(k, self.h), pos)
+        v = split_heads(v, self.h)
+        rows = positions(x.shape[1]) + past.to(torch.int32)
+        out = attend(q, cached(keys, k, past), cached(values, v, past), causal_allowed(rows, positions_of(past + x.shape[1])))
+        return self.o(merge_heads(out)), k[0], v[0], convs
 
 
 class Block(nn.Module):
-    """Pre-norm decoder block: x + attn(norm(x)), then x + mlp(norm(x))."""
+    """Pre-norm decoder block: x + attn(norm(x)), then x + mlp(norm(x)). `attn` builds the attention module
+    (SelfAttention or a subclass with another attention pattern) from (d, n_heads, rotary)."""
 
-    def __init__(self, d, n_heads, d_ff, activation, norm, rotary, primer_kernel=0):
+    def __init__(self, d, n_heads, d_ff, activation, norm, rotary, primer_kernel=0, attn=SelfAttention):
         super().__init__()
         self.norm1, self.norm2 = make_norm(norm, d), make_norm(norm, d)
-        self.attn = SelfAttention(d, n_heads, rotary, primer_kernel)
+        self.attn = attn(d, n_heads, rotary, primer_kernel)
         self.mlp = MLP(d, d_ff, activation)
 
     def forward(self, x, pos):
         x = x + self.attn(self.norm1(x), pos)
         return x + self.mlp(self.norm2(x))
 
+    def step(self, x, pos, past, keys, values, convs=None):
+        a, keys, values, convs = self.attn.step(self.norm1(x), pos, past, keys, values, convs)
+        x = x + a
+        return x + self.mlp(self.norm2(x)), keys, values, convs
+
 
 def positions(n, device=None):
     """Absolute positions 0..n-1 as int32 (WebGPU has kernels for int32 Range and comparisons, not int64)."""
     return torch.arange(n, dtype=torch.int32, device=device)
+
+
+def positions_of(n):
+    """positions() for a count held in a 0-d int64 tensor (a step graph's valid length): the Range runs on int32."""
+    return torch.arange(n.to(torch.int32), dtype=torch.int32)
+
+
+def cached(cache, new, valid, first=0):
+    """Keys or values for cached attention: the valid rows first..valid-1 of cache [H,cap,dh] (capacity chosen by
+    the caller), then the new rows [1,H,S,dh] -> [1,H,valid-first+S,dh]. Only the valid rows are read: attention
+    costs O(valid), not O(capacity). The graph returns just the new rows; the caller writes them into its cache."""
+    return torch.cat([cache[None, :, first:valid], new], dim=2)

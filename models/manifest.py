@@ -2,8 +2,8 @@
 Keep this file and src/catalog/manifest.ts in step.
 
 Each model class describes its own graphs: `io` (how the browser drives it), `signature()` (example arguments and
-the tensor specs of its exported forward graph) and `reference(tokens)` (the inputs and outputs of reference.json).
-export.py is generic over them.
+the tensor specs of its exported forward graph), `reference(tokens)` (the inputs and outputs of reference.json),
+`step(...)` and `step_signature()` (its cached-decoding graph and state). export.py is generic over them.
 """
 import hashlib
 from dataclasses import dataclass
@@ -34,17 +34,37 @@ class Signature:
         return {name: dims for name, dims in axes.items() if dims}
 
 
+@dataclass
+class StepSignature(Signature):
+    """A step graph's signature. `state`: the inputs that are the decoding state, as dict(name, axis=None). Each has
+    an output "new_<name>": with an axis, only the rows this call computed along that axis (the caller writes them
+    into its state, whose size on that axis it chose: "capacity" positions, or M latents); without, the whole new
+    state."""
+    state: list = None
+    extra: dict = None  # family-specific manifest fields (Perceiver AR's refill)
+
+
+MAX_CHUNK = 512  # the most new bytes a step call takes: prefill runs in chunks of this size
+
+
+def step_entry(file, blob, weights, opset, sig, webgpu_unsupported):
+    """The manifest's `step`: the cached-decoding graph. Its weights are read from `weights` (ONNX external data)."""
+    return dict(file=file, bytes=len(blob), sha256=hashlib.sha256(blob).hexdigest(), opset=opset, weights=weights,
+                inputs=sig.inputs, outputs=sig.outputs, state=sig.state, maxChunk=MAX_CHUNK,
+                webgpuUnsupportedOps=webgpu_unsupported, **(sig.extra or {}))
+
+
 def graph_entry(file, blob, opset, sig, webgpu_unsupported):
     return dict(file=file, bytes=len(blob), sha256=hashlib.sha256(blob).hexdigest(), opset=opset,
                 inputs=sig.inputs, outputs=sig.outputs, webgpuUnsupportedOps=webgpu_unsupported)
 
 
-def build(model_id, entry, model, graph, reference, training, evaluation, simplifications):
+def build(model_id, entry, model, graph, step, reference, training, evaluation, simplifications):
     """entry: the configs.CONFIGS entry (family, size, config, name, paper)."""
     return dict(
-        schemaVersion=1, id=model_id, family=entry["family"], size=entry["size"],
-        displayName=f"{entry['name']} ({entry['size']})", paper=entry["paper"],
+        schemaVersion=1, id=model_id, family=entry["family"], familyName=entry["name"], size=entry["size"],
+        displayName=f"{entry['name']} ({entry['size']})", defaultSelected=entry["default"], paper=entry["paper"],
         simplifications=simplifications + ([] if training else ["Random weights (not trained): for latency, memory and browser tests only."]),
         config=entry["config"], parameters=sum(p.numel() for p in model.parameters()), io=model.io,
-        graph=graph, reference=reference, training=training, evaluation=evaluation,
+        graph=graph, step=step, reference=reference, training=training, evaluation=evaluation,
     )

@@ -10,13 +10,12 @@ random_mirrored_* sweeps (position_encoding_type='absolute', position_encoding='
 Cost: O(N*M*d) for the cross-attention + O(L*M^2*d + L*M*d^2) for the stack, linear in N.
 M is a run-time input: the paper trades compute for quality at test time by changing it.
 """
-import math
-
 import torch
 import torch.nn as nn
 
-from layers import MLP, Block, NoRotary, Rotary, causal_allowed, make_norm, masked, merge_heads, positions, sinusoid, split_heads
-from manifest import Signature, tensor
+from layers import (MLP, Block, NoRotary, Rotary, attend, cached, causal_allowed, make_norm, masked, merge_heads,
+                    positions, positions_of, score, sinusoid, split_heads)
+from manifest import Signature, StepSignature, tensor
 
 
 def attend_latents(q, k, v, z_pos):
@@ -25,9 +24,7 @@ def attend_latents(q, k, v, z_pos):
     go straight into the softmax. Same result as masking all M x N (layers.attend), without the mask's pass over the
     largest tensor here (it was ~8% of a WASM run at 16,384 bytes)."""
     n, m = k.shape[2], q.shape[2]
-    earlier = torch.matmul(q, k[:, :, : n - m].transpose(-1, -2)) / math.sqrt(q.shape[-1])
-    among = torch.matmul(q, k[:, :, n - m :].transpose(-1, -2)) / math.sqrt(q.shape[-1])
-    scores = torch.cat([earlier, masked(among, causal_allowed(z_pos, z_pos))], dim=-1)
+    scores = torch.cat([score(q, k[:, :, : n - m]), masked(score(q, k[:, :, n - m :]), causal_allowed(z_pos, z_pos))], dim=-1)
     return torch.matmul(scores.softmax(-1), v)
 
 
@@ -47,6 +44,18 @@ class CrossAttend(nn.Module):
         v = split_heads(self.v(kv), self.h)
         z = z + self.o(merge_heads(attend_latents(q, k, v, z_pos)))  # query residual
         return z + self.mlp(self.norm_mlp(z))
+
+    def step(self, z, x, z_pos, x_pos, past, keys, values):
+        """Cached cross-attention: the latents z at z_pos attend to the cached inputs (rows < past of keys/values
+        [H,cap,dh], keys rotated) and to the new inputs x [1,S,d] at x_pos (past..past+S-1) up to their own position.
+        -> (z, the new inputs' keys and values [H,S,dh])."""
+        kv = self.norm_kv(x)
+        q = self.rotary(split_heads(self.q(self.norm_q(z)), self.h), z_pos)
+        k = self.rotary(split_heads(self.k(kv), self.h), x_pos)
+        v = split_heads(self.v(kv), self.h)
+        out = attend(q, cached(keys, k, past), cached(values, v, past), causal_allowed(z_pos, positions_of(past + x.shape[1])))
+        z = z + self.o(merge_heads(out))
+        return z + self.mlp(self.norm_mlp(z)), k[0], v[0]
 
 
 class PerceiverAR(nn.Module):
@@ -90,6 +99,45 @@ class PerceiverAR(nn.Module):
 
     def forward_train(self, tokens, num_latents=None):
         return self(tokens, torch.tensor(num_latents or self.default_latents))
+
+    def step(self, tokens, past, num_latents, cross_keys, cross_values, latent_valid, latent_keys, latent_values):
+        """Cached decoding (the paper's Appendix E.3). tokens [1,S] at positions past..past+S-1; cross_keys/values
+        [H,cap,dh] hold the cross-attention keys/values of positions < past; the last q = num_latents of the new
+        positions (1 <= q <= S) become latents and attend to every input up to their own position and to the cached
+        latents (rows < latent_valid of latent_keys/values [L,H,M,dh]) and each other, causally.
+        -> (logits [1,q,V] of the new latents, the new rows: cross keys/values [H,S,dh], latent keys/values [L,H,q,dh]).
+        A refill (the latent cache reset to F latents) is a call with the last F bytes, past = n - F, latent_valid = 0:
+        only those F positions are recomputed, the cached cross-attention keys/values of the others are reused."""
+        s = tokens.shape[1]
+        x_pos = positions(s, tokens.device) + past.to(torch.int32)
+        x = self.embed(tokens)
+        if self.absolute:
+            x = x + sinusoid(x_pos, x.shape[-1])
+        start = s - num_latents
+        z_pos = x_pos[start:]
+        z = self.z_linear(x[:, start:])
+        z, cross_k, cross_v = self.cross.step(z, x, z_pos, x_pos, past, cross_keys, cross_values)
+        new = []
+        for i, block in enumerate(self.blocks):
+            z, k, v, _ = block.step(z, z_pos, latent_valid, latent_keys[i], latent_values[i])
+            new.append((k, v))
+        return (self.head(self.norm(z)), cross_k, cross_v, torch.stack([k for k, _ in new]), torch.stack([v for _, v in new]))
+
+    def step_signature(self):
+        L, d, V, H = self.cfg["nLayers"], self.cfg["dModel"], self.cfg["vocabSize"], self.cfg["nHeads"]
+        dh, cap, lat = d // H, 40, 12
+        cross = [tensor(n, "float32", [H, "capacity", dh]) for n in ("cross_keys", "cross_values")]
+        latent = [tensor(n, "float32", [L, H, "latentCapacity", dh]) for n in ("latent_keys", "latent_values")]
+        return StepSignature(
+            args=(torch.randint(0, 256, (1, 6)), torch.tensor(9), torch.tensor(4), torch.randn(H, cap, dh),
+                  torch.randn(H, cap, dh), torch.tensor(3), torch.randn(L, H, lat, dh), torch.randn(L, H, lat, dh)),
+            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int64", []), tensor("num_latents", "int64", []),
+                    *cross, tensor("latent_valid", "int64", []), *latent],
+            outputs=[tensor("logits", "float32", [1, "newLatents", V])]
+                    + [dict(t, name="new_" + t["name"], dims=[H, "new", dh]) for t in cross]
+                    + [dict(t, name="new_" + t["name"], dims=[L, H, "newLatents", dh]) for t in latent],
+            state=[dict(name=t["name"], axis=1) for t in cross] + [dict(name=t["name"], axis=2) for t in latent],
+            extra=dict(refill=REFILL))
 
     def signature(self):
         return Signature(args=(torch.randint(0, 256, (1, 40)), torch.tensor(8)),

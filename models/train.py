@@ -28,6 +28,8 @@ CKPT = os.path.join(HERE, "checkpoints")
 PLAN = {
     "perceiver-ar": dict(crop=2048, batch=16),  # 16 x 256 latents = 4,096 scored bytes a step, as the decoders' 8 x 512
     "transformer-xl": dict(crop=1024, batch=4),
+    # 8 segments of 256: the compressed memory (256 rows, 4 evicted rows each) is full from the 7th segment on
+    "compressive-transformer": dict(crop=2048, batch=2),
 }
 DEFAULT_PLAN = dict(crop=512, batch=8)
 
@@ -64,8 +66,9 @@ def train(model_id, steps, text, heldout, lr=2e-3, warmup=30, seed=0, eval_every
             g["lr"] = lr * min(1.0, (step + 1) / warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * frac)))
         batch = data.batch(plan["batch"])
         loss = loss_of(model, batch)
+        aux = getattr(model, "aux_loss", None)  # a family's auxiliary loss (Compressive Transformer's reconstruction)
         opt.zero_grad()
-        loss.backward()
+        (loss if aux is None else loss + aux).backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
@@ -73,6 +76,8 @@ def train(model_id, steps, text, heldout, lr=2e-3, warmup=30, seed=0, eval_every
         if step % 10 == 0 or step == 1:
             entry = dict(step=step, seconds=round(elapsed, 1), loss=round(loss.item(), 4),
                          bitsPerByte=round(loss.item() / math.log(2), 4))
+            if aux is not None:
+                entry["auxLoss"] = round(aux.item(), 5)
             if step % eval_every == 0 or step == steps:
                 entry["heldOutBitsPerByte"] = heldout_bits(model, eval_crops)
             log.append(entry)
@@ -103,7 +108,7 @@ def main():
     # 2 threads on an idle machine; LCP_TORCH_THREADS=1 when the CPU is shared (a 2-thread step stalls on
     # every barrier under oversubscription: measured 12 s a step instead of 0.6).
     torch.set_num_threads(int(os.environ.get("LCP_TORCH_THREADS", "2")))
-    ids = [i for i in CONFIGS if i.endswith("-compare")] if args.all else args.only
+    ids = [i for i in CONFIGS if i.endswith("-compare") and "weightsFrom" not in CONFIGS[i]] if args.all else args.only
     text, heldout = split_documents()
     for model_id in ids:
         print(model_id, train(model_id, args.steps, text, heldout), flush=True)

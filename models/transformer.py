@@ -7,21 +7,27 @@ Cost per forward: O(L * N^2 * d) attention + O(L * N * d^2) projections; memory 
 import torch
 import torch.nn as nn
 
-from layers import Block, Rotary, make_norm, positions
-from manifest import Signature, tensor
+from layers import Block, Rotary, SelfAttention, make_norm, positions
+from manifest import Signature, StepSignature, tensor
+
+# With a cache and chunked prefill the memory grows as N (the cache) plus chunk x N (scores), not N^2 as in one forward,
+# so the step graph may hold more than maxContext (the one-shot forward's measured wall): as many positions as the
+# longest bundled model reads (Perceiver AR), so the decoders' cached wall can be found by measuring.
+CACHED_CONTEXT = 65536
 
 
 class Transformer(nn.Module):
     io = "full"
 
-    def __init__(self, cfg, primer_kernel=0):
+    def __init__(self, cfg, primer_kernel=0, attn=SelfAttention):
+        """attn: the attention module of every block (families that change only the attention pattern pass theirs)."""
         super().__init__()
         self.cfg = cfg
         d = cfg["dModel"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         rotary = Rotary(d // cfg["nHeads"], cfg.get("rotaryWavelength", cfg["maxContext"]))
         self.blocks = nn.ModuleList(
-            Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary, primer_kernel)
+            Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary, primer_kernel, attn)
             for _ in range(cfg["nLayers"])
         )
         self.norm = make_norm(cfg["norm"], d)
@@ -45,3 +51,36 @@ class Transformer(nn.Module):
 
     def reference(self, tokens):
         return dict(tokens=tokens), dict(logits=self(tokens))
+
+    def step(self, tokens, past, keys, values, convs=None):
+        """Cached decoding: tokens [1,S] at positions past..past+S-1; keys/values [L,H,cap,dh] (rows < past valid),
+        convs [L,3,k-1,d] (Primer) -> (logits [1,S,V], the new rows' keys and values [L,H,S,dh][, new convs])."""
+        pos = positions(tokens.shape[1], tokens.device) + past.to(torch.int32)
+        x = self.embed(tokens)
+        new = []
+        for i, block in enumerate(self.blocks):
+            x, k, v, c = block.step(x, pos, past, keys[i], values[i], None if convs is None else convs[i])
+            new.append((k, v, c))
+        out = [self.head(self.norm(x)), torch.stack([n[0] for n in new]), torch.stack([n[1] for n in new])]
+        if convs is not None:
+            out.append(torch.stack([n[2] for n in new]))
+        return tuple(out)
+
+    def step_signature(self):
+        L, d, V, H = self.cfg["nLayers"], self.cfg["dModel"], self.cfg["vocabSize"], self.cfg["nHeads"]
+        cap, dh = 40, d // H
+        caches = [tensor(name, "float32", [L, H, "capacity", dh]) for name in ("keys", "values")]
+        args = [torch.randint(0, 256, (1, 5)), torch.tensor(7), torch.randn(L, H, cap, dh), torch.randn(L, H, cap, dh)]
+        ins, outs = list(caches), [dict(t, name="new_" + t["name"], dims=[L, H, "new", dh]) for t in caches]
+        state = [dict(name=t["name"], axis=2) for t in caches]
+        if self.cfg.get("convKernel"):
+            convs = tensor("convs", "float32", [L, 3, self.cfg["convKernel"] - 1, d])
+            args.append(torch.randn(L, 3, self.cfg["convKernel"] - 1, d))
+            ins.append(convs)
+            outs.append(dict(convs, name="new_convs"))
+            state.append(dict(name="convs"))
+        return StepSignature(
+            args=tuple(args),
+            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int64", [])] + ins,
+            outputs=[tensor("logits", "float32", [1, "new", V])] + outs,
+            state=state, extra=dict(maxCapacity=CACHED_CONTEXT))

@@ -17,8 +17,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from layers import MLP, make_norm, masked
-from manifest import Signature, tensor
+from layers import MLP, cached, make_norm, masked
+from manifest import Signature, StepSignature, tensor
 
 
 def sinusoid(pos_seq, d):
@@ -58,6 +58,26 @@ class RelAttention(nn.Module):
         out = torch.einsum("bhqk,bkhd->bqhd", scores.softmax(-1), v).reshape(b, q_len, d)
         return self.o(out)
 
+    def step(self, h, keys, values, first, row, r, r_w_bias, r_r_bias):
+        """Cached attention for S new rows h [1,S,d] (normed). keys/values [H,mem+seg,dh]: rows first..row-1 are the
+        valid memory and the segment so far; the new rows attend to them and causally to each other. r: the
+        sinusoids of distances k_len-1 .. 0. A position's keys and values do not depend on where it sits (positions
+        enter through r), so the memory's rows are the earlier segment's. -> (out, the new keys/values [H,S,dh])."""
+        b, q_len, d = h.shape
+        q, k, v = self.qkv(h).split(d, dim=-1)
+        k = k.reshape(b, q_len, self.h, self.dh).transpose(1, 2)
+        v = v.reshape(b, q_len, self.h, self.dh).transpose(1, 2)
+        k_all, v_all = cached(keys, k, row, first), cached(values, v, row, first)
+        k_len = k_all.shape[2]
+        q = q.reshape(b, q_len, self.h, self.dh)
+        rk = self.r_net(r).reshape(k_len, self.h, self.dh)
+        ac = torch.einsum("bqhd,bhkd->bhqk", q + r_w_bias, k_all)
+        bd = rel_shift(torch.einsum("bqhd,khd->bhqk", q + r_r_bias, rk))
+        q_idx = torch.arange(q_len, dtype=torch.int32)[:, None] + (k_len - q_len)
+        scores = masked((ac + bd) / math.sqrt(self.dh), torch.arange(k_len, dtype=torch.int32)[None, :] <= q_idx)
+        out = torch.einsum("bhqk,bhkd->bqhd", scores.softmax(-1), v_all)
+        return self.o(out.reshape(b, q_len, d)), k[0], v[0]
+
 
 class XLBlock(nn.Module):
     def __init__(self, d, n_heads, d_ff, activation, norm):
@@ -70,6 +90,11 @@ class XLBlock(nn.Module):
         # One LayerNorm for memory and segment, as the official pre_lnorm code normalises cat([mems, w]).
         x = x + self.attn(self.norm1(x), self.norm1(mem), r, r_w_bias, r_r_bias, causal, valid)
         return x + self.mlp(self.norm2(x))
+
+    def step(self, x, keys, values, first, row, r, r_w_bias, r_r_bias):
+        a, keys, values = self.attn.step(self.norm1(x), keys, values, first, row, r, r_w_bias, r_r_bias)
+        x = x + a
+        return x + self.mlp(self.norm2(x)), keys, values
 
 
 class TransformerXL(nn.Module):
@@ -110,6 +135,36 @@ class TransformerXL(nn.Module):
             new_mems.append(torch.cat([mems[i], x], dim=1)[:, -mem_len:])  # the layer's input, as in the paper
             x = block(x, mems[i], r, self.r_w_bias, self.r_r_bias, causal, valid)
         return self.head(self.norm(x)), torch.stack(new_mems)
+
+    def step(self, tokens, keys, values, mem_valid, seg_valid):
+        """Cached decoding. keys/values [L,H,mem+seg,dh]: rows 0..mem-1 the memory (its last mem_valid rows valid),
+        rows mem.. the current segment (its first seg_valid rows valid); tokens [1,S] continue the segment
+        (seg_valid + S <= seg). -> (logits [1,S,V], the new rows' keys/values [L,H,S,dh], for rows
+        mem+seg_valid..). When a segment completes, the caller shifts the memory as in training: the memory becomes
+        the last mem rows of [memory; segment], mem_valid = min(mem, mem_valid + seg), seg_valid = 0."""
+        s = tokens.shape[1]
+        first = self.mem_len - mem_valid
+        row = self.mem_len + seg_valid
+        r = sinusoid(torch.arange(mem_valid + seg_valid + s - 1, -1, -1.0), self.d)
+        x = self.embed(tokens) * math.sqrt(self.d)
+        new = []
+        for i, block in enumerate(self.blocks):
+            x, k, v = block.step(x, keys[i], values[i], first, row, r, self.r_w_bias, self.r_r_bias)
+            new.append((k, v))
+        return self.head(self.norm(x)), torch.stack([k for k, _ in new]), torch.stack([v for _, v in new])
+
+    def step_signature(self):
+        L, d, V, H, rows = self.L, self.d, self.cfg["vocabSize"], self.cfg["nHeads"], self.mem_len + self.seg_len
+        dh = d // H
+        caches = [tensor(n, "float32", [L, H, rows, dh]) for n in ("keys", "values")]
+        return StepSignature(
+            args=(torch.randint(0, 256, (1, 3)), torch.randn(L, H, rows, dh), torch.randn(L, H, rows, dh),
+                  torch.tensor(5), torch.tensor(2)),
+            inputs=[tensor("tokens", "int64", [1, "new"])] + caches
+                   + [tensor("mem_valid", "int64", []), tensor("seg_valid", "int64", [])],
+            outputs=[tensor("logits", "float32", [1, "new", V])]
+                    + [dict(t, name="new_" + t["name"], dims=[L, H, "new", dh]) for t in caches],
+            state=[dict(name=t["name"], axis=2) for t in caches])
 
     def signature(self):
         L, mem, d = self.L, self.mem_len, self.d

@@ -22,16 +22,27 @@ def jsep_ops():
         return {m.group(1) for m in re.finditer(r"^\| (\w+) \| ai\.onnx", f.read(), re.M)}
 
 
+def _graphs(g):
+    """g and every subgraph inside it (Loop / If bodies): ORT places a body's nodes on their own."""
+    yield g
+    for node in g.node:
+        for a in node.attribute:
+            if a.type == onnx.AttributeProto.GRAPH:
+                yield from _graphs(a.g)
+
+
 def unsupported(graph: onnx.ModelProto):
-    """Sorted 'Op' or 'Op(int64)' entries for nodes that would run on CPU; shape-only ops excluded."""
+    """Sorted 'Op' or 'Op(int64)' entries for nodes that would run on CPU, subgraphs included; shape-only ops
+    excluded."""
     ops = jsep_ops()
     inferred = shape_inference.infer_shapes(graph)
-    types = {v.name: v.type.tensor_type.elem_type for v in
-             list(inferred.graph.value_info) + list(inferred.graph.input) + list(inferred.graph.output)}
-    for init in inferred.graph.initializer:
-        types[init.name] = init.data_type
+    graphs = list(_graphs(inferred.graph))
+    types = {v.name: v.type.tensor_type.elem_type for g in graphs for v in list(g.value_info) + list(g.input) + list(g.output)}
+    for g in graphs:
+        for init in g.initializer:
+            types[init.name] = init.data_type
     out = set()
-    for node in inferred.graph.node:
+    for node in (n for g in graphs for n in g.node):
         if node.op_type in SHAPE_OPS:
             continue
         if node.op_type in INT32_ONLY and any(types.get(i) == TensorProto.INT64 for i in node.input):

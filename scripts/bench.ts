@@ -137,7 +137,7 @@ async function main() {
       const opts = { webgpuImpl: impl, wasmThreads: t || 1 } as const;
       const peak = await inPage(page, open, (lcp, a) => lcp.createEngine(a.opts).peak(a.real, a.n), { opts, real, n: b === 'wasm' ? 1024 : 256 });
       if (peak) bench.peaks.push({ ...peak, variant });
-      console.log(`${variant} matmul peak:`, peak?.ok ? `${peak.gflops.toFixed(1)} GFLOP/s (n=${peak.n}, ${peak.build})` : JSON.stringify(peak));
+      console.log(`${variant} matmul peak:`, peak?.ok ? `${peak.gflops.toFixed(1)} GFLOP/s (n=${peak.n}, ${peak.provenance.ep}, onnxruntime-web ${peak.provenance.ort})` : JSON.stringify(peak));
       for (const id of b === 'wasm' ? models : webgpuModels) {
         for (const n of contextsFor(id)) {
           process.stdout.write(`${variant} ${id} N=${n} ... `);

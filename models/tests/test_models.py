@@ -197,7 +197,9 @@ def torch_free_graph():
 def test_exported_graphs_stay_on_webgpu(model_id):
     from webgpu_ops import unsupported
 
-    assert unsupported(export_fresh(model_id)[0]) == []
+    # chunked exact attention loops on the CPU by design (memory_efficient.py); the loops' bodies are checked too
+    expected = ["Loop"] if CONFIGS[model_id]["config"]["attention"]["kind"] == "blockwise" else []
+    assert unsupported(export_fresh(model_id)[0]) == expected
 
 
 def test_sinusoid_matches_the_official_features():

@@ -51,7 +51,7 @@ function latencyTables(b: Bench) {
     const peak = b.peaks.find((p) => p.variant === variant);
     const ns = [...new Set(b.points.filter((p) => p.variant === variant).map((p) => p.contextLength))].sort((x, y) => x - y);
     const ids = [...new Set(b.points.filter((p) => p.variant === variant).map((p) => p.modelId))];
-    console.log(`\n${variant}: median ms [x Perceiver AR at that N] (achieved GFLOP/s, analytic FLOPs)` + (peak?.ok ? `; MatMul peak ${fmt(peak.gflops, 1)} GFLOP/s (${peak.build})` : ''));
+    console.log(`\n${variant}: median ms [x Perceiver AR at that N] (achieved GFLOP/s, analytic FLOPs)` + (peak?.ok ? `; MatMul peak ${fmt(peak.gflops, 1)} GFLOP/s (${peak.provenance.ep}, onnxruntime-web ${peak.provenance.ort})` : ''));
     console.log(['N', ...ids].join('\t'));
     for (const n of ns) {
       const ref = b.points.find((p) => p.variant === variant && isPa(p.modelId) && p.contextLength === n && p.ok) as Ok | undefined;
@@ -153,7 +153,7 @@ export function report(b: Bench) {
     const nat = b.native.find((x) => x.modelId === p.modelId && x.contextLength === p.contextLength);
     rows.push(
       p.ok
-        ? [p.modelId, p.variant, p.build, p.wasmThreads, p.contextLength, 1, p.medianMs, p.p95Ms, p.firstRunMs, p.sessionMs ?? '', p.estimate.flops / 1e9, gflops(p), p.memory.wasmHeapBytes ?? '', p.memory.gpuAllocatedPeakBytes ?? '', p.estimate.totalBytes, p.backend === 'wasm' ? (nat?.medianMs ?? '') : '', ''].join(',')
+        ? [p.modelId, p.variant, p.provenance ? `${p.provenance.ep} ${p.provenance.ort}` : '', p.wasmThreads, p.contextLength, 1, p.medianMs, p.p95Ms, p.firstRunMs, p.sessionMs ?? '', p.estimate.flops / 1e9, gflops(p), p.memory.wasmHeapBytes ?? '', p.memory.gpuAllocatedPeakBytes ?? '', p.estimate.totalBytes, p.backend === 'wasm' ? (nat?.medianMs ?? '') : '', ''].join(',')
         : [p.modelId, p.variant, '', '', p.contextLength, 0, '', '', '', '', '', '', '', '', p.estimate?.totalBytes ?? '', '', JSON.stringify(`${p.failure.kind}: ${p.failure.message}`)].join(','),
     );
   }

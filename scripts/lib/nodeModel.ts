@@ -38,21 +38,36 @@ export interface NodeSessionOptions {
   profilePrefix?: string; // enableProfiling: endProfiling() writes <prefix>_<date>.json
 }
 
-export async function openNodeModel(id: string, o: NodeSessionOptions = {}): Promise<NodeModel> {
-  const manifest = readManifest(id);
-  const session = await ort.InferenceSession.create(join(MODELS_DIR, id, manifest.graph.file), {
+function runOf(session: ort.InferenceSession): RunFn {
+  return async (feeds) => {
+    const tensors = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]));
+    const out = await session.run(tensors);
+    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims }]));
+  };
+}
+
+async function openSession(id: string, file: string, o: NodeSessionOptions) {
+  return ort.InferenceSession.create(join(MODELS_DIR, id, file), {
     intraOpNumThreads: o.threads ?? 0,
     graphOptimizationLevel: 'all',
     enableCpuMemArena: o.arena ?? true,
     extra: { session: { intra_op: { allow_spinning: (o.spin ?? process.env.LCP_ORT_SPIN === '1') ? '1' : '0' } } },
     ...(o.profilePrefix && { enableProfiling: true, profileFilePrefix: o.profilePrefix }),
   });
-  const run: RunFn = async (feeds) => {
-    const tensors = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]));
-    const out = await session.run(tensors);
-    return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, { data: t.data as Float32Array, dims: t.dims }]));
-  };
-  return { manifest, session, run };
+}
+
+export async function openNodeModel(id: string, o: NodeSessionOptions = {}): Promise<NodeModel> {
+  const manifest = readManifest(id);
+  const session = await openSession(id, manifest.graph.file, o);
+  return { manifest, session, run: runOf(session) };
+}
+
+/** The model's step graph (cached decoding); ORT reads its weights from the forward graph's file next to it. */
+export async function openNodeStep(id: string, o: NodeSessionOptions = {}): Promise<NodeModel> {
+  const manifest = readManifest(id);
+  if (!manifest.step) throw new Error(`${id} has no step graph`);
+  const session = await openSession(id, manifest.step.file, o);
+  return { manifest, session, run: runOf(session) };
 }
 
 /** Logits for the covered positions: rows x V flat, row r at window offset start + r. */

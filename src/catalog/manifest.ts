@@ -2,16 +2,6 @@
 // Keep this file and models/manifest.py in step: it is the one contract between Python and browser.
 import { z } from 'zod';
 
-export const FAMILIES = [
-  'perceiver-ar',
-  'transformer',
-  'transformer-gelu',
-  'transformer-pp',
-  'primer',
-  'transformer-xl',
-] as const;
-export type Family = (typeof FAMILIES)[number];
-
 const Dim = z.union([z.number().int().nonnegative(), z.string()]);
 const TensorSpec = z.object({
   name: z.string(),
@@ -19,6 +9,26 @@ const TensorSpec = z.object({
   dims: z.array(Dim), // symbolic dims are strings, e.g. ["batch", "seq"]
 });
 export type TensorSpec = z.infer<typeof TensorSpec>;
+
+const Count = z.number().int().positive();
+// How a family's attention mixes positions, with its parameters: what the cost model, the UI and the engine need to
+// know about a family without naming it (models/configs.py writes it; one branch per kind, not per family).
+export const AttentionSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('full') }), // every earlier position, one N x N score matrix per head
+  z.object({ kind: z.literal('blockwise'), queryChunk: Count, keyChunk: Count }), // exact, chunk by chunk (online softmax)
+  z.object({ kind: z.literal('window'), window: Count }), // the last `window` positions, block by block
+  z.object({ kind: z.literal('sparse-fixed'), block: Count, summaries: Count }), // own block + the last `summaries` of every earlier block
+  z.object({ kind: z.literal('linear'), chunk: Count, featureMap: z.string() }), // kernel features, chunked with a carried state
+  z.object({ kind: z.literal('latents'), latents: Count }), // M latents cross-attend to all N inputs, then self-attend
+  z.object({
+    kind: z.literal('segments'), // segments of S over [compressed memory; memory; segment]
+    segment: Count,
+    memory: Count,
+    compressedMemory: Count.optional(),
+    compressionRate: Count.optional(),
+  }),
+]);
+export type Attention = z.infer<typeof AttentionSchema>;
 
 const Config = z.object({
   vocabSize: z.number().int().positive(),
@@ -45,6 +55,7 @@ const Config = z.object({
   memoryLength: z.number().int().positive().optional(),
   // primer
   convKernel: z.number().int().positive().optional(),
+  attention: AttentionSchema,
 });
 export type ModelConfig = z.infer<typeof Config>;
 
@@ -73,10 +84,52 @@ const Training = z.object({
   log: z.string().regex(/^[\w.-]+\.json$/).optional(), // file next to the manifest with the loss curves
 });
 
+// Cached decoding (models/manifest.py step_entry; driven by src/engine/stepRunner.ts): a step graph that takes new
+// bytes plus the decoding state and returns their logits plus the new state. Optional: a model without it has no
+// cached decoding.
+const Step = z
+  .object({
+    file: z.string().regex(/^[\w.-]+\.onnx$/),
+    bytes: z.number().int().positive(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    opset: z.number().int(),
+    // The file (next to the manifest) the graph reads its weights from as ONNX external data: the forward graph,
+    // so the weights are stored and downloaded once.
+    weights: z.string().regex(/^[\w.-]+\.onnx$/),
+    // Symbolic dims: "new" (bytes in this call), "capacity" (positions the state holds, the caller's choice),
+    // "latentCapacity" (Perceiver AR: M, the latent cache), "newLatents" (Perceiver AR: latents this call adds).
+    inputs: z.array(TensorSpec),
+    outputs: z.array(TensorSpec),
+    // The inputs that are state. Each has the output `new_<name>`: with an `axis`, only the rows the call computed
+    // along it (the caller writes them into its state, whose size on that axis it chose: "capacity" positions,
+    // "latentCapacity" latents); without, the whole new state.
+    state: z.array(z.object({ name: z.string(), axis: z.number().int().nonnegative().optional() })).min(1),
+    maxChunk: z.number().int().positive(), // most bytes per call (prefill runs in chunks)
+    // Most positions the state may hold (absent: config.maxContext). The full-attention decoders allow more than
+    // their one-shot forward: cached, their memory grows as N, not N².
+    maxCapacity: z.number().int().positive().optional(),
+    webgpuUnsupportedOps: z.array(z.string()),
+    // Perceiver AR: when M latents are cached, one forward refills the cache to F = max(M/2, M - margin) latents.
+    refill: z.object({ margin: z.number().int().nonnegative(), trades: z.string() }).optional(),
+  })
+  .superRefine((step, ctx) => {
+    const outs = new Set(step.outputs.map((t) => t.name));
+    for (const { name, axis } of step.state) {
+      const input = step.inputs.find((t) => t.name === name);
+      if (!input || !outs.has(`new_${name}`))
+        ctx.addIssue({ code: 'custom', path: ['state'], message: `state "${name}" needs the input ${name} and the output new_${name}` });
+      else if (axis !== undefined && axis >= input.dims.length)
+        ctx.addIssue({ code: 'custom', path: ['state'], message: `state "${name}" has no axis ${axis}` });
+    }
+  });
+export type StepSpec = z.infer<typeof Step>;
+
 export const ManifestSchema = z.object({
   schemaVersion: z.literal(1),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
-  family: z.enum(FAMILIES),
+  family: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), // any family: what the page needs to know about it is below
+  familyName: z.string(), // the family as the page names it
+  defaultSelected: z.boolean().optional(), // picked when the page opens without a link
   size: z.enum(['tiny', 'compare', 'copy']),
   displayName: z.string(),
   paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),
@@ -97,6 +150,7 @@ export const ManifestSchema = z.object({
     outputs: z.array(TensorSpec),
     webgpuUnsupportedOps: z.array(z.string()), // ops with no WebGPU kernel (would run on CPU); [] is the goal
   }),
+  step: Step.optional(),
   reference: z.string(), // file next to the manifest: PyTorch inputs/outputs for parity tests
   training: Training.nullable(), // null: random weights
   evaluation: Evaluation.nullable(),

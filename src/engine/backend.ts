@@ -1,6 +1,6 @@
 // WebGPU detection and the backend choice. "auto" picks WebGPU only on a hardware adapter: a software
 // (fallback) adapter such as SwiftShader is far slower than WASM, so it must be asked for explicitly.
-import type { BackendChoice, BackendName, GpuInfo } from './types';
+import type { BackendChoice, BackendName, DeviceInfo, GpuInfo } from './types';
 
 const NONE: Omit<GpuInfo, 'available' | 'reason'> = {
   isFallbackAdapter: false,
@@ -25,11 +25,9 @@ export function detectWebGPU(): Promise<GpuInfo> {
     }
     if (!adapter) return { ...NONE, available: false, reason: 'navigator.gpu exists but no adapter was granted (blocklisted GPU or disabled WebGPU).' };
     const info = adapter.info ?? ({} as GPUAdapterInfo);
-    const fallback = Boolean((info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter);
-    const software = fallback || /swiftshader|llvmpipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
     return {
       available: true,
-      isFallbackAdapter: software,
+      isFallbackAdapter: isSoftwareAdapter(info, (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
       vendor: info.vendor ?? '',
       architecture: info.architecture ?? '',
       description: info.description ?? '',
@@ -38,6 +36,25 @@ export function detectWebGPU(): Promise<GpuInfo> {
     };
   })();
   return cached;
+}
+
+type AdapterNames = Partial<Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'description' | 'isFallbackAdapter'>>;
+
+/** A fallback adapter by its flag (on the info, or on older browsers the adapter), or by its name. */
+export const isSoftwareAdapter = (info: AdapterNames, adapterFlag?: boolean) =>
+  Boolean(info.isFallbackAdapter ?? adapterFlag) || /swiftshader|llvmpipe|software/i.test(`${info.vendor} ${info.architecture} ${info.description}`);
+
+/** The adapter and limits of the device a session really runs on (the worker's, not the page's). */
+export function deviceInfo(device: GPUDevice): DeviceInfo {
+  const info: AdapterNames = (device as { adapterInfo?: GPUAdapterInfo }).adapterInfo ?? {};
+  return {
+    vendor: info.vendor ?? '',
+    architecture: info.architecture ?? '',
+    description: info.description ?? '',
+    isFallbackAdapter: isSoftwareAdapter(info),
+    maxBufferSize: device.limits.maxBufferSize,
+    maxStorageBufferBindingSize: device.limits.maxStorageBufferBindingSize,
+  };
 }
 
 export async function resolveBackend(choice: BackendChoice): Promise<BackendName> {

@@ -1,13 +1,15 @@
-// The engine the page uses: one worker per loaded model for predictions, and measurement (measure.ts) in a fresh
-// worker per point. Downloads and manifests are shared by both; failures are errors with a kind, or results.
+// The engine the page uses: one worker per loaded model for predictions and cached decoding (decoding.ts), and
+// measurement (measure.ts) in a fresh worker per point. Downloads and manifests are shared by both; failures are errors with a kind, or results.
 import type { Manifest } from '../catalog/manifest';
 import { defaultWasmThreads, detectWebGPU, resolveBackend } from './backend';
 import { classify } from './failures';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
-import { ModelWorker } from './modelWorker';
-import { measurePeak } from './peak';
+import { decoding } from './decoding';
+import { checkGraphNames, ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
+import { measurePeak } from './peak';
+import { provenance } from './provenance';
 import type { LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
 import { firstWindow, lastWindow } from './tokenizer';
@@ -58,15 +60,19 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       const f = classify(e);
       throw new EngineError(f.kind === 'unknown' ? 'invalid-model' : f.kind, `${m.id} on ${backend}: ${f.message}`);
     }
-    const want = { inputs: m.graph.inputs.map((t) => t.name), outputs: m.graph.outputs.map((t) => t.name) };
-    if (want.inputs.join() !== reply.inputNames.join() || want.outputs.join() !== reply.outputNames.join()) {
-      worker.kill({ kind: 'invalid-model', message: 'manifest mismatch' });
-      throw new EngineError(
-        'invalid-model',
-        `${m.id}: the manifest does not match the graph. Manifest inputs [${want.inputs}] outputs [${want.outputs}]; graph inputs [${reply.inputNames}] outputs [${reply.outputNames}].`,
-      );
-    }
+    checkGraphNames(worker, m.id, m.graph, reply);
     return { worker, reply };
+  }
+
+  /** The model's live worker; after a failure killed it, a fresh one with the backend the caller chose. */
+  async function loadedWorker(id: string) {
+    let entry = loaded.get(id);
+    if (!entry) {
+      if (!choices.has(id)) throw new EngineError('invalid-model', `${id} is not loaded`);
+      await engine.load(id, choices.get(id)!);
+      entry = loaded.get(id)!;
+    }
+    return entry;
   }
 
   const source: ModelSource = {
@@ -74,6 +80,10 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     manifestOf,
     spawn,
     webgpuImpl,
+    async provenance(backend, session) {
+      const threads = self.crossOriginIsolated ? wasmThreads : 1; // what the worker would get (ort.ts)
+      return provenance(backend, session ?? { webgpuImpl, wasmThreads: threads }, backend === 'webgpu' ? await detectWebGPU() : undefined);
+    },
   };
 
   /** A worker with the model's session on the resolved backend: the current one when it fits, else a new one. */
@@ -94,7 +104,6 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       backend: reply.backend,
       webgpuImpl: reply.webgpuImpl,
       wasmThreads: reply.wasmThreads,
-      build: reply.build,
       crossOriginIsolated: self.crossOriginIsolated,
       loadMs: reply.loadMs,
     };
@@ -122,14 +131,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
 
     async predict(id, input, contextLength, numLatents) {
       if (input.length === 0) throw new EngineError('bad-input', 'The input is empty: paste text, drop a file or pick a preset.');
-      let entry = loaded.get(id);
-      if (!entry) {
-        // after a failure the worker is gone: start a fresh one with the backend the caller chose
-        if (!choices.has(id)) throw new EngineError('invalid-model', `${id} is not loaded`);
-        await engine.load(id, choices.get(id)!);
-        entry = loaded.get(id)!;
-      }
-      const { worker, info } = entry;
+      const { worker, info } = await loadedWorker(id);
       const limit = info.manifest.config.maxContext;
       const n = Math.min(contextLength, limit, input.length);
       const clippedReason =
@@ -170,7 +172,8 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     },
 
     ...measurement(source),
-    peak: (backend, n = 1024) => measurePeak(backend, n, wasmThreads, webgpuImpl),
+    peak: (backend, n = 1024) => measurePeak(backend, n, wasmThreads, webgpuImpl, source.provenance),
+    ...decoding(loadedWorker, FATAL),
 
     cache: { list: listCached, delete: deleteCached, clear: clearCache },
   };

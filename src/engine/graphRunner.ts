@@ -13,13 +13,13 @@ export type RunFn = (feeds: Record<string, Feed>) => Promise<Record<string, { da
  * Token ids as int64 without a BigInt per token: written as the low halves of little-endian int64s (ids are
  * bytes). Converting through BigInt took 20-30 ms per 131,072 tokens, writing int32 halves 1-2 ms.
  */
-function int64(xs: ArrayLike<number>): Feed {
+export function int64(xs: ArrayLike<number>): Feed {
   const data = new BigInt64Array(xs.length);
   const halves = new Int32Array(data.buffer);
   for (let i = 0; i < xs.length; i++) halves[2 * i] = xs[i];
   return { dtype: 'int64', data, dims: [1, xs.length] };
 }
-const scalar = (x: number): Feed => ({ dtype: 'int64', data: BigInt64Array.of(BigInt(x)), dims: [] });
+export const scalar = (x: number): Feed => ({ dtype: 'int64', data: BigInt64Array.of(BigInt(x)), dims: [] });
 
 /**
  * Logits for the positions the model covers: rows x V, row r sits at window offset start + r (and predicts the
@@ -42,16 +42,28 @@ export async function runWindow(
     const out = await run({ tokens: int64(window), num_latents: scalar(M) });
     return { logits: out.logits.data, rows: M, start: n - M };
   }
-  // Transformer-XL: segment by segment, the step's new memory fed to the next step.
-  const { nLayers: L, dModel: d, segmentLength: S = 256, memoryLength: mem = 256 } = manifest.config;
-  let mems: Feed = { dtype: 'float32', data: new Float32Array(L * mem * d), dims: [L, 1, mem, d] };
+  // Transformer-XL and the Compressive Transformer: segment by segment, each step's new memories fed to the next.
+  if (manifest.config.attention.kind !== 'segments') throw new Error(`io "segments" needs a segments attention descriptor`);
+  const { segment: S, memory: mem, compressedMemory: cmem = 0, compressionRate: rate = 1 } = manifest.config.attention;
+  const { nLayers: L, dModel: d } = manifest.config;
+  const zeros = (rows: number): Feed => ({ dtype: 'float32', data: new Float32Array(L * rows * d), dims: [L, 1, rows, d] });
+  let mems = zeros(mem);
+  let cmems = zeros(cmem);
   let valid = 0;
+  let cvalid = 0;
   const logits = new Float32Array(n * V);
   for (let s = 0; s < n; s += S) {
     const seg = Array.prototype.slice.call(window, s, s + S) as number[];
-    const out = await run({ tokens: int64(seg), mems, mem_valid: scalar(valid) });
+    const feeds: Record<string, Feed> = { tokens: int64(seg), mems, mem_valid: scalar(valid) };
+    if (cmem) Object.assign(feeds, { cmems, cmem_valid: scalar(cvalid) });
+    const out = await run(feeds);
     logits.set(out.logits.data, s * V);
     mems = { dtype: 'float32', data: out.new_mems.data, dims: [L, 1, mem, d] };
+    if (cmem) {
+      cmems = { dtype: 'float32', data: out.new_cmems.data, dims: [L, 1, cmem, d] };
+      // the rows leaving the memory are compressed: count the real ones among them (models/compressive_transformer.py)
+      cvalid = Math.min(cmem, cvalid + Math.floor(Math.max(0, valid + seg.length - mem) / rate));
+    }
     valid = Math.min(mem, valid + seg.length);
   }
   return { logits, rows: n, start: 0 };

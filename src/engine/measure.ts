@@ -6,14 +6,16 @@ import { classify } from './failures';
 import type { ModelWorker } from './modelWorker';
 import type { LoadedReply, MeasuredReply, ProfiledReply } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
-import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, ProfileOptions, ProfilePoint, SweepProgress } from './types';
+import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, ProfileOptions, ProfilePoint, Provenance, SweepProgress } from './types';
 
-/** What measuring needs from the client: the manifests, and a worker with a model's session created. */
+/** What measuring needs from the client: the manifests, a worker with a model's session created, provenance. */
 export interface ModelSource {
   manifests(): Promise<Map<string, Manifest>>;
   manifestOf(id: string): Promise<Manifest>;
   webgpuImpl: 'jsep' | 'native';
   spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, o?: { profile?: boolean }): Promise<{ worker: ModelWorker; reply: LoadedReply }>;
+  /** Where a point is measured; `session` once the worker has one (else the page's adapter and settings). */
+  provenance(backend: BackendName, session?: Pick<LoadedReply, 'webgpuImpl' | 'wasmThreads' | 'device'>): Promise<Provenance>;
 }
 
 function syntheticWindow(n: number): Uint8Array {
@@ -68,27 +70,30 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
     const M = latentsOf(m, contextLength, o.numLatents);
     const est = estimate(m, contextLength, M);
     const base = { modelId: id, backend, contextLength, numLatents: M, estimate: est };
-    const fail = (failure: EngineFailure): MeasurePoint => ({ ok: false, ...base, failure });
+    let session: LoadedReply | undefined;
+    const fail = async (failure: EngineFailure): Promise<MeasurePoint> => ({ ok: false, ...base, failure, provenance: await src.provenance(backend, session) });
     const refused = await refusal(m, backend, contextLength, est.largestTensorBytes);
     if (refused) return fail(refused);
     try {
       // a fresh worker per point: no buffer cache or heap inherited from another configuration
       return await inFreshWorker(m, backend, false, signal, async (worker, loaded) => {
+        session = loaded;
         const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
         const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength), numLatents: M, policy });
         const med = median(r.samplesMs);
+        const provenance = await src.provenance(backend, loaded);
         return {
           ok: true,
           ...base,
           firstRunMs: r.firstRunMs,
           sessionMs: loaded.loadMs,
-          build: loaded.build,
           samplesMs: r.samplesMs,
           medianMs: med,
           p95Ms: quantile(r.samplesMs, 0.95),
-          tokensPerSec: contextLength / (med / 1000),
+          bytesPerSec: contextLength / (med / 1000),
           memory: r.memory,
-          wasmThreads: backend === 'wasm' ? loaded.wasmThreads : 0,
+          wasmThreads: provenance.wasmThreads,
+          provenance,
         };
       });
     } catch (e) {
@@ -108,7 +113,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
     try {
       return await inFreshWorker(m, backend, true, signal, async (worker, loaded) => {
         const r = await worker.request<ProfiledReply>({ type: 'profile', window: syntheticWindow(contextLength), numLatents: M, windows: o.windows ?? 2 });
-        return { ok: true, ...base, build: loaded.build, wasmThreads: backend === 'wasm' ? loaded.wasmThreads : 0, ...r.profile };
+        return { ok: true, ...base, ...r.profile, provenance: await src.provenance(backend, loaded) };
       });
     } catch (e) {
       return { ok: false, ...base, failure: classify(e) };
@@ -117,21 +122,23 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
 
   const sweep: Engine['sweep'] = async (spec, onPoint, signal) => {
     const ms = await src.manifests();
-    const plan: { id: string; backend: BackendName; n: number }[] = [];
-    for (const backend of spec.backends)
-      for (const id of spec.modelIds) {
-        const m = ms.get(id);
-        if (!m) continue;
-        const ns = spec.contextLengths ?? powersOfTwo(256, m.config.maxContext);
-        for (const n of ns) plan.push({ id, backend, n });
-      }
+    const plan: { id: string; backend: BackendName; n: number; numLatents?: number }[] = [];
+    if (spec.plan) for (const p of spec.plan) ms.has(p.modelId) && plan.push({ id: p.modelId, backend: p.backend, n: p.contextLength, numLatents: p.numLatents });
+    else
+      for (const backend of spec.backends)
+        for (const id of spec.modelIds) {
+          const m = ms.get(id);
+          if (!m) continue;
+          const ns = spec.contextLengths ?? powersOfTwo(256, m.config.maxContext);
+          for (const n of ns) plan.push({ id, backend, n, numLatents: spec.numLatents });
+        }
     const points: MeasurePoint[] = [];
     const stopped = new Set<string>();
     for (const [i, step] of plan.entries()) {
       if (signal?.aborted) break;
       const key = `${step.id}|${step.backend}`;
       if (stopped.has(key)) continue;
-      const p = await measure(step.id, step.backend, step.n, { ...spec.measure, numLatents: spec.numLatents }, signal);
+      const p = await measure(step.id, step.backend, step.n, { ...spec.measure, numLatents: step.numLatents }, signal);
       if (!p.ok && p.failure.kind === 'cancelled' && signal?.aborted) break;
       points.push(p);
       if (!p.ok && spec.stopAfterFailure !== false) stopped.add(key);

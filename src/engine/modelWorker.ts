@@ -1,5 +1,6 @@
 // Worker RPC: one module worker and its outstanding requests, matched to replies by id. A worker that fails hard
 // is terminated and never reused; its pending requests fail with the reason.
+import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
 import { isReply, type Reply, type Request } from './protocol';
 import { EngineError, type EngineFailure } from './types';
@@ -12,6 +13,7 @@ export class ModelWorker {
   private pending = new Map<number, Pending>();
   private nextId = 1;
   dead: EngineFailure | undefined;
+  step: Promise<void> | undefined; // the step graph's session (decoding.ts), once asked for
 
   constructor(private onDeath: (f: EngineFailure) => void) {
     this.worker.onmessage = (ev) => {
@@ -47,5 +49,22 @@ export class ModelWorker {
     for (const p of this.pending.values()) p.reject(new EngineError(failure.kind, failure.message));
     this.pending.clear();
     this.onDeath(failure);
+  }
+}
+
+/** A graph's real input/output names must be the manifest's: else the worker is killed and the load fails. */
+export function checkGraphNames(
+  worker: ModelWorker,
+  id: string,
+  spec: Pick<Manifest['graph'], 'inputs' | 'outputs' | 'file'>,
+  got: { inputNames: string[]; outputNames: string[] },
+): void {
+  const want = { inputs: spec.inputs.map((t) => t.name), outputs: spec.outputs.map((t) => t.name) };
+  if (want.inputs.join() !== got.inputNames.join() || want.outputs.join() !== got.outputNames.join()) {
+    worker.kill({ kind: 'invalid-model', message: 'manifest mismatch' });
+    throw new EngineError(
+      'invalid-model',
+      `${id}: the manifest does not match the graph ${spec.file}. Manifest inputs [${want.inputs}] outputs [${want.outputs}]; graph inputs [${got.inputNames}] outputs [${got.outputNames}].`,
+    );
   }
 }

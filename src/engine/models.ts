@@ -36,16 +36,19 @@ export async function fetchTrainingLog(m: Manifest): Promise<TrainingLogEntry[]>
   return parsed.data;
 }
 
-export const modelUrl = (m: Manifest) => `${base()}${m.id}/${m.graph.file}`;
+const fileUrl = (m: Manifest, file: string) => `${base()}${m.id}/${file}`;
+
+/** A graph file as the manifest describes it (the forward graph, `graph`, or the step graph, `step`). */
+export type GraphFile = Pick<Manifest['graph'], 'file' | 'bytes' | 'sha256'>;
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Model bytes from the cache or the network (with progress), checked against the manifest's sha256. */
-export async function fetchModelBytes(m: Manifest, onProgress?: (p: LoadProgress) => void): Promise<Uint8Array> {
-  const url = modelUrl(m);
+/** A graph's bytes from the cache or the network (with progress), checked against the manifest's sha256. */
+export async function fetchGraphBytes(m: Manifest, g: GraphFile, onProgress?: (p: LoadProgress) => void): Promise<Uint8Array> {
+  const url = fileUrl(m, g.file);
   const cache = 'caches' in self ? await caches.open(CACHE) : undefined;
   let res = await cache?.match(url);
   const fromCache = Boolean(res);
@@ -53,7 +56,7 @@ export async function fetchModelBytes(m: Manifest, onProgress?: (p: LoadProgress
     res = await fetch(url);
     if (!res.ok || !res.body) throw new EngineError('invalid-model', `Could not download ${url}: HTTP ${res.status}`);
   }
-  const total = Number(res.headers.get('content-length')) || m.graph.bytes;
+  const total = Number(res.headers.get('content-length')) || g.bytes;
   const reader = res.body!.getReader();
   const chunks: Uint8Array[] = [];
   let loaded = 0;
@@ -68,16 +71,18 @@ export async function fetchModelBytes(m: Manifest, onProgress?: (p: LoadProgress
   let o = 0;
   for (const c of chunks) (bytes.set(c, o), (o += c.length));
   const hash = await sha256Hex(bytes);
-  if (hash !== m.graph.sha256) {
+  if (hash !== g.sha256) {
     await cache?.delete(url);
     throw new EngineError(
       'invalid-model',
-      `${m.id}: the model file is corrupted or not the one its manifest describes (sha256 ${hash.slice(0, 12)}… does not match ${m.graph.sha256.slice(0, 12)}…, ${loaded} bytes).`,
+      `${m.id}: the model file ${g.file} is corrupted or not the one its manifest describes (sha256 ${hash.slice(0, 12)}… does not match ${g.sha256.slice(0, 12)}…, ${loaded} bytes).`,
     );
   }
   if (!fromCache) await cache?.put(url, new Response(bytes, { headers: { 'content-type': 'application/octet-stream' } }));
   return bytes;
 }
+
+export const fetchModelBytes = (m: Manifest, onProgress?: (p: LoadProgress) => void) => fetchGraphBytes(m, m.graph, onProgress);
 
 export async function listCached(): Promise<{ url: string; bytes: number }[]> {
   if (!('caches' in self)) return [];

@@ -5,28 +5,27 @@ import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import jsepUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import asyncifyUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import type { GpuKernelRecord } from './profile';
-import type { BackendName } from './types';
+import type { BackendName, EpBuild } from './types';
 
 type Ort = typeof OrtTypes;
 
 /**
- * Which onnxruntime-web bundle runs a session: the plain WASM build for the WASM backend (its binary is half the
- * JSEP one's: 14 vs 28 MB to fetch and instantiate, same CPU kernels), JSEP ('onnxruntime-web') or the native
- * WebGPU EP ('onnxruntime-web/webgpu') for WebGPU. Recorded with every result.
+ * Which onnxruntime-web bundle runs a session (recorded with every result as its provenance's `ep`): the plain WASM
+ * build for the WASM backend (its binary is half the JSEP one's: 14 vs 28 MB to fetch and instantiate, same CPU
+ * kernels), JSEP ('onnxruntime-web') or the native WebGPU EP ('onnxruntime-web/webgpu') for WebGPU.
  */
-export type OrtBuild = 'wasm' | 'jsep' | 'webgpu-native';
-export const buildOf = (backend: BackendName, webgpuImpl: 'jsep' | 'native'): OrtBuild =>
-  backend === 'wasm' ? 'wasm' : webgpuImpl === 'native' ? 'webgpu-native' : 'jsep';
+export const buildOf = (backend: BackendName, webgpuImpl: 'jsep' | 'native'): EpBuild =>
+  backend === 'wasm' ? 'wasm' : webgpuImpl === 'native' ? 'webgpu-native' : 'webgpu-jsep';
 
-const BINARIES: Record<OrtBuild, string> = { wasm: wasmUrl, jsep: jsepUrl, 'webgpu-native': asyncifyUrl };
+const BINARIES: Record<EpBuild, string> = { wasm: wasmUrl, 'webgpu-jsep': jsepUrl, 'webgpu-native': asyncifyUrl };
 
-async function loadOrt(build: OrtBuild): Promise<Ort> {
+async function loadOrt(build: EpBuild): Promise<Ort> {
   if (build === 'wasm') return (await import('onnxruntime-web/wasm')) as unknown as Ort;
   if (build === 'webgpu-native') return (await import('onnxruntime-web/webgpu')) as unknown as Ort;
   return (await import('onnxruntime-web')) as unknown as Ort;
 }
 
-const compiled = new Map<OrtBuild, Promise<WebAssembly.Module | undefined>>();
+const compiled = new Map<EpBuild, Promise<WebAssembly.Module | undefined>>();
 
 /**
  * The build's WebAssembly module, compiled once per page and handed to every worker (page side). A worker that
@@ -34,7 +33,7 @@ const compiled = new Map<OrtBuild, Promise<WebAssembly.Module | undefined>>();
  * measured, a fresh worker's session took 0.3 s instead of 1.5 s and its first run 0.16 s instead of 0.56 s
  * (src/engine/README.md). Undefined when it cannot be compiled here: the worker then compiles its own.
  */
-export function sharedWasmModule(build: OrtBuild): Promise<WebAssembly.Module | undefined> {
+export function sharedWasmModule(build: EpBuild): Promise<WebAssembly.Module | undefined> {
   let m = compiled.get(build);
   if (!m) {
     m = WebAssembly.compileStreaming(fetch(BINARIES[build])).catch(() => undefined);
@@ -84,7 +83,6 @@ export interface Session {
   /** The WebGPU device ORT created, when backend is webgpu (for device-lost handling). */
   device(): Promise<GPUDevice | undefined>;
   wasmThreads: number;
-  build: string; // e.g. "onnxruntime-web 1.30.0 wasm"
   /** Profiling sessions only: ORT's trace lines so far (ends profiling), and JSEP's GPU kernel records. */
   endProfiling?(): string[];
   gpuKernels?: GpuKernelRecord[];
@@ -95,6 +93,13 @@ export interface SessionOptions {
   webgpuImpl: 'jsep' | 'native';
   wasmModule?: WebAssembly.Module;
   profile?: boolean;
+  externalData?: ExternalFile[];
+}
+
+/** A file an ONNX graph reads its weights from (ONNX external data): `path` as the graph names it. */
+export interface ExternalFile {
+  path: string;
+  data: Uint8Array;
 }
 
 export async function createSession(model: Uint8Array, backend: BackendName, opts: SessionOptions): Promise<Session> {
@@ -109,18 +114,18 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
   ort.env.logLevel = 'error';
   // JSEP's per-kernel GPU timestamps (needs the adapter's timestamp-query feature); the native EP ignores this
   // hook and puts its GPU times into ORT's trace instead
-  const gpuKernels: GpuKernelRecord[] | undefined = opts.profile && build === 'jsep' ? [] : undefined;
+  const gpuKernels: GpuKernelRecord[] | undefined = opts.profile && build === 'webgpu-jsep' ? [] : undefined;
   if (gpuKernels) ort.env.webgpu.profiling = { mode: 'default', ondata: (d) => void gpuKernels.push(d) };
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
     enableProfiling: !!opts.profile,
+    externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
   });
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
     wasmThreads: threads,
-    build: `onnxruntime-web ${ort.env.versions.web ?? ''} ${build}`,
     async run(feeds) {
       const tensors: Record<string, OrtTypes.Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.dtype, t.data, t.dims);

@@ -5,13 +5,20 @@ import { classify } from './failures';
 import { matmulFlops } from './matmulGraph';
 import { ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
+import type { ModelSource } from './measure';
 import type { PeakedReply } from './protocol';
 import { median, type RunPolicy } from './stats';
 import type { BackendName, PeakPoint } from './types';
 
 const PEAK_POLICY: RunPolicy = { warmupRuns: 2, minRuns: 5, minTimeMs: 500, maxRuns: 20 };
 
-export async function measurePeak(backend: BackendName, n: number, wasmThreads: number, webgpuImpl: 'jsep' | 'native'): Promise<PeakPoint> {
+export async function measurePeak(
+  backend: BackendName,
+  n: number,
+  wasmThreads: number,
+  webgpuImpl: 'jsep' | 'native',
+  provenance: ModelSource['provenance'],
+): Promise<PeakPoint> {
   if (backend === 'webgpu') {
     const gpu = await detectWebGPU();
     if (!gpu.available) return { ok: false, backend, n, failure: { kind: 'webgpu-unavailable', message: gpu.reason ?? 'WebGPU is not available' } };
@@ -21,7 +28,7 @@ export async function measurePeak(backend: BackendName, n: number, wasmThreads: 
     const wasmModule = await sharedWasmModule(buildOf(backend, webgpuImpl));
     const r = await worker.request<PeakedReply>({ type: 'peak', backend, wasmThreads, webgpuImpl, wasmModule, n, policy: PEAK_POLICY });
     const medianMs = median(r.samplesMs);
-    return { ok: true, backend, n, build: r.build, wasmThreads: backend === 'wasm' ? r.wasmThreads : 0, firstRunMs: r.firstRunMs, medianMs, gflops: matmulFlops(n) / medianMs / 1e6 };
+    return { ok: true, backend, n, firstRunMs: r.firstRunMs, medianMs, gflops: matmulFlops(n) / medianMs / 1e6, provenance: await provenance(backend, { webgpuImpl, ...r }) };
   } catch (e) {
     return { ok: false, backend, n, failure: classify(e) };
   } finally {

@@ -36,10 +36,8 @@ export interface ProfiledOp {
 export interface OpProfile {
   modelId: string;
   backend: BackendName;
-  build: string; // the onnxruntime-web bundle that ran (see ort.ts)
   contextLength: number;
   numLatents?: number;
-  wasmThreads: number;
   windows: number; // profiled windows (after a first run and a warm-up), averaged
   runMs: number; // wall time of one window as the worker measured it: what the categories should add up to
   opsMs: number; // sum over operators

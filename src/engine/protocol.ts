@@ -1,9 +1,10 @@
 // Typed messages between the page (client.ts) and a model worker (worker.ts). Every request carries an id;
 // the worker answers with the same id, either the matching reply or an `error`.
 import type { Manifest } from '../catalog/manifest';
-import type { BackendName, EngineFailure, MemoryReading, TopByte } from './types';
+import type { BackendName, DeviceInfo, EngineFailure, MemoryReading, TopByte } from './types';
 import type { RunPolicy } from './stats';
 import type { OpProfile } from './profile';
+import type { DecoderOptions } from './stepRunner';
 
 export interface LoadRequest {
   type: 'load';
@@ -53,7 +54,23 @@ export interface PeakRequest {
   policy: RunPolicy;
 }
 
-export type Request = LoadRequest | PredictRequest | MeasureRequest | ProfileRequest | PeakRequest;
+/** Opens the model's step graph (cached decoding) next to its forward session; its weights are the model's bytes. */
+export interface LoadStepRequest {
+  type: 'loadStep';
+  id: number;
+  step: ArrayBuffer; // transferred
+}
+
+/** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
+export interface DecodeRequest {
+  type: 'decode';
+  id: number;
+  bytes: Uint8Array;
+  pieces: number[]; // lengths, summing to bytes.length: e.g. [prompt, 1, 1, ...]
+  options: DecoderOptions;
+}
+
+export type Request = LoadRequest | PredictRequest | MeasureRequest | LoadStepRequest | DecodeRequest | ProfileRequest | PeakRequest;
 
 export interface LoadedReply {
   type: 'loaded';
@@ -61,10 +78,10 @@ export interface LoadedReply {
   backend: BackendName;
   webgpuImpl?: 'jsep' | 'native';
   wasmThreads: number;
-  build: string; // the onnxruntime-web bundle that runs, with its version
   loadMs: number;
   inputNames: string[];
   outputNames: string[];
+  device?: DeviceInfo; // the GPU device the session runs on (WebGPU only)
 }
 
 export interface PredictedReply {
@@ -100,16 +117,35 @@ export interface ProfiledReply {
 export interface PeakedReply {
   type: 'peaked';
   id: number;
-  build: string;
   wasmThreads: number;
+  device?: DeviceInfo;
   firstRunMs: number;
   samplesMs: number[];
 }
 
-export type Reply = LoadedReply | PredictedReply | MeasuredReply | ProfiledReply | PeakedReply | ErrorReply;
+export interface StepLoadedReply {
+  type: 'stepLoaded';
+  id: number;
+  loadMs: number;
+  inputNames: string[];
+  outputNames: string[];
+}
 
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'profile', 'peak']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'profiled', 'peaked', 'error']);
+export interface DecodedReply {
+  type: 'decoded';
+  id: number;
+  lastLogits: Float32Array; // pieces x V: the row after each piece (it predicts the next byte)
+  pieceMs: number[];
+  refills: number;
+  latentsAfter: number[]; // Perceiver AR: latents cached after each piece (0 for the others)
+  stateBytes: number;
+  capacity: number;
+}
+
+export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply | StepLoadedReply | DecodedReply | ProfiledReply | PeakedReply;
+
+const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'profile', 'peak']);
+const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'profiled', 'peaked']);
 
 export function isRequest(x: unknown): x is Request {
   return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);

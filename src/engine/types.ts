@@ -69,6 +69,33 @@ export interface LoadProgress {
   fromCache: boolean;
 }
 
+/** The GPU device a session ran on, as the worker saw it (GPUDevice.adapterInfo and the device's limits). */
+export interface DeviceInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean; // a software adapter (SwiftShader, llvmpipe): its times say nothing about a GPU
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
+/** The execution-provider build that ran: WASM, WebGPU through JSEP, or ORT's native WebGPU EP. */
+export type EpBuild = 'wasm' | 'webgpu-jsep' | 'webgpu-native';
+
+/** Where and with what a result was measured, recorded with every point. */
+export interface Provenance {
+  browser: string; // e.g. "Chrome 156.0.7500.0"
+  platform: string; // e.g. "Linux x86_64"
+  hardwareThreads: number; // navigator.hardwareConcurrency
+  crossOriginIsolated: boolean; // without it WASM runs one thread
+  ep: EpBuild;
+  wasmThreads: number; // threads ORT's WASM backend got (1 without cross-origin isolation; 0 on WebGPU)
+  gpu?: DeviceInfo; // when the point ran on WebGPU
+  ort: string; // onnxruntime-web version that ran (env.versions.web)
+  app: string; // this project's version and commit
+  measuredAt: string; // ISO 8601
+}
+
 export interface LoadedModel {
   modelId: string;
   manifest: Manifest;
@@ -76,7 +103,6 @@ export interface LoadedModel {
   webgpuImpl?: 'jsep' | 'native'; // which WebGPU EP build, when backend is webgpu
   wasmThreads: number; // threads ORT's WASM backend really got (1 without cross-origin isolation)
   crossOriginIsolated: boolean;
-  build: string; // the onnxruntime-web bundle that runs, with its version (e.g. "onnxruntime-web 1.30.0 wasm")
   loadMs: number; // session creation
 }
 
@@ -121,14 +147,14 @@ export interface MeasurePointOk {
   numLatents?: number;
   firstRunMs: number; // shader compile + allocation, reported apart
   sessionMs?: number; // creating the point's session in its fresh worker
-  build?: string; // the onnxruntime-web bundle that ran, with its version
   samplesMs: number[];
   medianMs: number;
   p95Ms: number;
-  tokensPerSec: number; // contextLength / median seconds
+  bytesPerSec: number; // contextLength / median seconds (links before this name called it tokensPerSec)
   memory: MemoryReading;
   estimate: MemoryEstimate;
   wasmThreads: number;
+  provenance?: Provenance; // absent only in results shared before it was recorded
 }
 
 export interface MeasurePointFailed {
@@ -139,6 +165,7 @@ export interface MeasurePointFailed {
   numLatents?: number;
   failure: EngineFailure;
   estimate: MemoryEstimate;
+  provenance?: Provenance; // absent only in results shared before it was recorded, or when no session was made
 }
 
 export type MeasurePoint = MeasurePointOk | MeasurePointFailed;
@@ -150,6 +177,8 @@ export interface SweepSpec {
   numLatents?: number;
   measure?: MeasureOptions;
   stopAfterFailure?: boolean; // default true: after a model fails at N, larger N are skipped
+  /** Exactly these points instead of models x backends x contextLengths (e.g. to re-measure another device's). */
+  plan?: { modelId: string; backend: BackendName; contextLength: number; numLatents?: number }[];
 }
 
 export interface SweepProgress {
@@ -158,18 +187,36 @@ export interface SweepProgress {
   current?: { modelId: string; backend: BackendName; contextLength: number };
 }
 
+/** Cached decoding through the model's step graph (src/engine/stepRunner.ts has the rules). */
+export interface DecodeOptions {
+  capacity?: number; // positions the state holds; default: the bytes given
+  numLatents?: number; // Perceiver AR: M
+  refillTo?: number; // Perceiver AR: F
+  chunk?: number; // most bytes per step call
+}
+
+export interface DecodeResult {
+  modelId: string;
+  backend: BackendName;
+  lastLogits: Float32Array; // pieces x V: after each piece, the logits of the next byte
+  pieceMs: number[]; // wall time per piece (the first piece is the prefill)
+  refills: number; // Perceiver AR
+  latentsAfter: number[]; // Perceiver AR: latents cached after each piece
+  stateBytes: number;
+  capacity: number;
+}
 export interface ProfileOptions {
   numLatents?: number;
   windows?: number; // profiled windows, averaged (default 2)
 }
 
 export type ProfilePoint =
-  | ({ ok: true } & OpProfile)
+  | ({ ok: true; provenance: Provenance } & OpProfile)
   | { ok: false; modelId: string; backend: BackendName; contextLength: number; numLatents?: number; failure: EngineFailure };
 
 /** A plain n x n MatMul on a backend: the reference for the models' achieved GFLOP/s. */
 export type PeakPoint =
-  | { ok: true; backend: BackendName; n: number; build: string; wasmThreads: number; firstRunMs: number; medianMs: number; gflops: number }
+  | { ok: true; backend: BackendName; n: number; firstRunMs: number; medianMs: number; gflops: number; provenance: Provenance }
   | { ok: false; backend: BackendName; n: number; failure: EngineFailure };
 
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
@@ -179,6 +226,8 @@ export interface Engine {
   load(modelId: string, backend: BackendChoice, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
   unload(modelId: string): Promise<void>;
   predict(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number): Promise<Prediction>;
+  /** Feeds `bytes` through the step graph in `pieces` (lengths, e.g. [prompt, 1, 1, ...]), in the loaded worker. */
+  decode(modelId: string, bytes: Uint8Array, pieces: number[], opts?: DecodeOptions): Promise<DecodeResult>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
   /** ORT's per-operator timings of warm runs, in a profiling worker of its own (timed runs stay unprofiled). */

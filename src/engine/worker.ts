@@ -1,7 +1,9 @@
 // One module worker per loaded model: owns its onnxruntime-web session, answers protocol requests.
+import { deviceInfo } from './backend';
 import { installMeters, readMemory, resetPeak } from './memory';
 import { createSession, type Session } from './ort';
 import { runWindow } from './graphRunner';
+import { createDecoder } from './stepRunner';
 import { score } from './surprisal';
 import { timeRuns } from './stats';
 import { classify } from './failures';
@@ -16,6 +18,9 @@ installMeters(); // before any session: ORT's device and WASM memory are created
 let session: Session | undefined;
 let manifest: Manifest | undefined;
 let backend: BackendName = 'wasm';
+let sessionOpts: Parameters<typeof createSession>[2] | undefined;
+let weights: Uint8Array | undefined; // the forward graph's bytes: the step graph reads its weights from them
+let stepSession: Session | undefined;
 
 const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
@@ -24,12 +29,9 @@ async function handle(req: Request): Promise<void> {
     manifest = req.manifest;
     backend = req.backend;
     const t0 = performance.now();
-    session = await createSession(new Uint8Array(req.model), req.backend, {
-      wasmThreads: req.wasmThreads,
-      webgpuImpl: req.webgpuImpl,
-      wasmModule: req.wasmModule,
-      profile: req.profile,
-    });
+    weights = new Uint8Array(req.model);
+    sessionOpts = { wasmThreads: req.wasmThreads, webgpuImpl: req.webgpuImpl, wasmModule: req.wasmModule };
+    session = await createSession(weights, req.backend, { ...sessionOpts, profile: req.profile });
     const device = await session.device();
     device?.lost.then((info) =>
       post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: `The WebGPU device was lost (${info.reason}): ${info.message}` } }),
@@ -40,25 +42,57 @@ async function handle(req: Request): Promise<void> {
       backend: req.backend,
       webgpuImpl: req.backend === 'webgpu' ? req.webgpuImpl : undefined,
       wasmThreads: session.wasmThreads,
-      build: session.build,
       loadMs: performance.now() - t0,
       inputNames: [...session.inputNames],
       outputNames: [...session.outputNames],
+      device: device && deviceInfo(device),
     });
     return;
   }
   if (req.type === 'peak') {
     const s = await createSession(matmulGraph(), req.backend, req);
+    const device = await s.device();
     const random = () => ({ dtype: 'float32' as const, data: Float32Array.from({ length: req.n * req.n }, () => Math.random() - 0.5), dims: [req.n, req.n] });
     const feeds = { A: random(), B: random() };
     const { firstRunMs, samplesMs } = await timeRuns(async () => void (await s.run(feeds)), req.policy);
     await s.release();
-    return post({ type: 'peaked', id: req.id, build: s.build, wasmThreads: s.wasmThreads, firstRunMs, samplesMs });
+    return post({ type: 'peaked', id: req.id, wasmThreads: s.wasmThreads, device: device && deviceInfo(device), firstRunMs, samplesMs });
   }
   if (!session || !manifest) throw Object.assign(new Error('No model is loaded in this worker'), { kind: 'invalid-model' });
   const s = session;
   const m = manifest;
   const run = (feeds: Parameters<Session['run']>[0]) => s.run(feeds);
+  if (req.type === 'loadStep') {
+    if (!m.step || !weights) throw Object.assign(new Error(`${m.id} has no step graph`), { kind: 'invalid-model' });
+    const t0 = performance.now();
+    await stepSession?.release();
+    stepSession = await createSession(new Uint8Array(req.step), backend, { ...sessionOpts!, externalData: [{ path: m.step.weights, data: weights }] });
+    post({ type: 'stepLoaded', id: req.id, loadMs: performance.now() - t0, inputNames: [...stepSession.inputNames], outputNames: [...stepSession.outputNames] });
+    return;
+  }
+  if (req.type === 'decode') {
+    if (!stepSession) throw Object.assign(new Error('The step graph is not loaded in this worker'), { kind: 'invalid-model' });
+    const st = stepSession;
+    const decoder = createDecoder((feeds) => st.run(feeds), m, req.options);
+    const V = m.config.vocabSize;
+    const lastLogits = new Float32Array(req.pieces.length * V);
+    const pieceMs: number[] = [];
+    const latentsAfter: number[] = [];
+    let at = 0;
+    for (const [i, n] of req.pieces.entries()) {
+      const t0 = performance.now();
+      const out = await decoder.append(req.bytes.subarray(at, at + n));
+      pieceMs.push(performance.now() - t0);
+      lastLogits.set(out.logits, i * V);
+      latentsAfter.push(decoder.latents);
+      at += n;
+    }
+    post(
+      { type: 'decoded', id: req.id, lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity },
+      [lastLogits.buffer],
+    );
+    return;
+  }
   if (req.type === 'predict') {
     const t0 = performance.now();
     const { logits, rows, start } = await runWindow(run, m, req.window, req.numLatents);

@@ -42,7 +42,7 @@ export async function init(engine: Engine, shared: SharedState | null, linkError
   }
   if (shared) return applyShared(shared);
   const manifests = get().manifests;
-  const defaults = manifests.filter((m) => m.size === 'compare' && (m.family === 'perceiver-ar' || m.family === 'transformer')).map((m) => m.id);
+  const defaults = manifests.filter((m) => m.defaultSelected).map((m) => m.id);
   set({ selected: defaults.length ? defaults : manifests.slice(0, 2).map((m) => m.id), ready: true });
   preloadModels();
   await loadDefaultInput();

@@ -11,11 +11,31 @@ const FAILURE_KINDS = [
   'bad-input', 'webgpu-unavailable', 'cancelled', 'unknown',
 ] as const satisfies readonly FailureKind[];
 
+const Str = z.string().max(200);
+const Threads = z.number().int().min(0).max(4096);
+const Device = z.object({
+  vendor: Str, architecture: Str, description: Str, isFallbackAdapter: z.boolean(), maxBufferSize: Num, maxStorageBufferBindingSize: Num,
+});
+export const ProvenanceSchema = z.object({
+  browser: Str, platform: Str, hardwareThreads: Threads, crossOriginIsolated: z.boolean(),
+  ep: z.enum(['wasm', 'webgpu-jsep', 'webgpu-native']), wasmThreads: Threads, gpu: Device.optional(),
+  ort: Str, app: Str, measuredAt: z.iso.datetime(),
+});
+
 const Estimate = z.object({
   weightsBytes: Num, activationsBytes: Num, attentionBytes: Num, cacheBytes: Num, totalBytes: Num, flops: Num, largestTensorBytes: Num,
 });
-const PointBase = { modelId: ModelId, backend: Backend, contextLength: Context, numLatents: z.number().int().positive().optional(), estimate: Estimate };
-export const PointSchema = z.discriminatedUnion('ok', [
+const PointBase = {
+  modelId: ModelId, backend: Backend, contextLength: Context, numLatents: z.number().int().positive().optional(), estimate: Estimate,
+  provenance: ProvenanceSchema.optional(), // absent in links made before it was recorded
+};
+/** Links made before the rename called bytes per second `tokensPerSec` (the tokens here are bytes). */
+const renameLegacy = (v: unknown) => {
+  if (!v || typeof v !== 'object' || !('tokensPerSec' in v) || 'bytesPerSec' in v) return v;
+  const { tokensPerSec, ...rest } = v as { tokensPerSec: unknown };
+  return { ...rest, bytesPerSec: tokensPerSec };
+};
+export const PointSchema = z.preprocess(renameLegacy, z.discriminatedUnion('ok', [
   z.object({
     ok: z.literal(true),
     ...PointBase,
@@ -23,12 +43,19 @@ export const PointSchema = z.discriminatedUnion('ok', [
     samplesMs: z.array(Num).max(1000),
     medianMs: Num,
     p95Ms: Num,
-    tokensPerSec: Num,
+    bytesPerSec: Num, // N / median seconds
     memory: z.object({ gpuAllocatedPeakBytes: Num.optional(), gpuAllocatedLiveBytes: Num.optional(), wasmHeapBytes: Num.optional(), jsHeapBytes: Num.optional() }),
     wasmThreads: z.number().int().nonnegative(),
   }),
   z.object({ ok: z.literal(false), ...PointBase, failure: z.object({ kind: z.enum(FAILURE_KINDS), message: z.string().max(1000) }) }),
-]);
+]));
 // The schema must describe what the engine produces: a compile error here means they drifted apart.
 const _pointsFit: MeasurePoint[] = [] as z.infer<typeof PointSchema>[];
 void _pointsFit;
+
+/** A JSON results file (ui/download.ts pointsJson): this page's points, and results it had from elsewhere. */
+export const MAX_FILE_POINTS = 2000;
+export const ResultsFileSchema = z.object({
+  points: z.array(PointSchema).max(MAX_FILE_POINTS),
+  foreign: z.array(z.object({ source: z.string().max(200), points: z.array(PointSchema).max(MAX_FILE_POINTS) })).max(50).optional(),
+});

@@ -1,5 +1,6 @@
 // Predictions: every selected model run on the last N bytes, each succeeding or failing alone.
-import type { FailureKind, LoadedModel, LoadProgress, Prediction, Engine, BackendChoice } from '../engine/types';
+import { estimate } from '../catalog/costModel';
+import type { BackendChoice, BackendName, Engine, FailureKind, LoadedModel, LoadProgress, MemoryEstimate, Prediction } from '../engine/types';
 import { EMPTY_INPUT } from './inputPatches';
 import { get, set, type PageState } from './store';
 
@@ -14,12 +15,23 @@ export interface ModelStatus {
   busy?: boolean;
 }
 
+/** The time of one prediction at the N it used: drawn next to sweep medians, marked as one run, not a median. */
+export interface SingleRun {
+  modelId: string;
+  backend: BackendName;
+  contextLength: number;
+  numLatents?: number;
+  latencyMs: number;
+  estimate: MemoryEstimate;
+}
+
 export interface RunsSlice {
   status: Record<string, ModelStatus>;
+  singles: SingleRun[]; // the latest run per model, backend, N and latents
 }
 
 export function runsInitial(): RunsSlice {
-  return { status: {} };
+  return { status: {}, singles: [] };
 }
 
 function patchStatus(id: string, patch: Partial<ModelStatus>) {
@@ -54,7 +66,9 @@ function runModel(engine: Engine, id: string, bytes: Uint8Array, context: number
       if (!current()) return;
       patchStatus(id, { loaded });
       const prediction = await engine.predict(id, bytes, context, latents);
-      if (current()) patchStatus(id, { prediction, predictedOn: bytes, busy: false });
+      if (!current()) return;
+      patchStatus(id, { prediction, predictedOn: bytes, busy: false });
+      addSingle(prediction, loaded);
     } catch (e) {
       const kind = (e as { kind?: FailureKind }).kind;
       if (current()) patchStatus(id, { busy: false, error: (e as Error).message || String(e), errorKind: kind });
@@ -63,6 +77,19 @@ function runModel(engine: Engine, id: string, bytes: Uint8Array, context: number
   const next = (chains.get(id) ?? Promise.resolve()).then(run);
   chains.set(id, next);
   return next;
+}
+
+function addSingle(p: Prediction, loaded: LoadedModel) {
+  const run: SingleRun = {
+    modelId: p.modelId,
+    backend: p.backend,
+    contextLength: p.contextLength,
+    numLatents: p.numLatents,
+    latencyMs: p.latencyMs,
+    estimate: estimate(loaded.manifest, p.contextLength, p.numLatents),
+  };
+  const same = (r: SingleRun) => r.modelId === run.modelId && r.backend === run.backend && r.contextLength === run.contextLength && r.numLatents === run.numLatents;
+  set((s) => ({ singles: [...s.singles.filter((r) => !same(r)), run] }));
 }
 
 /**

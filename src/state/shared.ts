@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { BackendChoice, BackendName, MeasurePoint } from '../engine/types';
 import { defaultInput, presetInput, textInput, type InputFields } from './inputPatches';
+import { foreignPatch, LINK_SOURCE } from './foreignPatches';
 import { Backend, Context, ModelId, PointSchema } from './pointSchema';
 import type { Preset } from './presets';
 import type { LocalState, PageState } from './store';
@@ -75,18 +76,20 @@ export const SHARED = {
   context: plain('context', Context, 1024),
   latents: plain('latents', z.number().int().min(1).max(65536).optional(), undefined),
   input: prop({
-    // absent: the link carries no input (the text was too long to share); the page keeps its default
-    schema: z.union([z.object({ preset: PresetSchema }), z.object({ text: z.string().max(MAX_STATE_BYTES) })]).optional(),
+    // omitted: the text (this many bytes) was too long for a link; absent: the link never had an input
+    schema: z
+      .union([z.object({ preset: PresetSchema }), z.object({ text: z.string().max(MAX_STATE_BYTES) }), z.object({ omitted: z.number().int().nonnegative() })])
+      .optional(),
     fields: (): InputFields => ({ text: '', bytes: new Uint8Array(0), preset: undefined }),
     watch: ['preset', 'text'],
     // text only when the input is not a preset (a preset travels by name)
-    read: (s, o) => (s.preset ? { preset: s.preset } : o.withText ? { text: s.text } : undefined),
+    read: (s, o) => (s.preset ? { preset: s.preset } : o.withText ? { text: s.text } : { omitted: s.bytes.length }),
     apply(input, _s, note) {
-      if (!input) {
-        note({ kind: 'info', text: 'This link carries no input (its text was too long to share); the held-out sample is loaded instead.' });
-        return defaultInput();
-      }
-      return 'preset' in input ? presetInput(input.preset) : textInput(input.text);
+      if (input && 'preset' in input) return presetInput(input.preset);
+      if (input && 'text' in input) return textInput(input.text);
+      const what = input ? `This link's text (${input.omitted.toLocaleString('en-US')} bytes) was too long to share` : 'This link carries no input';
+      note({ kind: 'info', text: `${what}; the held-out sample is loaded instead.` });
+      return defaultInput();
     },
   }),
   sweep: prop({
@@ -97,12 +100,23 @@ export const SHARED = {
     apply: (v, s) => ({ sweepContexts: v?.contexts, sweepBackends: v?.backends ?? s.sweepBackends }),
   }),
   results: prop({
-    // only when the person asks for it ("results in link")
+    // only when the person asks for it ("results in link"): this page's points and those it has from elsewhere,
+    // each with its provenance. Whoever opens the link sees them all as results from a link, never as their own.
     schema: z.array(PointSchema).max(MAX_SHARED_POINTS).optional(),
     fields: () => ({ shareResults: false }),
-    watch: ['shareResults', 'points'],
-    read: (s) => (s.shareResults && s.points.length ? s.points.slice(0, MAX_SHARED_POINTS) : undefined),
-    apply: (results) => (results ? { points: results as MeasurePoint[], shareResults: true } : {}),
+    watch: ['shareResults', 'points', 'foreign'],
+    read: (s) => {
+      const all = s.shareResults ? [...s.points, ...s.foreign.flatMap((f) => f.points)] : [];
+      return all.length ? all.slice(0, MAX_SHARED_POINTS) : undefined;
+    },
+    apply(results, s, note) {
+      const others = s.foreign.filter((f) => f.source !== LINK_SOURCE); // a link opened later replaces the last one's
+      if (!results?.length) return { foreign: others };
+      const patch = foreignPatch(LINK_SOURCE, "This link's results", results as MeasurePoint[], { ...s, foreign: others });
+      if (!('refused' in patch)) return { ...patch, shareResults: true };
+      note({ kind: 'error', text: patch.refused });
+      return { foreign: others };
+    },
   }),
 };
 

@@ -5,11 +5,13 @@
 //   input.ts    the text, presets, files
 //   runs.ts     predictions of the selected models at N
 //   sweep.ts    measured points over N
+//   foreign.ts  results measured elsewhere (links, imported files), checked and kept apart
 //   sharing.ts  links in and out
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
 // this module imports their initial state, so `xInitial` must be a function declaration (hoisted) and a slice may
 // touch the store only inside functions, never while its module is being evaluated.
 import { create } from 'zustand';
+import { foreignInitial, type ForeignSlice } from './foreign';
 import { inputInitial, type InputSlice } from './input';
 import { pageInitial, type PageSlice } from './page';
 import { resetRuns, runsInitial, type RunsSlice } from './runs';
@@ -18,7 +20,7 @@ import { sharingInitial, type SharingSlice } from './sharing';
 import { sweepInitial, type SweepSlice } from './sweep';
 
 /** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & SharingSlice;
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice;
 export type PageState = SharedSlice & LocalState;
 
 const initialState = (): PageState => ({
@@ -27,6 +29,7 @@ const initialState = (): PageState => ({
   ...inputInitial(),
   ...runsInitial(),
   ...sweepInitial(),
+  ...foreignInitial(),
   ...sharingInitial(),
 });
 

@@ -1,5 +1,5 @@
 // Sweeps: every selected model measured over N = 256, 512, …; points arrive one by one and can be stopped.
-import type { BackendName, MeasureOptions, MeasurePoint, SweepProgress } from '../engine/types';
+import type { BackendName, MeasureOptions, MeasurePoint, SweepProgress, SweepSpec } from '../engine/types';
 import { MIN_CONTEXT } from './page';
 import { get, set } from './store';
 
@@ -26,17 +26,18 @@ export const setSweepMax = (max: number | undefined) => {
 
 let sweepAbort: AbortController | undefined;
 
-export async function runSweep() {
+/** Sweeps the selected models and backends over N, or exactly the points of `plan`. */
+export async function runSweep(plan?: SweepSpec['plan']) {
   const { engine, selected, sweepBackends, sweepContexts, latents } = get();
   if (!engine || get().sweeping) return;
-  if (!selected.length) return set({ banner: { kind: 'info', text: 'Pick at least one model to sweep.' } });
-  if (!sweepBackends.length) return set({ banner: { kind: 'info', text: 'Pick at least one backend to sweep.' } });
+  if (!plan && !selected.length) return set({ banner: { kind: 'info', text: 'Pick at least one model to sweep.' } });
+  if (!plan && !sweepBackends.length) return set({ banner: { kind: 'info', text: 'Pick at least one backend to sweep.' } });
   const abort = (sweepAbort = new AbortController());
   let measured = 0;
   set({ sweeping: true, sweepProgress: { done: 0, total: 0 } });
   try {
     await engine.sweep(
-      { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: SWEEP_MEASURE },
+      { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: SWEEP_MEASURE, plan },
       (p, sweepProgress) => {
         measured++;
         set((s) => ({ points: [...s.points.filter((q) => !samePoint(q, p)), p], sweepProgress }));
@@ -57,4 +58,5 @@ export const samePoint = (a: MeasurePoint, b: MeasurePoint) =>
   a.modelId === b.modelId && a.backend === b.backend && a.contextLength === b.contextLength && a.numLatents === b.numLatents;
 
 export const stopSweep = () => sweepAbort?.abort();
-export const clearPoints = () => set({ points: [], sweepProgress: undefined });
+/** Clears this page's measurements: sweep points and the slider's single runs. */
+export const clearPoints = () => set({ points: [], singles: [], sweepProgress: undefined });

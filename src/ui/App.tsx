@@ -1,6 +1,7 @@
 import { BackendPicker } from './BackendPicker';
 import { Banner } from './Banner';
 import { CachePanel } from './CachePanel';
+import { ForeignPanel } from './ForeignPanel';
 import { Charts } from './Charts';
 import { ContextSlider } from './ContextSlider';
 import { InputPanel } from './InputPanel';
@@ -30,6 +31,7 @@ export function App() {
           <ContextSlider />
           <PredictionPanels />
           <SweepPanel />
+          <ForeignPanel />
           <Charts />
           <ResultsTable />
         </main>

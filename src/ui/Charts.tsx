@@ -1,8 +1,8 @@
+import { useMemo } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { setLogAxes } from '../state/page';
 import { useStore } from '../state/store';
-import type { MeasurePoint } from '../engine/types';
-import { measuredMemory, toRows, valueRange, type ChartData } from './seriesData';
+import { chartPoints, measuredMemory, toRows, valueRange, type ChartData, type ChartPoint } from './seriesData';
 import { bytesLabel, bytesTick, compact, count, ms, shortN } from './format';
 import { saveChartsPng } from './exportPng';
 
@@ -19,13 +19,21 @@ interface ChartProps {
   tick: (v: number) => string;
 }
 
+/** A diamond for a single run: not a median, so not a dot on a line. */
+function Diamond({ cx, cy, stroke }: { cx?: number; cy?: number; stroke?: string }) {
+  if (cx === undefined || cy === undefined || !Number.isFinite(cy)) return null;
+  return <path d={`M${cx},${cy - 5}L${cx + 5},${cy}L${cx},${cy + 5}L${cx - 5},${cy}Z`} fill={stroke} fillOpacity={0.35} stroke={stroke} strokeWidth={1.5} className="single-run" />;
+}
+
 function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
   const log = useStore((s) => s.logAxes);
+  const context = useStore((s) => s.context);
   const failedNs = [...new Set(data.failures.map((f) => f.n))];
   const hasEstimate = data.rows.some((r) => Object.keys(r).some((k) => k.endsWith(' estimate')));
   // explicit domain with headroom: recharts' 'auto' on a log axis can clip the top point or an error bar's end
   const range = valueRange(data);
   const domain: [number, number] | ['auto', 'auto'] = !range ? ['auto', 'auto'] : log ? [range[0] / 1.3, range[1] * 1.3] : [0, range[1] * 1.08];
+  const color = (base: string) => COLORS[data.bases.indexOf(base) % COLORS.length];
   return (
     <figure className="panel chart" data-testid={id}>
       <figcaption>
@@ -39,17 +47,38 @@ function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
           <YAxis scale={log ? 'log' : 'linear'} domain={domain} tickFormatter={tick} allowDataOverflow width={52} fontSize={11} />
           <Tooltip formatter={(v) => (Array.isArray(v) ? '' : fmt(Number(v)))} labelFormatter={(n) => `N = ${count(Number(n))}`} />
           <Legend wrapperStyle={{ fontSize: 12 }} />
-          {data.series.map((key, i) => {
-            const color = COLORS[i % COLORS.length];
-            return [
-              <Line key={key} dataKey={key} name={measuredName ? `${key} ${measuredName}` : key} stroke={color} strokeWidth={2} dot legendType="plainline" connectNulls isAnimationActive={false}>
-                {data.rows.some((r) => r[`${key} spread`]) && <ErrorBar dataKey={`${key} spread`} width={4} stroke={color} strokeWidth={1} isAnimationActive={false} />}
-              </Line>,
-              hasEstimate && (
-                <Line key={`${key} estimate`} dataKey={`${key} estimate`} name={`${key} estimate`} stroke={color} strokeDasharray="6 4" strokeWidth={1.5} dot={false} legendType="plainline" connectNulls isAnimationActive={false} />
-              ),
-            ];
-          })}
+          {data.series.map(({ key, base, origin, single }) => (
+            // this page's sweep: solid with filled dots; single slider runs: diamonds, no line; results from
+            // elsewhere: dotted with hollow dots
+            <Line
+              key={key}
+              dataKey={key}
+              name={measuredName && !origin && !single ? `${key} ${measuredName}` : key}
+              stroke={color(base)}
+              strokeWidth={origin ? 1.5 : 2}
+              strokeOpacity={single ? 0 : 1}
+              strokeDasharray={origin ? '2 3' : undefined}
+              dot={single ? <Diamond /> : origin ? { r: 3.5, fill: '#fff', strokeWidth: 1.5 } : true}
+              legendType={single ? 'diamond' : 'plainline'}
+              connectNulls={!single}
+              isAnimationActive={false}
+            >
+              {data.rows.some((r) => r[`${key} spread`]) && <ErrorBar dataKey={`${key} spread`} width={4} stroke={color(base)} strokeWidth={1} isAnimationActive={false} />}
+            </Line>
+          ))}
+          {hasEstimate &&
+            data.bases.map((base) => (
+              <Line key={`${base} estimate`} dataKey={`${base} estimate`} name={`${base} estimate`} stroke={color(base)} strokeDasharray="6 4" strokeWidth={1.5} dot={false} legendType="plainline" connectNulls isAnimationActive={false} />
+            ))}
+          <ReferenceLine
+            x={context}
+            stroke="#1d2330"
+            strokeDasharray="5 3"
+            ifOverflow="extendDomain"
+            // the label sits on the side of the line where the plot has room
+            label={{ value: `N = ${shortN(context)}`, fontSize: 11, position: context >= (data.rows.at(-1)?.n ?? 0) ? 'insideTopRight' : 'insideTopLeft' }}
+            className="current-n"
+          />
           {failedNs.map((n) => (
             <ReferenceLine key={`fail-${n}`} x={n} stroke={FAIL} strokeDasharray="2 3" label={{ value: '✕ failed', fill: FAIL, fontSize: 11, position: 'insideTopRight' }} />
           ))}
@@ -69,9 +98,12 @@ function Chart({ id, title, axes, data, measuredName, fmt, tick }: ChartProps) {
 }
 
 export function Charts() {
-  const points = useStore((s) => s.points);
+  const own = useStore((s) => s.points);
+  const singles = useStore((s) => s.singles);
+  const foreign = useStore((s) => s.foreign);
   const log = useStore((s) => s.logAxes);
-  if (!points.length) return <p className="muted" data-testid="charts-empty">Run a sweep to draw latency and memory against context length.</p>;
+  const points = useMemo(() => chartPoints(own, singles, foreign), [own, singles, foreign]);
+  if (!points.length) return <p className="muted" data-testid="charts-empty">Run the models or a sweep to draw latency and memory against context length.</p>;
   const scale = log ? 'log–log' : 'linear';
   return (
     <section className="charts" aria-label="Charts">
@@ -80,12 +112,16 @@ export function Charts() {
           <input type="checkbox" checked={log} onChange={(e) => setLogAxes(e.target.checked)} data-testid="log-axes" /> log axes
         </label>
         <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('figure.chart'))} data-testid="export-png">Charts PNG</button>
+        <span className="small muted" data-testid="charts-key">
+          Lines with dots: this page's sweep medians{singles.length ? '; ◆ single runs from the slider (one run each, possibly the first at that N: not a median)' : ''}
+          {foreign.length ? '; dotted with hollow dots: results from elsewhere, named with the device that measured them' : ''}; dashed vertical: the N set now.
+        </span>
       </div>
       <div className="chart-grid">
         <Chart
           id="chart-latency"
           title="Latency per forward pass over N bytes"
-          axes={`(${scale}; dots: median, bars: fastest run to p95)`}
+          axes={`(${scale}; bars: fastest run to p95)`}
           data={latencyData(points)}
           fmt={ms}
           tick={(v) => (v >= 1000 ? `${Number((v / 1000).toPrecision(2))}s` : `${Number(v.toPrecision(2))}ms`)}
@@ -93,7 +129,7 @@ export function Charts() {
         <Chart
           id="chart-memory"
           title="Memory"
-          axes={`(${scale}; solid: measured — GPU buffers allocated on WebGPU, WASM heap size on WASM; dashed: analytic estimate)`}
+          axes={`(${scale}; measured: GPU buffers allocated on WebGPU, WASM heap size on WASM; dashed: analytic estimate)`}
           data={toRows(points, measuredMemory, { estimate: (p) => p.estimate.totalBytes })}
           measuredName="measured"
           fmt={bytesLabel}
@@ -102,8 +138,8 @@ export function Charts() {
         <Chart
           id="chart-throughput"
           title="Throughput"
-          axes={`(${scale}; bytes of context processed per second, N / median latency)`}
-          data={toRows(points, (p) => p.tokensPerSec)}
+          axes={`(${scale}; bytes of context processed per second, N / latency)`}
+          data={toRows(points, (p) => p.bytesPerSec)}
           fmt={(v) => `${count(Math.round(v))} bytes/s`}
           tick={compact}
         />
@@ -112,5 +148,5 @@ export function Charts() {
   );
 }
 
-const latencyData = (points: MeasurePoint[]) =>
+const latencyData = (points: ChartPoint[]) =>
   toRows(points, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs, p.medianMs), p.p95Ms] });

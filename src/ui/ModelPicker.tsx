@@ -5,15 +5,7 @@ import type { ModelStatus } from '../state/runs';
 import { TrainingCurve } from './TrainingCurve';
 import type { Manifest } from '../catalog/manifest';
 import { bytesLabel, count } from './format';
-
-const FAMILY: Record<Manifest['family'], string> = {
-  'perceiver-ar': 'Perceiver AR',
-  transformer: 'Transformer',
-  'transformer-gelu': 'Transformer + GELU',
-  'transformer-pp': 'Transformer++',
-  primer: 'Primer-EZ',
-  'transformer-xl': 'Transformer-XL',
-};
+import { describeAttention } from './attention';
 
 function Details({ m }: { m: Manifest }) {
   const [open, setOpen] = useState(false); // the training log is fetched only once the details are opened
@@ -31,8 +23,8 @@ function Details({ m }: { m: Manifest }) {
       <p>
         d={m.config.dModel}, heads={m.config.nHeads}, layers={m.config.nLayers}
         {m.config.latents ? ` (+1 cross-attention), latents ${m.config.latents}` : ''}
-        {m.config.segmentLength ? `, segment ${m.config.segmentLength}, memory ${m.config.memoryLength}` : ''}
-        {m.config.convKernel ? `, depthwise conv ${m.config.convKernel}` : ''}; {m.config.activation}, {m.config.norm}; positions: {m.config.positions}; trained at{' '}
+        {m.config.convKernel ? `, depthwise conv ${m.config.convKernel}` : ''}; {m.config.activation}, {m.config.norm}; positions: {m.config.positions}; attention:{' '}
+        {describeAttention(m.config.attention)}; trained at{' '}
         {count(m.config.trainedContext)} bytes, limit {count(m.config.maxContext)} bytes; file {bytesLabel(m.graph.bytes)}
       </p>
       <p>
@@ -97,7 +89,7 @@ export function ModelPicker() {
             <input type="checkbox" checked={selected.includes(m.id)} onChange={() => toggleModel(m.id)} data-testid={`pick-${m.id}`} /> <b>{m.displayName}</b>
           </label>
           <div className="small muted">
-            <span className="tag">{FAMILY[m.family]}</span> <span className="tag">{m.size}</span> {count(m.parameters)} params · up to {count(m.config.maxContext)} bytes
+            <span className="tag">{m.familyName}</span> <span className="tag">{m.size}</span> {count(m.parameters)} params · up to {count(m.config.maxContext)} bytes
             {m.training ? '' : ' · untrained'}
           </div>
           <RunInfo id={m.id} st={status[m.id]} />

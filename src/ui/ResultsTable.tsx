@@ -1,39 +1,82 @@
+import { Fragment, useMemo, useState } from 'react';
 import { useStore } from '../state/store';
 import { bytesLabel, count, ms } from './format';
+import { EP_LABEL, provenanceLabel, provenanceRows } from './provenanceText';
+import { sourcedPoints, THIS_PAGE, type SourcedPoint } from './download';
 
+const keyOf = (p: SourcedPoint) => `${p.source}|${p.modelId}|${p.backend}|${p.contextLength}|${p.numLatents}|${p.provenance?.measuredAt}`;
+const COLUMNS = ['', 'source', 'model', 'backend', 'N', 'median', 'p95', 'first run', 'bytes/s', 'measured memory', 'estimate', 'measured on', 'status'];
+
+/**
+ * One row per point, this page's first, then results from elsewhere (labelled, in their own colour); a row opens to
+ * the point's details: where it was measured, and every timed run.
+ */
 export function ResultsTable() {
-  const points = useStore((s) => s.points);
+  const own = useStore((s) => s.points);
+  const foreign = useStore((s) => s.foreign);
+  const points = useMemo(() => sourcedPoints(own, foreign), [own, foreign]);
+  const [open, setOpen] = useState<Record<string, boolean>>({});
   if (!points.length) return null;
   return (
     <table className="results" data-testid="results-table">
       <thead>
-        <tr>
-          <th>model</th><th>backend</th><th>N</th><th>median</th><th>p95</th><th>first run</th><th>bytes/s</th><th>measured memory</th><th>estimate</th><th>status</th>
-        </tr>
+        <tr>{COLUMNS.map((c) => <th key={c}>{c}</th>)}</tr>
       </thead>
       <tbody>
-        {points.map((p) => (
-          <tr key={`${p.modelId}|${p.backend}|${p.contextLength}|${p.numLatents}`} className={p.ok ? '' : 'failed'}>
-            <td>{p.modelId}{p.numLatents ? ` (M=${p.numLatents})` : ''}</td>
-            <td>{p.backend}{p.ok && p.backend === 'wasm' ? ` ×${p.wasmThreads}` : ''}</td>
-            <td>{count(p.contextLength)}</td>
-            <td>{p.ok ? ms(p.medianMs) : ''}</td>
-            <td>{p.ok ? ms(p.p95Ms) : ''}</td>
-            <td>{p.ok ? ms(p.firstRunMs) : ''}</td>
-            <td>{p.ok ? count(Math.round(p.tokensPerSec)) : ''}</td>
-            <td>
-              {p.ok
-                ? p.backend === 'webgpu'
-                  ? `GPU peak ${bytesLabel(p.memory.gpuAllocatedPeakBytes ?? 0)}`
-                  : p.memory.wasmHeapBytes
-                    ? `WASM heap ${bytesLabel(p.memory.wasmHeapBytes)}`
-                    : 'n/a'
-                : ''}
-            </td>
-            <td>{p.estimate ? `${bytesLabel(p.estimate.totalBytes)} (est.)` : ''}</td>
-            <td>{p.ok ? `${p.samplesMs.length} runs` : `failed at ${count(p.contextLength)}: ${p.failure.kind} — ${p.failure.message}`}</td>
-          </tr>
-        ))}
+        {points.map((p) => {
+          const key = keyOf(p);
+          return (
+            <Fragment key={key}>
+              <tr className={`point${p.ok ? '' : ' failed'}${p.source === THIS_PAGE ? '' : ' foreign'}`}>
+                <td>
+                  <button className="disclose" aria-expanded={!!open[key]} aria-label="details" onClick={() => setOpen({ ...open, [key]: !open[key] })} data-testid="point-toggle">
+                    {open[key] ? '▾' : '▸'}
+                  </button>
+                </td>
+                <td data-testid="point-source">{p.source}</td>
+                <td>{p.modelId}{p.numLatents ? ` (M=${p.numLatents})` : ''}</td>
+                <td>{p.provenance ? EP_LABEL[p.provenance.ep] : p.backend}{p.ok && p.backend === 'wasm' ? ` ×${p.wasmThreads}` : ''}{p.provenance?.gpu?.isFallbackAdapter ? ' (software)' : ''}</td>
+                <td>{count(p.contextLength)}</td>
+                <td>{p.ok ? ms(p.medianMs) : ''}</td>
+                <td>{p.ok ? ms(p.p95Ms) : ''}</td>
+                <td>{p.ok ? ms(p.firstRunMs) : ''}</td>
+                <td>{p.ok ? count(Math.round(p.bytesPerSec)) : ''}</td>
+                <td>
+                  {p.ok
+                    ? p.backend === 'webgpu'
+                      ? `GPU peak ${bytesLabel(p.memory.gpuAllocatedPeakBytes ?? 0)}`
+                      : p.memory.wasmHeapBytes
+                        ? `WASM heap ${bytesLabel(p.memory.wasmHeapBytes)}`
+                        : 'n/a'
+                    : ''}
+                </td>
+                <td>{p.estimate ? `${bytesLabel(p.estimate.totalBytes)} (est.)` : ''}</td>
+                <td className="provenance" data-testid="point-provenance">{provenanceLabel(p.provenance)}</td>
+                <td>{p.ok ? `${p.samplesMs.length} runs` : `failed at ${count(p.contextLength)}: ${p.failure.kind} — ${p.failure.message}`}</td>
+              </tr>
+              {open[key] && (
+                <tr className="point-details" data-testid="point-details">
+                  <td colSpan={COLUMNS.length}>
+                    <dl>
+                      {provenanceRows(p.provenance).map(([k, v]) => (
+                        <Fragment key={k}>
+                          <dt>{k}</dt>
+                          <dd>{v}</dd>
+                        </Fragment>
+                      ))}
+                      {p.ok && (
+                        <>
+                          <dt>timed runs (ms)</dt>
+                          <dd>{p.samplesMs.map((x) => x.toFixed(1)).join(', ')}</dd>
+                        </>
+                      )}
+                    </dl>
+                  </td>
+                </tr>
+              )}
+            </Fragment>
+          );
+        })}
       </tbody>
     </table>
   );

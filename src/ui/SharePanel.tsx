@@ -2,13 +2,13 @@ import { useState } from 'react';
 import { setShareResults } from '../state/sharing';
 import { useStore } from '../state/store';
 import { writeLink } from '../state/urlSync';
-import { download, pointsCsv, pointsJson } from './download';
+import { download, pointsCsv, pointsJson, sourcedPoints } from './download';
 
 /** Links and exports. The address bar always holds the current link; these buttons copy it. */
 export function SharePanel() {
   const [msg, setMsg] = useState('');
   const shareResults = useStore((s) => s.shareResults);
-  const hasPoints = useStore((s) => s.points.length > 0);
+  const hasPoints = useStore((s) => s.points.length > 0 || s.foreign.length > 0);
   const linkNote = useStore((s) => s.linkNote);
   const copy = async (run: boolean) => {
     try {
@@ -23,9 +23,9 @@ export function SharePanel() {
     }
   };
   const exportAs = (kind: 'csv' | 'json') => {
-    const { points, gpu } = useStore.getState();
-    if (kind === 'csv') download('lcp-results.csv', new Blob([pointsCsv(points)], { type: 'text/csv' }));
-    else download('lcp-results.json', new Blob([pointsJson(points, gpu)], { type: 'application/json' }));
+    const { points, foreign, gpu } = useStore.getState();
+    if (kind === 'csv') download('lcp-results.csv', new Blob([pointsCsv(sourcedPoints(points, foreign))], { type: 'text/csv' }));
+    else download('lcp-results.json', new Blob([pointsJson(points, foreign, gpu)], { type: 'application/json' }));
   };
   return (
     <div className="share">

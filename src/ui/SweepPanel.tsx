@@ -36,7 +36,7 @@ export function SweepPanel() {
         {sweeping ? (
           <button onClick={stopSweep} data-testid="sweep-stop">Stop</button>
         ) : (
-          <button className="primary" onClick={runSweep} data-testid="sweep-run" disabled={!backends.length}>Run sweep</button>
+          <button className="primary" onClick={() => runSweep()} data-testid="sweep-run" disabled={!backends.length}>Run sweep</button>
         )}
         <button onClick={clearPoints} disabled={sweeping} data-testid="sweep-clear">Clear results</button>
       </div>

@@ -1,5 +1,6 @@
 // Saving a file from the page, and the results in the two formats people ask for.
 import type { GpuInfo, MeasurePoint } from '../engine/types';
+import type { ForeignResults } from '../state/foreignPatches';
 
 export function download(name: string, blob: Blob) {
   const a = document.createElement('a');
@@ -14,27 +15,48 @@ const csvCell = (v: unknown) => {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
-export const CSV_HEADER =
-  'model,backend,context,latents,ok,median_ms,p95_ms,first_run_ms,runs,bytes_per_s,wasm_threads,gpu_peak_bytes,wasm_heap_bytes,estimate_bytes,failure_kind,failure';
+export const THIS_PAGE = 'this page';
+/** A point and where the page has it from: THIS_PAGE, or a foreign source ("from a link", "from file x.json"). */
+export type SourcedPoint = MeasurePoint & { source: string };
 
-export function pointsCsv(points: MeasurePoint[]): string {
+export const sourcedPoints = (own: MeasurePoint[], foreign: ForeignResults[]): SourcedPoint[] => [
+  ...own.map((p) => ({ ...p, source: THIS_PAGE })),
+  ...foreign.flatMap((f) => f.points.map((p) => ({ ...p, source: f.source }))),
+];
+
+export const CSV_HEADER =
+  'model,backend,context,latents,ok,median_ms,p95_ms,first_run_ms,runs,bytes_per_s,wasm_threads,gpu_peak_bytes,wasm_heap_bytes,estimate_bytes,failure_kind,failure,' +
+  'browser,platform,hardware_threads,cross_origin_isolated,ep,gpu_adapter,gpu_fallback,gpu_max_buffer_bytes,gpu_max_binding_bytes,ort_version,app_version,measured_at,source';
+
+/** One line per point; `source` says whether this page measured it or where it came from. */
+export function pointsCsv(points: (MeasurePoint & { source?: string })[]): string {
   const rows = [CSV_HEADER];
   for (const p of points) {
     const ok = p.ok ? p : undefined;
+    const v = p.provenance;
+    const gpu = v?.gpu;
     rows.push(
       [
         p.modelId, p.backend, p.contextLength, p.numLatents, p.ok ? 1 : 0,
-        ok?.medianMs, ok?.p95Ms, ok?.firstRunMs, ok?.samplesMs.length, ok?.tokensPerSec, ok?.wasmThreads,
+        ok?.medianMs, ok?.p95Ms, ok?.firstRunMs, ok?.samplesMs.length, ok?.bytesPerSec, ok?.wasmThreads,
         ok?.memory.gpuAllocatedPeakBytes, ok?.memory.wasmHeapBytes, p.estimate?.totalBytes,
         p.ok ? '' : p.failure.kind, p.ok ? '' : p.failure.message,
+        v?.browser, v?.platform, v?.hardwareThreads, v && (v.crossOriginIsolated ? 1 : 0), v?.ep,
+        gpu && [gpu.vendor, gpu.architecture, gpu.description].filter(Boolean).join(' / '), gpu && (gpu.isFallbackAdapter ? 1 : 0),
+        gpu?.maxBufferSize, gpu?.maxStorageBufferBindingSize, v?.ort, v?.app, v?.measuredAt, p.source ?? THIS_PAGE,
       ].map(csvCell).join(','),
     );
   }
   return rows.join('\n') + '\n';
 }
 
-/** The points with what is needed to read them later: where they were measured. */
-export function pointsJson(points: MeasurePoint[], gpu: GpuInfo | undefined): string {
+export const RESULTS_FORMAT = 'long-context-playground/results';
+
+/**
+ * This page's points and the results it has from elsewhere (kept apart, by source), each with its provenance, and
+ * the page that saved them: what is needed to read them later (state/pointSchema.ts ResultsFileSchema reads it).
+ */
+export function pointsJson(points: MeasurePoint[], foreign: ForeignResults[], gpu: GpuInfo | undefined): string {
   const env = typeof navigator === 'undefined' ? {} : { userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: globalThis.crossOriginIsolated };
-  return JSON.stringify({ savedAt: new Date().toISOString(), env: { ...env, gpu }, points }, null, 1);
+  return JSON.stringify({ format: RESULTS_FORMAT, version: 1, savedAt: new Date().toISOString(), env: { ...env, gpu }, points, foreign }, null, 1);
 }

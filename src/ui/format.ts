@@ -8,9 +8,14 @@ export const bytesTick = (b: number) => {
 };
 export const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
 export const count = (n: number) => n.toLocaleString('en-US');
-/** 1.2k, 35k, 1.5M: axis ticks for counts and rates. */
-export const compact = (n: number) =>
-  n >= 1e6 ? `${Number((n / 1e6).toPrecision(2))}M` : n >= 1e3 ? `${Number((n / 1e3).toPrecision(n >= 1e5 ? 3 : 2))}k` : `${Number(n.toPrecision(2))}`;
+const SI: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, '']];
+/** 1.2k, 35k, 1.5M, 2G: axis ticks for counts and rates, at most four characters before the unit. */
+export const compact = (n: number) => {
+  const rounded = Number(n.toPrecision(3)); // 999,999 is "1M", not "1000k"
+  const [scale, unit] = SI.find(([x]) => rounded >= x) ?? [1, ''];
+  const v = rounded / scale;
+  return `${Number(v.toPrecision(v >= 100 ? 3 : 2))}${unit}`;
+};
 export const shortN = (n: number) => (n >= 1024 ? `${Number((n / 1024).toFixed(1))}k` : String(n));
 /** Colour for a surprisal in bits: pale at 0, deep red at 8 bits and above. */
 export const surprisalColor = (bits: number) => `hsl(${Math.max(0, 120 - bits * 15)}, 75%, ${92 - Math.min(bits, 8) * 4}%)`;

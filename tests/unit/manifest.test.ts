@@ -17,8 +17,11 @@ describe('manifests', () => {
     expect(log.at(-1)!.step).toBeGreaterThan(m.training!.steps - 10); // logged every 10 steps
   });
   it('every family ships a tiny model for browser tests', () => {
-    const families = new Set(index.models.filter((id) => id.endsWith('-tiny')).map((id) => load(id).family));
-    expect(families.size).toBe(6);
+    const families = (suffix: string) => new Set(index.models.filter((id) => id.endsWith(suffix)).map((id) => load(id).family));
+    expect([...families('-tiny')].sort()).toEqual([...families('-compare')].sort());
+  });
+  it('the page opens with the models the registry marks as default', () => {
+    expect(index.models.filter((id) => load(id).defaultSelected).sort()).toEqual(['perceiver-ar-compare', 'transformer-compare']);
   });
   it('rejects malformed manifests with a path to the problem', () => {
     const good = load(index.models[0]);
@@ -34,8 +37,20 @@ describe('manifests', () => {
       expect(r.error!.issues[0].path.length).toBeGreaterThan(0);
     }
   });
+  it('rejects a step graph whose state has no matching input, output or axis', () => {
+    const good = load('transformer-tiny');
+    expect(ManifestSchema.safeParse(good).success).toBe(true);
+    const step = good.step;
+    const bad = [
+      { ...step, outputs: step.outputs.filter((t: { name: string }) => t.name !== 'new_keys') },
+      { ...step, state: [...step.state, { name: 'ghost' }] },
+      { ...step, state: [{ name: 'keys', axis: 9 }] },
+      { ...step, file: '../model.onnx' },
+    ];
+    for (const b of bad) expect(ManifestSchema.safeParse({ ...good, step: b }).error!.issues[0].path[0]).toBe('step');
+  });
   it('bundled files stay light: each under 25 MB, all under 80 MB', () => {
-    const sizes = index.models.map((id) => load(id).graph.bytes);
+    const sizes = index.models.flatMap((id) => [load(id).graph.bytes, load(id).step?.bytes ?? 0]);
     expect(Math.max(...sizes)).toBeLessThan(25e6);
     expect(sizes.reduce((a: number, b: number) => a + b, 0)).toBeLessThan(80e6);
   });

@@ -14,7 +14,7 @@ beforeEach(() => resetStore());
 
 // Written by the codec before the table existed (commit 8eef8d7): models, backend, N, latents, text, sweep, a result.
 const OLD_LINK =
-  's=dVE9T8MwEP0r1c0ualySQEYmkEBC0K3q4LrXxGpiG_vStKr63zmHVAyIzffy7t5HLnCEKhPQuR22Eao1eAwazRHDXIU5GXsGARSUjXsXOkZHaCNgq_QB7Q4qGFTsmKSdJTwRVKW8F9AqQkt8seDBWN_zhwv8EGDV4OyrN_ow2wY32Nnene5mcBUQB0SfiNOx5Ejmhcgz-Ss52pxEB9zWvocN7waMfTtuXMAdoKLQ4xTsJdn8E-L_DK9oa2qgStKwNyHSR2_f-HTOFlXnW4xpWmdCiiUb63Bn1EiQAvxjnl5Lrs3x9fiO4RM1tywfFotFIncunFPIJPqMyj-dCXkjK8qylFnBWTCS6bjBkYWmbijeSAKUJnNUZJy9gayqKPXN2ASxvFa6wWlkXXKk2mlMsVrn-VWmXxVqFlyxVxdu62wi2Vs1AVVqXF43128';
+  's=dVE9b8IwEP0r0c0GEdMkJWOnVmqlqmVDDCYciUViu_aFgBD_vec0qEPVzffy7t5HrnCCMhXQ2T22AcoNOPQV6hP6mfIz0uYCAsgrEw7Wd4yO0FbATlVHNHsoYVChY1JlDeGZoCzkg4BWERriizkP2rieP1zhhwDrBpOvXlfHZOftYJKDPc8TuAkIA6KLxOlYdCSzXGSp_JUcbU6iA-5q18OWdz2Gvh03rmCPUJLvcQr2Em3-CfF_hlc0NTVQRmk4aB_oozdvfDpji6pzLYY4bVIhxZKNdbjXaiRIAW6Vja_5iouzfD-8o__EinuWj4vFItI76y8xZpR9RuWeLoS8k-ZFUcg05zQYSHfc4chCXTcU7iQBqiJ9UqStuYOsqyg2ztgELTmOqhqcRtYlS6qdxhistY5fRfxZvmbBNXu1_r7OJqK9deNRxc7lbXv7Bg';
 
 describe('shared-state table', () => {
   it('a fresh page holds every entry, and its link decodes to exactly what it read', async () => {
@@ -36,12 +36,13 @@ describe('shared-state table', () => {
     for (const [k, v] of Object.entries(sent)) expect(get()[k as keyof ReturnType<typeof get>], k).toEqual(v);
   });
 
-  it('a link written before the table opens with the same settings, and carries them on', async () => {
+  it('a link written before the table opens with the same settings, its results from a link, and carries them on', async () => {
     const d = decodeState(OLD_LINK);
     expect(d.ok && d.state).toBeTruthy();
     await init(fakeEngine().engine, d.ok ? d.state : null);
     expect(get()).toMatchObject({ selected: ['perceiver-ar-tiny', 'transformer-tiny'], backend: 'wasm', context: 724, latents: 64, text: 'The quick brown fox. ', sweepContexts: [256, 512], sweepBackends: ['wasm', 'webgpu'], shareResults: true });
-    expect(get().points).toHaveLength(1);
+    expect(get().points).toHaveLength(0); // measured elsewhere: never this page's own
+    expect(get().foreign).toMatchObject([{ source: 'from a link', points: [{ modelId: 'transformer-tiny', medianMs: 2 }] }]);
     expect(sharedState(false)).toEqual(d.ok && d.state);
   });
 });

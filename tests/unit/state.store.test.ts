@@ -5,7 +5,7 @@ import { init, setContext, toggleModel } from '../../src/state/page';
 import { isStale, runPredictions } from '../../src/state/runs';
 import { loadFile, MAX_FILE_BYTES, setText } from '../../src/state/input';
 import { resetStore, useStore } from '../../src/state/store';
-import { EngineError } from '../../src/engine/types';
+import { EngineError, type MeasurePointOk } from '../../src/engine/types';
 import { fakeEngine, namedBlob } from './stateFixtures';
 
 const get = useStore.getState;
@@ -44,22 +44,48 @@ describe('store: opening the page', () => {
     expect(s.status['transformer-tiny'].prediction?.contextLength).toBe(512);
   });
 
-  it('a link without input (too long to share) says so', async () => {
+  it('a link without input says so, and claims a text too long to share only when it had one', async () => {
     const fake = fakeEngine();
     await init(fake.engine, { v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512 });
-    expect(get().banner).toMatchObject({ kind: 'info', text: expect.stringMatching(/no input/) });
+    expect(get().banner).toMatchObject({ kind: 'info', text: 'This link carries no input; the held-out sample is loaded instead.' });
     expect(fake.calls.predict).toEqual([]);
+    resetStore();
+    await init(fake.engine, { v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, input: { omitted: 400_000 } });
+    expect(get().banner?.text).toBe("This link's text (400,000 bytes) was too long to share; the held-out sample is loaded instead.");
   });
 
-  it('a link with results puts them in the charts and keeps sharing them', async () => {
+  it("a link's results are shown as from a link, never as this page's, and keep being shared", async () => {
     await init(fakeEngine().engine, null);
     setSweepMax(512);
     await runSweep();
     const results = get().points;
     resetStore();
+    await init(fakeEngine().engine, null);
     await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results, input: { text: 'x' } });
-    expect(get().points).toEqual(results);
+    expect(get().points).toEqual([]);
+    expect(get().foreign).toEqual([{ source: 'from a link', points: results }]);
     expect(get().shareResults).toBe(true);
+    expect(sharedState(false).results).toEqual(results);
+  });
+
+  it("a link with a fabricated point is refused with a message; its settings still apply", async () => {
+    await init(fakeEngine().engine, null);
+    setSweepMax(256);
+    await runSweep();
+    const real = get().points[0] as MeasurePointOk;
+    const fake = { ...real, samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, bytesPerSec: 1e12 };
+    resetStore();
+    await init(fakeEngine().engine, null);
+    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real, fake], input: { text: 'x' } });
+    expect(get().foreign).toEqual([]);
+    expect(get().points).toEqual([]);
+    expect(get().banner).toMatchObject({ kind: 'error', text: expect.stringMatching(/results were refused.*1,000,000,000,000 bytes\/s is not N \/ median/) });
+    expect(get().context).toBe(512);
+    // a good link, then a refused one in the same tab: the first link's results do not stay behind
+    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real], input: { text: 'x' } });
+    expect(get().foreign).toHaveLength(1);
+    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [fake], input: { text: 'x' } });
+    expect(get().foreign).toEqual([]);
   });
 });
 
@@ -123,6 +149,21 @@ describe('store: running models', () => {
     expect(ns).toEqual([512, 2048]);
     expect(get().status['transformer-compare'].prediction?.requestedContext).toBe(2048);
     expect(get().status['transformer-compare'].busy).toBe(false);
+  });
+});
+
+describe('store: the slider feeds the charts', () => {
+  it("each run's time joins the charts as a single run at the N it used; a re-run replaces it; Clear results removes them", async () => {
+    await page();
+    await runPredictions();
+    setContext(2048);
+    await runPredictions();
+    await runPredictions();
+    const runs = get().singles.map((r) => `${r.modelId}@${r.contextLength}`).sort();
+    expect(runs).toEqual(['perceiver-ar-compare@1024', 'perceiver-ar-compare@2048', 'transformer-compare@1024', 'transformer-compare@2048']);
+    expect(get().singles[0]).toMatchObject({ latencyMs: 1, estimate: { totalBytes: expect.any(Number) } });
+    clearPoints();
+    expect(get().singles).toEqual([]);
   });
 });
 
@@ -192,6 +233,6 @@ describe('store: sweeps and sharing', () => {
     setShareResults(true);
     expect(sharedState(false).results).toHaveLength(get().points.length);
     useStore.setState({ preset: undefined });
-    expect(sharedState(false, false).input).toBeUndefined();
+    expect(sharedState(false, false).input).toEqual({ omitted: TEXT.length });
   });
 });

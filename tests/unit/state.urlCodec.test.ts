@@ -3,18 +3,22 @@ import { describe, expect, it } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
 import { MAX_SHARED_POINTS, type SharedState } from '../../src/state/shared';
-import type { MeasurePoint } from '../../src/engine/types';
+import type { MeasurePoint, MeasurePointOk, Provenance } from '../../src/engine/types';
 
 const base: SharedState = { v: 1, models: ['transformer-tiny'], backend: 'auto', context: 1024, input: { preset: { kind: 'heldout' } } };
 const packed = (x: unknown) => `#s=${Buffer.from(deflateSync(strToU8(JSON.stringify(x)))).toString('base64url')}`;
 const est = { weightsBytes: 1, activationsBytes: 2, attentionBytes: 3, cacheBytes: 0, totalBytes: 6, flops: 7, largestTensorBytes: 3 };
 const ok: MeasurePoint = {
   ok: true, modelId: 'transformer-tiny', backend: 'wasm', contextLength: 256, firstRunMs: 5, samplesMs: [1, 2, 3], medianMs: 2, p95Ms: 3,
-  tokensPerSec: 128000, memory: { wasmHeapBytes: 1 << 24 }, estimate: est, wasmThreads: 2,
+  bytesPerSec: 128000, memory: { wasmHeapBytes: 1 << 24 }, estimate: est, wasmThreads: 2,
 };
 const failed: MeasurePoint = {
   ok: false, modelId: 'transformer-tiny', backend: 'webgpu', contextLength: 8192, estimate: est,
   failure: { kind: 'out-of-memory', message: 'Out of memory: <img src=x onerror=alert(1)>' },
+};
+const provenance: Provenance = {
+  browser: 'Firefox 140.0', platform: 'Linux x86_64', hardwareThreads: 4, crossOriginIsolated: false, ep: 'wasm', wasmThreads: 1,
+  ort: '1.30.0', app: '0.1.0', measuredAt: '2026-11-02T10:00:00.000Z',
 };
 const error = (hash: string) => {
   const d = decodeState(hash);
@@ -35,11 +39,15 @@ describe('share links: run flag', () => {
 });
 
 describe('share links: results', () => {
-  it('round-trip, failures and their messages included (as plain strings)', () => {
-    const s = { ...base, results: [ok, failed] };
+  it('round-trip, failures and their messages included (as plain strings), provenance included', () => {
+    const s = { ...base, results: [{ ...ok, provenance }, failed] };
     expect(decodeState(encodeState(s))).toEqual({ ok: true, state: s });
   });
-  it('a link without input decodes (the page then says the text was too long to share)', () => {
+  it('a point from before the rename (tokensPerSec) decodes as bytesPerSec', () => {
+    const { bytesPerSec, ...rest } = ok as MeasurePointOk;
+    expect(decodeState(packed({ ...base, results: [{ ...rest, tokensPerSec: bytesPerSec }] }))).toEqual({ ok: true, state: { ...base, results: [ok] } });
+  });
+  it('a link without input decodes (the page then says it carries none)', () => {
     const { input: _drop, ...noInput } = base;
     void _drop;
     expect(decodeState(encodeState(noInput))).toEqual({ ok: true, state: noInput });
@@ -50,6 +58,8 @@ describe('share links: results', () => {
     ['an unknown failure kind', [{ ...failed, failure: { kind: 'pwned', message: 'x' } }], /results\.0\.failure\.kind/],
     ['an overlong failure message', [{ ...failed, failure: { kind: 'unknown', message: 'x'.repeat(1001) } }], /results\.0\.failure\.message/],
     ['markup as a model id', [{ ...ok, modelId: '<svg onload=alert(1)>' }], /results\.0\.modelId/],
+    ['an unknown execution provider', [{ ...ok, provenance: { ...provenance, ep: 'cuda' } }], /results\.0\.provenance\.ep/],
+    ['a time that is not a time', [{ ...ok, provenance: { ...provenance, measuredAt: 'yesterday' } }], /results\.0\.provenance\.measuredAt/],
     ['too many points', Array(MAX_SHARED_POINTS + 1).fill(ok), /results/],
   ])('rejects results with %s', (_label, results, re) => {
     expect(error(packed({ ...base, results }))).toMatch(re);

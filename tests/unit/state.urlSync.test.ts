@@ -56,7 +56,7 @@ describe('url sync', () => {
     const url = writeLink(false);
     expect(url.startsWith('http://localhost:4173/#s=')).toBe(true);
     const d = decodeState(w.location.hash);
-    expect(d.ok && d.state && d.state.input).toBeUndefined();
+    expect(d.ok && d.state && d.state.input).toEqual({ omitted: 400_000 });
     expect(useStore.getState().linkNote).toMatch(/over the 350,000/);
     setText('short');
     writeLink(false);

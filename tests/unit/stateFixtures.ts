@@ -15,7 +15,7 @@ export interface FakeOptions {
 }
 
 export function fakeEngine(opts: FakeOptions = {}) {
-  const calls = { load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0 };
+  const calls = { load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
   const engine: Engine = {
     detectWebGPU: async () => ({ available: false, reason: 'test', isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } }),
     listModels: async () => manifests,
@@ -51,24 +51,28 @@ export function fakeEngine(opts: FakeOptions = {}) {
     peak: async () => {
       throw new Error('not used');
     },
+    decode: async () => {
+      throw new Error('not used');
+    },
     async sweep(spec, onPoint, signal) {
       calls.sweeps++;
       const out: MeasurePoint[] = [];
       const ns = spec.contextLengths ?? [256, 512];
-      const total = spec.modelIds.length * spec.backends.length * ns.length;
-      for (const backend of spec.backends)
-        for (const modelId of spec.modelIds)
-          for (const n of ns) {
-            await new Promise((r) => setTimeout(r, 1));
-            if (signal?.aborted) return out;
-            const m = manifests.find((x) => x.id === modelId)!;
-            const p: MeasurePoint = {
-              ok: true, modelId, backend, contextLength: n, firstRunMs: 2, samplesMs: [1, 1.5, 2], medianMs: 1.5, p95Ms: 2, tokensPerSec: n / 0.0015,
-              memory: { wasmHeapBytes: 1 << 24 }, estimate: estimate(m, n), wasmThreads: 1,
-            };
-            out.push(p);
-            onPoint(p, { done: out.length, total, current: { modelId, backend, contextLength: n } });
-          }
+      const plan = spec.plan ?? spec.backends.flatMap((backend) => spec.modelIds.flatMap((modelId) => ns.map((contextLength) => ({ modelId, backend, contextLength }))));
+      calls.plans.push(plan);
+      for (const { modelId, backend, contextLength: n } of plan) {
+        await new Promise((r) => setTimeout(r, 1));
+        if (signal?.aborted) return out;
+        const m = manifests.find((x) => x.id === modelId)!;
+        const M = m.io === 'latents' ? Math.min(spec.numLatents ?? m.config.latents ?? n, n) : undefined;
+        // figures as the engine computes them: median and type-7 p95 of the runs, N / median
+        const p: MeasurePoint = {
+          ok: true, modelId, backend, contextLength: n, numLatents: M, firstRunMs: 2, samplesMs: [1, 1.5, 2], medianMs: 1.5, p95Ms: 1.95, bytesPerSec: n / 0.0015,
+          memory: { wasmHeapBytes: 1 << 24 }, estimate: estimate(m, n, M), wasmThreads: 1,
+        };
+        out.push(p);
+        onPoint(p, { done: out.length, total: plan.length, current: { modelId, backend, contextLength: n } });
+      }
       return out;
     },
     cache: { list: async () => [], delete: async () => {}, clear: async () => {} },

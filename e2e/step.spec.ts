@@ -1,0 +1,87 @@
+// The step graphs (cached decoding) in real Chromium through window.lcp.engine.decode: they load next to the
+// forward graph, read its weights (ONNX external data), and their logits equal the native forward graph's.
+import { test, expect, type Page } from '@playwright/test';
+import { openNodeModel, readIndex, readManifest } from '../scripts/lib/nodeModel';
+import { runWindow } from '../src/engine/graphRunner';
+
+const tinyIds = readIndex().filter((id) => id.endsWith('-tiny'));
+const V = 256;
+const BYTES = Array.from(new TextEncoder().encode('It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.'));
+const PROMPT = 90;
+const PIECES = [PROMPT, ...Array(BYTES.length - PROMPT).fill(1)]; // then one byte at a time: Perceiver AR tiny (M 16, F 8) refills twice
+
+async function openApp(page: Page) {
+  await page.goto('/');
+  await page.waitForFunction(() => (window as any).lcp?.engine, null, { timeout: 60_000 });
+}
+
+/** Native forward-graph logits after each piece: Perceiver AR with the latents its cache held then. */
+async function nativeRows(id: string, latentsAfter: number[]) {
+  const m = await openNodeModel(id, { threads: 1 });
+  const rows: Float32Array[] = [];
+  let end = 0;
+  const full = m.manifest.io === 'latents' ? undefined : await runWindow(m.run, m.manifest, BYTES);
+  for (const [i, n] of PIECES.entries()) {
+    end += n;
+    if (full) rows.push(full.logits.subarray((end - 1) * V, end * V));
+    else {
+      const r = await runWindow(m.run, m.manifest, BYTES.slice(0, end), latentsAfter[i]);
+      rows.push(r.logits.subarray((r.rows - 1) * V));
+    }
+  }
+  await m.session.release();
+  return rows;
+}
+
+for (const backend of ['wasm', 'webgpu'] as const) {
+  test(`tiny step graphs on ${backend}: cached logits equal the forward graph's`, async ({ page }) => {
+    test.setTimeout(600_000);
+    await openApp(page);
+    // the software WebGPU adapter is slow: the three kinds of state (K/V cache, XL segments, latents) there
+    const ids = backend === 'wasm' ? tinyIds : tinyIds.filter((id) => /^(perceiver-ar|transformer|transformer-xl)-tiny$/.test(id));
+    for (const id of ids) {
+      const r = await page.evaluate(
+        async ([id, backend, bytes, pieces]) => {
+          const engine = (window as any).lcp.engine;
+          await engine.load(id, backend);
+          const out = await engine.decode(id, new Uint8Array(bytes), pieces);
+          await engine.unload(id);
+          return { ...out, lastLogits: Array.from(out.lastLogits as Float32Array) };
+        },
+        [id, backend, BYTES, PIECES] as const,
+      );
+      expect(r.backend, `${id} really ran on ${backend}`).toBe(backend);
+      const want = await nativeRows(id, r.latentsAfter);
+      let worst = 0;
+      want.forEach((row, i) => row.forEach((w, v) => (worst = Math.max(worst, Math.abs(r.lastLogits[i * V + v] - w)))));
+      // float32 kernels in another order (WebGPU, SIMD WASM) than native CPU; logits of order 1
+      expect(worst, `${id} on ${backend}: max |logit diff|`).toBeLessThan(1e-3);
+      if (readManifest(id).io === 'latents') expect(r.refills).toBeGreaterThanOrEqual(2);
+      expect(r.stateBytes).toBeGreaterThan(0);
+    }
+  });
+}
+
+test('a corrupted step graph fails decoding clearly; the forward graph keeps working', async ({ page }) => {
+  const id = 'transformer-tiny';
+  await page.route(`**/models/${id}/step.onnx`, (route) =>
+    route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('not a step graph'.repeat(40)) }),
+  );
+  await openApp(page);
+  await page.evaluate(() => (window as any).lcp.engine.cache.clear());
+  const r = await page.evaluate(async ([id, bytes]) => {
+    const engine = (window as any).lcp.engine;
+    await engine.load(id, 'wasm');
+    let failure;
+    try {
+      await engine.decode(id, new Uint8Array(bytes), [bytes.length]);
+    } catch (e: any) {
+      failure = { kind: e.kind, message: e.message };
+    }
+    const pred = await engine.predict(id, new Uint8Array(bytes), bytes.length);
+    return { failure, bpb: pred.bitsPerByte };
+  }, [id, BYTES] as const);
+  expect(r.failure?.kind).toBe('invalid-model');
+  expect(r.failure?.message).toMatch(/step\.onnx.*(corrupted|does not match)/);
+  expect(Number.isFinite(r.bpb)).toBe(true);
+});

@@ -1,0 +1,107 @@
+// The cached-decoding driver's rules with a recording fake in place of ONNX Runtime: which calls it makes
+// (chunks, Transformer-XL segments, Perceiver AR refills) and how big its state is. The graph tests check the
+// logits on the real step graphs.
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { ManifestSchema, type Manifest } from '../../src/catalog/manifest';
+import type { Feed, RunFn } from '../../src/engine/graphRunner';
+import { createDecoder, defaultRefill, stateBytes } from '../../src/engine/stepRunner';
+
+const load = (id: string): Manifest => ManifestSchema.parse(JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8')));
+const scalar = (f: Feed) => Number(f.data[0]);
+
+/** A fake step session: records each call's scalars and new-byte count; returns zeros of the right shapes. */
+function recorder(m: Manifest) {
+  const calls: Record<string, number>[] = [];
+  const run: RunFn = async (feeds) => {
+    const s = feeds.tokens.dims[1];
+    const q = feeds.num_latents ? scalar(feeds.num_latents) : s;
+    const call: Record<string, number> = { s };
+    for (const [k, f] of Object.entries(feeds)) if (f.dims.length === 0) call[k] = scalar(f);
+    calls.push(call);
+    const out: Awaited<ReturnType<RunFn>> = { logits: { data: new Float32Array(q * 256), dims: [1, q, 256] } };
+    for (const { name, axis } of m.step!.state) {
+      const spec = m.step!.inputs.find((t) => t.name === name)!;
+      const dims = feeds[name].dims.map((d, i) => (i === axis ? (spec.dims[i] === 'latentCapacity' ? q : s) : d));
+      out[`new_${name}`] = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims };
+    }
+    return out;
+  };
+  return { calls, run };
+}
+
+describe('stepRunner', () => {
+  it('state bytes: keys and values per layer and position (decoders), inputs and latents (Perceiver AR), fixed (XL)', () => {
+    expect(stateBytes(load('transformer-compare'), 8192)).toBe(2 * 4 * 8192 * 128 * 4); // 32 MiB
+    expect(stateBytes(load('perceiver-ar-compare'), 65536, 256)).toBe(2 * 65536 * 128 * 4 + 2 * 3 * 256 * 128 * 4);
+    expect(stateBytes(load('primer-tiny'), 100)).toBe(2 * 2 * 100 * 32 * 4 + 2 * 3 * 2 * 32 * 4); // + the conv rows
+    const xl = load('transformer-xl-tiny');
+    expect(stateBytes(xl, 10)).toBe(stateBytes(xl, 10_000));
+  });
+
+  it('decoders: chunks of at most `chunk`, each at the position after the last', async () => {
+    const m = load('transformer-tiny');
+    const { calls, run } = recorder(m);
+    const dec = createDecoder(run, m, { capacity: 100, chunk: 16 });
+    const out = await dec.append(new Uint8Array(40), 'all');
+    await dec.append([1]);
+    expect(calls).toEqual([{ s: 16, past: 0 }, { s: 16, past: 16 }, { s: 8, past: 32 }, { s: 1, past: 40 }]);
+    expect([out.rows, out.start, dec.length]).toEqual([40, 0, 41]);
+  });
+
+  it('Transformer-XL: calls stop at segment boundaries, where the memory shifts', async () => {
+    const m = load('transformer-xl-tiny'); // segments and memory of 16
+    const { calls, run } = recorder(m);
+    const dec = createDecoder(run, m, { capacity: 0 });
+    await dec.append(new Uint8Array(20));
+    await dec.append(new Uint8Array(30));
+    expect(calls).toEqual([
+      { s: 16, mem_valid: 0, seg_valid: 0 },
+      { s: 4, mem_valid: 16, seg_valid: 0 },
+      { s: 12, mem_valid: 16, seg_valid: 4 },
+      { s: 16, mem_valid: 16, seg_valid: 0 },
+      { s: 2, mem_valid: 16, seg_valid: 0 },
+    ]);
+    expect(dec.maxLength).toBe(Infinity);
+  });
+
+  it('Perceiver AR: the prompt leaves F latents; each byte adds one; at M the next byte refills to F', async () => {
+    const m = load('perceiver-ar-tiny'); // M = 16, default F = 8
+    expect(defaultRefill(m.step!, 16)).toBe(8);
+    expect(defaultRefill(m.step!, 256)).toBe(128);
+    expect(defaultRefill(m.step!, 1024)).toBe(896); // flaxformer's M - 128
+    const { calls, run } = recorder(m);
+    const dec = createDecoder(run, m, { capacity: 80, chunk: 16 });
+    const prompt = await dec.append(new Uint8Array(40), 'all');
+    expect([prompt.rows, prompt.start, dec.latents]).toEqual([8, 32, 8]);
+    // the bytes before the last F only get cross-attention keys/values (one latent computed, not kept)
+    expect(calls.splice(0)).toEqual([
+      { s: 16, past: 0, num_latents: 1, latent_valid: 0 },
+      { s: 16, past: 16, num_latents: 1, latent_valid: 0 },
+      { s: 8, past: 32, num_latents: 8, latent_valid: 0 },
+    ]);
+    const latents: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      await dec.append([i]);
+      latents.push(dec.latents);
+    }
+    expect(latents).toEqual([9, 10, 11, 12, 13, 14, 15, 16, 8, 9, 10, 11, 12, 13, 14, 15, 16, 8, 9, 10]);
+    expect(dec.refills).toBe(2);
+    // the first refill: the byte at position 48 and the 7 before it, with an empty latent cache
+    expect(calls[8]).toEqual({ s: 8, past: 41, num_latents: 8, latent_valid: 0 });
+    expect(calls[7]).toEqual({ s: 1, past: 47, num_latents: 1, latent_valid: 15 });
+  });
+
+  it('refuses a refill outside 1..M, a failed decoder, overlapping calls', async () => {
+    const m = load('perceiver-ar-tiny');
+    expect(() => createDecoder(async () => ({}), m, { capacity: 10, refillTo: 17 })).toThrow(/refill/);
+    const broken = createDecoder(async () => Promise.reject(new Error('boom')), m, { capacity: 10 });
+    await expect(broken.append([1, 2])).rejects.toThrow('boom');
+    await expect(broken.append([3])).rejects.toThrow(/failed earlier/);
+    const { run } = recorder(m);
+    const dec = createDecoder(run, m, { capacity: 10 });
+    const first = dec.append([1, 2]);
+    await expect(dec.append([3])).rejects.toThrow(/while another/);
+    await first;
+  });
+});
