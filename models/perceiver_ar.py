@@ -18,6 +18,19 @@ from layers import (MLP, Block, NoRotary, Rotary, attend, cached, causal_allowed
 from manifest import Signature, StepSignature, tensor
 
 
+# The paper's fast decoding (Appendix E.3): each new byte becomes a latent; when M latents are cached, one forward
+# refills the cache to F = max(M/2, M - margin) latents (flaxformer decoding_latent_reset_fill keeps M - 128; the
+# official perceiver-ar sampler keeps M/2), then cheap steps continue. The driver (src/engine/stepRunner.ts) applies it.
+REFILL = dict(
+    margin=128,
+    trades="When the latent cache is full (M latents), the next byte runs one full forward that refills it to F latents "
+           "(default max(M/2, M - 128)) and cheap steps continue. A larger F refills more often, each step costs a "
+           "little more and predictions stay closer to the trained M; a smaller F refills less often, but right after a "
+           "refill the model predicts from only F latents. The logits equal a full forward with F + k latents, k steps "
+           "after a refill, not one with M.",
+)
+
+
 def attend_latents(q, k, v, z_pos):
     """Causal cross-attention of the M latents (the last M positions) over all N inputs: every latent sees every
     key before the first latent, so only the last M x M block of scores is masked, and the N - M earlier keys' scores
