@@ -182,13 +182,14 @@ export function opsFromGpuRecords(records: readonly GpuKernelRecord[], windows: 
 }
 
 /**
- * How much of a window's wall time the operators may leave uncovered: ORT's own work between kernels (about 5-10 µs
- * each, measured natively) and the JavaScript around the runs (feeds, copying logits out).
+ * How much of a window's wall time the operators may leave uncovered: 10% of it plus 50 µs per kernel executed, for
+ * ORT's own work between kernels (measured: 5-10 µs each natively, 20-150 µs in Chromium's WASM with the profiler
+ * recording, on this project's loaded 2-core machine) and the JavaScript around the runs (feeds, copying logits out).
  */
-export const uncoveredAllowanceMs = (runMs: number, kernels: number) => 0.1 * runMs + 0.01 * kernels;
+export const uncoveredAllowanceMs = (runMs: number, kernels: number) => 0.1 * runMs + 0.05 * kernels;
 
 /** Totals by category and the slowest operators. */
-export function summarize(ops: readonly OpTiming[], topK = 15): Pick<OpProfile, 'opsMs' | 'kernels' | 'byCategory' | 'top'> {
+export function summarize(ops: readonly OpTiming[], topK = 12): Pick<OpProfile, 'opsMs' | 'kernels' | 'byCategory' | 'top'> {
   const cats = classify(ops);
   const byCategory = Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as Record<Category, number>;
   ops.forEach((o, i) => (byCategory[cats[i]] += o.ms));

@@ -6,6 +6,7 @@
 //   runs.ts     predictions of the selected models at N
 //   sweep.ts    measured points over N
 //   foreign.ts  results measured elsewhere (links, imported files), checked and kept apart
+//   profiling.ts per-operator profiles and the backend's MatMul peak
 //   sharing.ts  links in and out
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
 // this module imports their initial state, so `xInitial` must be a function declaration (hoisted) and a slice may
@@ -14,13 +15,14 @@ import { create } from 'zustand';
 import { foreignInitial, type ForeignSlice } from './foreign';
 import { inputInitial, type InputSlice } from './input';
 import { pageInitial, type PageSlice } from './page';
+import { profilingInitial, type ProfilingSlice } from './profiling';
 import { resetRuns, runsInitial, type RunsSlice } from './runs';
 import { sharedInitial, type SharedSlice } from './shared';
 import { sharingInitial, type SharingSlice } from './sharing';
 import { sweepInitial, type SweepSlice } from './sweep';
 
 /** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice;
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & ProfilingSlice;
 export type PageState = SharedSlice & LocalState;
 
 const initialState = (): PageState => ({
@@ -31,6 +33,7 @@ const initialState = (): PageState => ({
   ...sweepInitial(),
   ...foreignInitial(),
   ...sharingInitial(),
+  ...profilingInitial(),
 });
 
 export const useStore = create<PageState>()(initialState);
