@@ -48,13 +48,18 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
   }
 
   /** A new worker with the model's session created and its graph checked against the manifest. */
-  async function spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, o: { onProgress?: Parameters<Engine['load']>[2]; profile?: boolean } = {}) {
+  async function spawn(
+    m: Manifest,
+    backend: BackendName,
+    onDeath: (f: EngineFailure) => void,
+    o: { onProgress?: Parameters<Engine['load']>[2]; profile?: boolean; warm?: boolean } = {},
+  ) {
     const [model, wasmModule] = await Promise.all([bytesOf(m, o.onProgress), sharedWasmModule(buildOf(backend, webgpuImpl))]);
     const worker = new ModelWorker(onDeath);
     const copy = model.slice().buffer;
     let reply: LoadedReply;
     try {
-      reply = await worker.request<LoadedReply>({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl, wasmModule, profile: o.profile }, [copy]);
+      reply = await worker.request<LoadedReply>({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl, wasmModule, profile: o.profile, warm: o.warm }, [copy]);
     } catch (e) {
       worker.kill({ kind: 'cancelled', message: 'load failed' });
       const f = classify(e);
@@ -96,7 +101,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     if (current) current.worker.kill({ kind: 'cancelled', message: 'replaced' });
     loaded.delete(id);
     let spawned: ModelWorker | undefined; // set once spawn returns; a worker that dies earlier was never registered
-    const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), { onProgress });
+    const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), { onProgress, warm: true });
     spawned = worker;
     const info: LoadedModel = {
       modelId: id,
@@ -106,6 +111,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       wasmThreads: reply.wasmThreads,
       crossOriginIsolated: self.crossOriginIsolated,
       loadMs: reply.loadMs,
+      warmMs: reply.warmMs,
     };
     loaded.set(id, { worker, info });
     return info;

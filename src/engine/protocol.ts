@@ -16,6 +16,7 @@ export interface LoadRequest {
   webgpuImpl: 'jsep' | 'native';
   wasmModule?: WebAssembly.Module; // the build's module, compiled once by the page (see ort.ts)
   profile?: boolean; // a profiling worker: the session records ORT's per-operator timings
+  warm?: boolean; // run one forward on a short window before replying: the page's workers, never a measurement's
 }
 
 export interface PredictRequest {
@@ -79,6 +80,7 @@ export interface LoadedReply {
   webgpuImpl?: 'jsep' | 'native';
   wasmThreads: number;
   loadMs: number;
+  warmMs?: number; // the warm-up forward, when asked for
   inputNames: string[];
   outputNames: string[];
   device?: DeviceInfo; // the GPU device the session runs on (WebGPU only)

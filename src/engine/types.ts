@@ -104,6 +104,7 @@ export interface LoadedModel {
   wasmThreads: number; // threads ORT's WASM backend really got (1 without cross-origin isolation)
   crossOriginIsolated: boolean;
   loadMs: number; // session creation
+  warmMs?: number; // one forward on a short window after it (compiles the kernels before the first prediction)
 }
 
 export interface TopByte {
@@ -134,6 +135,7 @@ export interface Prediction {
 export interface MeasureOptions {
   numLatents?: number;
   warmupRuns?: number; // default 2
+  warmupMs?: number; // warm up for at least this long too (default 0; see stats.ts RunPolicy)
   minRuns?: number; // default 5
   minTimeMs?: number; // default 1000
   maxRuns?: number; // default 50
