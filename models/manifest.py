@@ -44,14 +44,16 @@ class StepSignature(Signature):
     extra: dict = None  # family-specific manifest fields (Perceiver AR's refill)
 
 
-MAX_CHUNK = 512  # the most new bytes a step call takes: prefill runs in chunks of this size
+# The most new bytes a step call takes (a family may allow more in its signature's extra): prefill runs in chunks of
+# this size. 512: a full-attention chunk scores chunk x N per head, its wall moves with it.
+MAX_CHUNK = 512
 
 
 def step_entry(file, blob, weights, opset, sig, webgpu_unsupported):
     """The manifest's `step`: the cached-decoding graph. Its weights are read from `weights` (ONNX external data)."""
     return dict(file=file, bytes=len(blob), sha256=hashlib.sha256(blob).hexdigest(), opset=opset, weights=weights,
-                inputs=sig.inputs, outputs=sig.outputs, state=sig.state, maxChunk=MAX_CHUNK,
-                webgpuUnsupportedOps=webgpu_unsupported, **(sig.extra or {}))
+                inputs=sig.inputs, outputs=sig.outputs, state=sig.state, **dict(dict(maxChunk=MAX_CHUNK), **(sig.extra or {})),
+                webgpuUnsupportedOps=webgpu_unsupported)
 
 
 def graph_entry(file, blob, opset, sig, webgpu_unsupported):
