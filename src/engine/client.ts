@@ -3,6 +3,7 @@
 import type { Manifest } from '../catalog/manifest';
 import { detectWebGPU, resolveBackend } from './backend';
 import { classify } from './failures';
+import { wasmThreadsHere } from './isolation';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { decoding } from './decoding';
@@ -18,7 +19,7 @@ const FATAL = new Set(['out-of-memory', 'device-lost', 'buffer-limit', 'unknown'
 
 export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads?: number } = {}): Engine {
   const webgpuImpl = opts.webgpuImpl ?? 'jsep';
-  const wasmThreads = opts.wasmThreads ?? Math.max(1, navigator.hardwareConcurrency || 1);
+  const wasmThreads = opts.wasmThreads ?? Math.max(1, navigator.hardwareConcurrency || 1); // asked for; ort.ts gives 1 unless isolated
   let manifests: Promise<Map<string, Manifest>> | undefined;
   const bytes = new Map<string, Promise<Uint8Array>>();
   const loaded = new Map<string, { worker: ModelWorker; info: LoadedModel }>();
@@ -77,8 +78,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     manifestOf,
     spawn,
     async provenance(backend, session) {
-      const threads = self.crossOriginIsolated ? wasmThreads : 1; // what the worker would get (ort.ts)
-      return provenance(backend, session ?? { webgpuImpl, wasmThreads: threads }, backend === 'webgpu' ? await detectWebGPU() : undefined);
+      return provenance(backend, session ?? { webgpuImpl, wasmThreads: wasmThreadsHere(wasmThreads) }, backend === 'webgpu' ? await detectWebGPU() : undefined);
     },
   };
 

@@ -1,6 +1,7 @@
 // The one module that imports onnxruntime-web. Each session uses exactly one execution provider, so the
 // backend that ran is the backend that was asked for (listing ['webgpu', 'wasm'] would fall back silently).
 import type * as OrtTypes from 'onnxruntime-web';
+import { wasmThreadsHere } from './isolation';
 import type { BackendName } from './types';
 
 type Ort = typeof OrtTypes;
@@ -44,7 +45,7 @@ export async function createSession(
 ): Promise<Session> {
   const ort = await loadOrt(backend, opts.webgpuImpl);
   // Without cross-origin isolation there is no SharedArrayBuffer: ORT would silently use one thread anyway.
-  const threads = self.crossOriginIsolated ? Math.max(1, opts.wasmThreads) : 1;
+  const threads = wasmThreadsHere(opts.wasmThreads);
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // we are already in our own worker
   ort.env.logLevel = 'error';
