@@ -9,7 +9,7 @@ import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached }
 import { decoding } from './decoding';
 import { checkGraphNames, ModelWorker } from './modelWorker';
 import { provenance } from './provenance';
-import type { LoadedReply, PredictedReply } from './protocol';
+import type { InspectedReply, LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
 import { firstWindow, lastWindow } from './tokenizer';
 import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type LoadedModel, type Prediction } from './types';
@@ -25,13 +25,16 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
   const loaded = new Map<string, { worker: ModelWorker; info: LoadedModel }>();
   const choices = new Map<string, BackendChoice>(); // what the caller asked for, to reload after a failure
 
-  const getManifests = () => {
+  const users = new Map<string, Manifest>(); // people's own models: their bytes are in `bytes`, never fetched
+
+  const getBundled = () => {
     manifests ??= fetchManifests().then((ms) => new Map(ms.map((m) => [m.id, m])));
     manifests.catch(() => (manifests = undefined));
     return manifests;
   };
+  const getManifests = async () => new Map([...(await getBundled()), ...users]);
   async function manifestOf(id: string): Promise<Manifest> {
-    const m = (await getManifests()).get(id);
+    const m = users.get(id) ?? (await getBundled()).get(id);
     if (!m) throw new EngineError('invalid-model', `No bundled model is called "${id}"`);
     return m;
   }
@@ -84,7 +87,28 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
 
   const engine: Engine = {
     detectWebGPU,
-    listModels: async () => [...(await getManifests()).values()],
+    listModels: async () => [...(await getBundled()).values()],
+
+    async inspect(model) {
+      const worker = new ModelWorker(() => {});
+      const copy = model.slice().buffer;
+      try {
+        return (await worker.request<InspectedReply>({ type: 'inspect', model: copy, wasmThreads }, [copy])).io;
+      } catch (e) {
+        throw new EngineError('invalid-model', classify(e).message);
+      } finally {
+        worker.kill({ kind: 'cancelled', message: 'inspected' });
+      }
+    },
+    addUserModel(m, model) {
+      users.set(m.id, m);
+      bytes.set(m.id, Promise.resolve(model));
+    },
+    async removeUserModel(id) {
+      await engine.unload(id);
+      users.delete(id);
+      bytes.delete(id);
+    },
 
     async load(id, choice, onProgress) {
       const m = await manifestOf(id);
@@ -119,6 +143,8 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     async predict(id, input, contextLength, numLatents) {
       if (input.length === 0) throw new EngineError('bad-input', 'The input is empty: paste text, drop a file or pick a preset.');
       const { worker, info } = await loadedWorker(id);
+      if (info.manifest.userModel && !info.manifest.userModel.byteLevel)
+        throw new EngineError('bad-input', `${info.manifest.displayName} is not byte-level: its logits are not over bytes, so it predicts no text here. A sweep measures its latency and memory.`);
       const limit = info.manifest.config.maxContext;
       const n = Math.min(contextLength, limit, input.length);
       const clippedReason =

@@ -3,6 +3,7 @@
 import type * as OrtTypes from 'onnxruntime-web';
 import { wasmThreadsHere } from './isolation';
 import type { BackendName } from './types';
+import type { GraphIO, GraphTensor } from './userModel';
 
 type Ort = typeof OrtTypes;
 
@@ -24,6 +25,8 @@ export interface Session {
   /** The WebGPU device ORT created, when backend is webgpu (for device-lost handling). */
   device(): Promise<GPUDevice | undefined>;
   wasmThreads: number;
+  /** The graph's inputs and outputs: names, element types and shapes (ORT's metadata; names only where it has none). */
+  io(): GraphIO;
 }
 
 /** JSEP ('onnxruntime-web') or the native C++ WebGPU EP ('onnxruntime-web/webgpu'); see engine/README.md. */
@@ -68,6 +71,14 @@ export async function createSession(
         t.dispose();
       }
       return result;
+    },
+    io() {
+      const tensors = (names: readonly string[], meta?: readonly OrtTypes.InferenceSession.ValueMetadata[]): GraphTensor[] =>
+        names.map((name, i) => {
+          const m = meta?.[i];
+          return m?.isTensor ? { name, dtype: m.type, dims: [...m.shape] } : { name };
+        });
+      return { inputs: tensors(session.inputNames, session.inputMetadata), outputs: tensors(session.outputNames, session.outputMetadata) };
     },
     release: () => session.release(),
     async device() {
