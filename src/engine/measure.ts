@@ -6,7 +6,7 @@ import { classify } from './failures';
 import type { ModelWorker } from './modelWorker';
 import type { LoadedReply, MeasuredReply } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
-import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, Provenance, SweepProgress } from './types';
+import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, MemoryEstimate, Provenance, SweepProgress } from './types';
 
 /** What measuring needs from the client: the manifests, a worker with a model's session created, provenance. */
 export interface ModelSource {
@@ -17,12 +17,19 @@ export interface ModelSource {
   provenance(backend: BackendName, session?: LoadedReply): Promise<Provenance>;
 }
 
-function syntheticWindow(n: number): Uint8Array {
-  // Text-like bytes; latency does not depend on content, and a fixed pattern keeps runs comparable.
+function syntheticWindow(n: number, vocab: number): Uint8Array {
+  // Text-like bytes; latency does not depend on content, and a fixed pattern keeps runs comparable. Ids stay in the
+  // vocabulary of a person's model with fewer than 123 tokens.
   const w = new Uint8Array(n);
-  for (let i = 0; i < n; i++) w[i] = 97 + ((i * 7 + (i >> 3)) % 26);
+  for (let i = 0; i < n; i++) w[i] = (97 + ((i * 7 + (i >> 3)) % 26)) % vocab;
   return w;
 }
+
+const NO_ESTIMATE: MemoryEstimate = { weightsBytes: 0, activationsBytes: 0, attentionBytes: 0, cacheBytes: 0, totalBytes: 0, flops: 0, largestTensorBytes: 0 };
+
+/** The analytic estimate; none (zeros, never drawn) for a person's model whose architecture the page does not know. */
+export const estimateOf = (m: Manifest, n: number, numLatents?: number) =>
+  m.userModel && !m.userModel.fromManifest ? NO_ESTIMATE : estimate(m, n, numLatents);
 
 export function powersOfTwo(from: number, to: number): number[] {
   const out: number[] = [];
@@ -34,7 +41,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'>
   async function measure(id: string, backend: BackendName, contextLength: number, o: MeasureOptions = {}, signal?: AbortSignal): Promise<MeasurePoint> {
     const m = await src.manifestOf(id);
     const M = m.io === 'latents' ? Math.min(o.numLatents ?? m.config.latents ?? contextLength, contextLength) : undefined;
-    const est = estimate(m, contextLength, M);
+    const est = estimateOf(m, contextLength, M);
     const base = { modelId: id, backend, contextLength, numLatents: M, estimate: est };
     let session: LoadedReply | undefined;
     const fail = async (failure: EngineFailure): Promise<MeasurePoint> => ({ ok: false, ...base, failure, provenance: await src.provenance(backend, session) });
@@ -57,7 +64,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'>
       ({ worker, reply: session } = await src.spawn(m, backend, () => {}));
       if (signal?.aborted) onAbort();
       const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
-      const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength), numLatents: M, policy });
+      const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, policy });
       const med = median(r.samplesMs);
       const provenance = await src.provenance(backend, session);
       return {

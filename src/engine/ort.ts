@@ -1,7 +1,9 @@
 // The one module that imports onnxruntime-web. Each session uses exactly one execution provider, so the
 // backend that ran is the backend that was asked for (listing ['webgpu', 'wasm'] would fall back silently).
 import type * as OrtTypes from 'onnxruntime-web';
+import { wasmThreadsHere } from './isolation';
 import type { BackendName } from './types';
+import type { GraphIO, GraphTensor } from './userModel';
 
 type Ort = typeof OrtTypes;
 
@@ -23,6 +25,8 @@ export interface Session {
   /** The WebGPU device ORT created, when backend is webgpu (for device-lost handling). */
   device(): Promise<GPUDevice | undefined>;
   wasmThreads: number;
+  /** The graph's inputs and outputs: names, element types and shapes (ORT's metadata; names only where it has none). */
+  io(): GraphIO;
 }
 
 /** JSEP ('onnxruntime-web') or the native C++ WebGPU EP ('onnxruntime-web/webgpu'); see engine/README.md. */
@@ -44,7 +48,7 @@ export async function createSession(
 ): Promise<Session> {
   const ort = await loadOrt(backend, opts.webgpuImpl);
   // Without cross-origin isolation there is no SharedArrayBuffer: ORT would silently use one thread anyway.
-  const threads = self.crossOriginIsolated ? Math.max(1, opts.wasmThreads) : 1;
+  const threads = wasmThreadsHere(opts.wasmThreads);
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // we are already in our own worker
   ort.env.logLevel = 'error';
@@ -67,6 +71,14 @@ export async function createSession(
         t.dispose();
       }
       return result;
+    },
+    io() {
+      const tensors = (names: readonly string[], meta?: readonly OrtTypes.InferenceSession.ValueMetadata[]): GraphTensor[] =>
+        names.map((name, i) => {
+          const m = meta?.[i];
+          return m?.isTensor ? { name, dtype: m.type, dims: [...m.shape] } : { name };
+        });
+      return { inputs: tensors(session.inputNames, session.inputMetadata), outputs: tensors(session.outputNames, session.outputMetadata) };
     },
     release: () => session.release(),
     async device() {

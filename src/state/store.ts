@@ -7,6 +7,7 @@
 //   sweep.ts    measured points over N
 //   foreign.ts  results measured elsewhere (links, imported files), checked and kept apart
 //   sharing.ts  links in and out
+//   userModels.ts  a person's own ONNX models: opened, recognised, asked about, kept in this browser
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
 // this module imports their initial state, so `xInitial` must be a function declaration (hoisted) and a slice may
 // touch the store only inside functions, never while its module is being evaluated.
@@ -18,9 +19,10 @@ import { resetRuns, runsInitial, type RunsSlice } from './runs';
 import { sharedInitial, type SharedSlice } from './shared';
 import { sharingInitial, type SharingSlice } from './sharing';
 import { sweepInitial, type SweepSlice } from './sweep';
+import { userModelsInitial, type UserModelsSlice } from './userModels';
 
 /** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice;
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice;
 export type PageState = SharedSlice & LocalState;
 
 const initialState = (): PageState => ({
@@ -31,6 +33,7 @@ const initialState = (): PageState => ({
   ...sweepInitial(),
   ...foreignInitial(),
   ...sharingInitial(),
+  ...userModelsInitial(),
 });
 
 export const useStore = create<PageState>()(initialState);

@@ -10,6 +10,7 @@ import { PredictionPanels } from './PredictionPanels';
 import { ResultsTable } from './ResultsTable';
 import { SharePanel } from './SharePanel';
 import { SweepPanel } from './SweepPanel';
+import { UserModelPanel } from './UserModelPanel';
 
 export function App() {
   return (
@@ -24,6 +25,7 @@ export function App() {
       <div className="layout">
         <aside>
           <ModelPicker />
+          <UserModelPanel />
           <CachePanel />
         </aside>
         <main>

@@ -2,6 +2,7 @@ import { setBackend } from '../state/page';
 import { useStore } from '../state/store';
 import type { BackendChoice, GpuInfo } from '../engine/types';
 import { bytesLabel } from './format';
+import { isolation } from '../engine/isolation';
 
 /** What auto will pick here, in words (the engine's rule: WebGPU only on a hardware adapter). */
 const autoPick = (gpu?: GpuInfo) => (!gpu ? '' : gpu.available && !gpu.isFallbackAdapter ? ' → WebGPU here' : ' → WASM here');
@@ -29,6 +30,18 @@ function AdapterInfo({ gpu }: { gpu?: GpuInfo }) {
   );
 }
 
+/** Whether WASM runs multithreaded here, and why (headers, the service worker) or why not. */
+function IsolationInfo() {
+  const i = isolation();
+  return (
+    <span className={`adapter${i.isolated ? '' : ' warn'}`} data-testid="isolation">
+      {i.isolated
+        ? `Cross-origin isolated (${i.via === 'service-worker' ? 'through a service worker: this host sends no COOP/COEP headers' : 'the server sends COOP/COEP'}): WASM runs ${i.wasmThreads} thread${i.wasmThreads === 1 ? '' : 's'}.`
+        : `Not cross-origin isolated, so WASM runs single-threaded here (1 thread): ${i.reason}.`}
+    </span>
+  );
+}
+
 export function BackendPicker() {
   const backend = useStore((s) => s.backend);
   const gpu = useStore((s) => s.gpu);
@@ -43,6 +56,7 @@ export function BackendPicker() {
         </select>
       </label>
       <AdapterInfo gpu={gpu} />
+      <IsolationInfo />
     </div>
   );
 }
