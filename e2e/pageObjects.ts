@@ -17,8 +17,9 @@ export function tinyPerAttentionKind(): string[] {
 export class Playground {
   constructor(readonly page: Page) {}
 
-  async open(hash = '') {
-    await this.page.goto(`/${hash}`);
+  /** Opens the page (the preview server's, or `at`: a full address) with an optional link fragment. */
+  async open(hash = '', at = '/') {
+    await this.page.goto(`${at}${hash}`);
     await this.page.waitForFunction(() => (window as any).lcp?.engine);
     await expect(this.page.getByTestId('model-perceiver-ar-tiny')).toBeVisible();
   }

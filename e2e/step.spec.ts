@@ -4,7 +4,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { openNodeModel, readIndex, readManifest } from '../scripts/lib/nodeModel';
 import { runWindow } from '../src/engine/graphRunner';
 
-const tinyIds = readIndex().filter((id) => id.endsWith('-tiny'));
+const tinyIds = readIndex().filter((id) => id.endsWith('-tiny') && readManifest(id).step);
 const V = 256;
 const BYTES = Array.from(new TextEncoder().encode('It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.'));
 const PROMPT = 90;

@@ -86,9 +86,13 @@ def share_weights(graph, blob, file):
 
 
 def export_step(model, out_dir, forward_blob):
-    """step.onnx: the model's step graph, its weights read from model.onnx."""
+    """step.onnx: the model's step graph, its weights read from model.onnx; None for a model without one."""
     sig = model.step_signature()
     path = os.path.join(out_dir, "step.onnx")
+    if sig is None:
+        if os.path.exists(path):
+            os.remove(path)
+        return None
     graph, _ = export_graph(_Step(model), sig, path)
     inline = share_weights(graph, forward_blob, "model.onnx")
     onnx.save(graph, path)
@@ -130,8 +134,11 @@ def export(model_id):
         # an evaluation only belongs to the exact graph it measured
         if ev.get("sha256") == hashlib.sha256(blob).hexdigest():
             evaluation = ev["evaluation"]
-    step_sig, step_graph, step_blob, inline = export_step(model, out_dir, blob)
-    step = step_entry("step.onnx", step_blob, "model.onnx", OPSET, step_sig, unsupported(step_graph))
+    exported_step = export_step(model, out_dir, blob)
+    step = None
+    if exported_step:
+        step_sig, step_graph, step_blob, inline = exported_step
+        step = step_entry("step.onnx", step_blob, "model.onnx", OPSET, step_sig, unsupported(step_graph))
     manifest = build_manifest(
         model_id, entry, model, graph_entry("model.onnx", blob, OPSET, sig, unsupported(graph)), step,
         reference="reference.json", training=training, evaluation=evaluation, simplifications=entry["simplifications"])
@@ -140,8 +147,8 @@ def export(model_id):
     ops = sorted({n.op_type for n in graph.graph.node})
     print(f"{model_id}: {len(blob) / 1e6:.2f} MB, {manifest['parameters']} params, ops {ops}, "
           f"unsupported on WebGPU: {manifest['graph']['webgpuUnsupportedOps']}, trained: {training is not None}; "
-          f"step.onnx {len(step_blob) / 1e3:.0f} kB ({inline / 1e3:.1f} kB of weights inline, the rest read from model.onnx), "
-          f"unsupported on WebGPU: {step['webgpuUnsupportedOps']}")
+          + (f"step.onnx {len(step_blob) / 1e3:.0f} kB ({inline / 1e3:.1f} kB of weights inline, the rest read from "
+             f"model.onnx), unsupported on WebGPU: {step['webgpuUnsupportedOps']}" if step else "no step graph"))
 
 
 def write_index():

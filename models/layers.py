@@ -190,6 +190,15 @@ class SelfAttention(nn.Module):
         q, k, v = split_heads(q, self.h), split_heads(k, self.h), split_heads(v, self.h)
         return self.o(merge_heads(self.attention(q, k, v, pos)))
 
+    exact_softmax = False  # a subclass whose `attention` is this one's softmax computed another way says so
+
+    @property
+    def steps(self):
+        """Whether step() decodes this module: it computes the full causal softmax, so a subclass that changes
+        `attention` needs its own step(), or to be that softmax (exact_softmax), not to inherit a wrong graph."""
+        cls = type(self)
+        return cls.step is not SelfAttention.step or cls.attention is SelfAttention.attention or cls.exact_softmax
+
     def step(self, x, pos, past, keys, values, convs=None):
         """Cached attention for S new rows x [1,S,d] at absolute positions pos [S] (int32, for rotary). keys/values
         [H,cap,dh]: rows 0..past-1 are the earlier positions (keys rotated); the new rows attend to them and causally

@@ -44,14 +44,16 @@ class StepSignature(Signature):
     extra: dict = None  # family-specific manifest fields (Perceiver AR's refill)
 
 
-MAX_CHUNK = 512  # the most new bytes a step call takes: prefill runs in chunks of this size
+# The most new bytes a step call takes (a family may allow more in its signature's extra): prefill runs in chunks of
+# this size. 512: a full-attention chunk scores chunk x N per head, its wall moves with it.
+MAX_CHUNK = 512
 
 
 def step_entry(file, blob, weights, opset, sig, webgpu_unsupported):
     """The manifest's `step`: the cached-decoding graph. Its weights are read from `weights` (ONNX external data)."""
     return dict(file=file, bytes=len(blob), sha256=hashlib.sha256(blob).hexdigest(), opset=opset, weights=weights,
-                inputs=sig.inputs, outputs=sig.outputs, state=sig.state, maxChunk=MAX_CHUNK,
-                webgpuUnsupportedOps=webgpu_unsupported, **(sig.extra or {}))
+                inputs=sig.inputs, outputs=sig.outputs, state=sig.state, **dict(dict(maxChunk=MAX_CHUNK), **(sig.extra or {})),
+                webgpuUnsupportedOps=webgpu_unsupported)
 
 
 def graph_entry(file, blob, opset, sig, webgpu_unsupported):
@@ -61,10 +63,13 @@ def graph_entry(file, blob, opset, sig, webgpu_unsupported):
 
 def build(model_id, entry, model, graph, step, reference, training, evaluation, simplifications):
     """entry: the configs.CONFIGS entry (family, size, config, name, paper)."""
-    return dict(
+    manifest = dict(
         schemaVersion=1, id=model_id, family=entry["family"], familyName=entry["name"], size=entry["size"],
         displayName=f"{entry['name']} ({entry['size']})", defaultSelected=entry["default"], paper=entry["paper"],
         simplifications=simplifications + ([] if training else ["Random weights (not trained): for latency, memory and browser tests only."]),
         config=entry["config"], parameters=sum(p.numel() for p in model.parameters()), io=model.io,
         graph=graph, step=step, reference=reference, training=training, evaluation=evaluation,
     )
+    if step is None:  # no cached decoding for this model: the field is absent
+        del manifest["step"]
+    return manifest

@@ -56,6 +56,8 @@ scripted_attention = torch.jit.script(chunked_causal_attention)  # traced export
 
 
 class ChunkedAttention(SelfAttention):
+    exact_softmax = True  # the Transformer's softmax, chunked: its step graph (a K/V cache) decodes this model
+
     def __init__(self, d, n_heads, rotary, primer_kernel=0, query_chunk=256, key_chunk=2048):
         super().__init__(d, n_heads, rotary, primer_kernel)
         self.query_chunk, self.key_chunk = query_chunk, key_chunk

@@ -31,6 +31,9 @@ REFILL = dict(
 )
 
 
+# A step call's memory grows with its bytes' keys/values (S x d) and its latents' scores (at most M x N, as in a
+# forward), not S x N: prefill may take longer chunks than the decoders' (each call copies the state once).
+PREFILL_CHUNK = 8192
 def attend_latents(q, k, v, z_pos):
     """Causal cross-attention of the M latents (the last M positions) over all N inputs: every latent sees every
     key before the first latent, so only the last M x M block of scores is masked, and the N - M earlier keys' scores
@@ -150,7 +153,7 @@ class PerceiverAR(nn.Module):
                     + [dict(t, name="new_" + t["name"], dims=[H, "new", dh]) for t in cross]
                     + [dict(t, name="new_" + t["name"], dims=[L, H, "newLatents", dh]) for t in latent],
             state=[dict(name=t["name"], axis=1) for t in cross] + [dict(name=t["name"], axis=2) for t in latent],
-            extra=dict(refill=REFILL))
+            extra=dict(refill=REFILL, maxChunk=PREFILL_CHUNK))
 
     def signature(self):
         return Signature(args=(torch.randint(0, 256, (1, 40)), torch.tensor(8)),

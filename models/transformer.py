@@ -67,6 +67,9 @@ class Transformer(nn.Module):
         return tuple(out)
 
     def step_signature(self):
+        """None when a block's attention has no step() (see SelfAttention.steps): the model has no step graph."""
+        if not all(block.attn.steps for block in self.blocks):
+            return None
         L, d, V, H = self.cfg["nLayers"], self.cfg["dModel"], self.cfg["vocabSize"], self.cfg["nHeads"]
         cap, dh = 40, d // H
         caches = [tensor(name, "float32", [L, H, "capacity", dh]) for name in ("keys", "values")]

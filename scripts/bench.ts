@@ -20,7 +20,7 @@ import { mkdirSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { chromiumArgs } from '../playwright.config';
 import { readIndex, readManifest } from './lib/nodeModel';
-import { defaultWasmThreads } from '../src/engine/backend';
+import { defaultWasmThreads } from '../src/engine/isolation';
 import type { NativePeak, NativePoint } from './lib/nativePoint';
 import { report, type Bench, type BenchPoint, type FirstPrediction } from './lib/benchReport';
 import type { Automation } from '../src/automation';

@@ -12,7 +12,7 @@ import torch
 from configs import CONFIGS, build_model
 from export import export_graph, export_step
 
-TINY = [i for i in CONFIGS if i.endswith("-tiny")]
+TINY = [i for i in CONFIGS if i.endswith("-tiny") and build_model(i).step_signature() is not None]
 ATOL = 1e-4
 
 
@@ -174,3 +174,31 @@ def test_step_graphs_stay_on_webgpu_and_read_the_forward_graphs_weights(model_id
     assert [i.name for i in graph.graph.input] == sig.input_names
     assert [o.name for o in graph.graph.output] == sig.output_names
     assert inline < len(blob) / 20 and len(step_blob) < len(blob) / 2
+
+
+def test_a_model_whose_attention_or_forward_differs_inherits_no_step_graph():
+    """A family that subclasses the Transformer's attention or XL's forward would inherit a step() that computes the
+    parent's (full softmax; no compressed memory): it gets no step graph until it brings its own step() (the parity
+    test above then checks it), or declares its attention the same softmax (memory-efficient attention)."""
+    import layers
+    from transformer_xl import TransformerXL
+
+    class Other(layers.SelfAttention):
+        def attention(self, q, k, v, pos):
+            return v
+
+    class Exact(Other):
+        exact_softmax = True
+
+    class Own(Other):
+        def step(self, *args):
+            return args
+
+    assert [cls(8, 2, layers.NoRotary()).steps for cls in (layers.SelfAttention, Other, Exact, Own)] == [True, False, True, True]
+
+    class XLPlus(TransformerXL):
+        def forward(self, tokens, mems, mem_valid, extra):
+            return super().forward(tokens, mems, mem_valid)
+
+    assert XLPlus(CONFIGS["transformer-xl-tiny"]["config"]).step_signature() is None
+    assert build_model("memory-efficient-tiny").step_signature() is not None

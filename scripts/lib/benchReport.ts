@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultWasmThreads } from '../../src/engine/backend';
+import { defaultWasmThreads } from '../../src/engine/isolation';
 import type { MeasurePoint, PeakPoint, ProfilePoint } from '../../src/engine/types';
 import type { NativePeak, NativePoint } from './nativePoint';
 

@@ -151,6 +151,18 @@ export const ManifestSchema = z.object({
     webgpuUnsupportedOps: z.array(z.string()), // ops with no WebGPU kernel (would run on CPU); [] is the goal
   }),
   step: Step.optional(),
+  // A model the person opened from their own device (src/engine/userModel.ts); export.py never writes it. Without a
+  // manifest of its own, what the page could not read from the graph is asked (vocabulary, byte-level, maximum
+  // context); the rest of the config is unknown (left at 0) and never shown, and no cost estimate is drawn for it.
+  userModel: z
+    .object({
+      fileName: z.string(),
+      byteLevel: z.boolean(), // predictions (bytes in, next-byte surprisal out) only for a byte-level model
+      fromManifest: z.boolean(), // its config came with a manifest, not from questions
+      // the graph's names for the engine's feeds; absent: the graph uses the bundled names (it came with a manifest)
+      feeds: z.object({ tokens: z.string(), attentionMask: z.string().optional(), numLatents: z.string().optional(), logits: z.string() }).optional(),
+    })
+    .optional(),
   reference: z.string(), // file next to the manifest: PyTorch inputs/outputs for parity tests
   training: Training.nullable(), // null: random weights
   evaluation: Evaluation.nullable(),

@@ -62,11 +62,3 @@ export async function resolveBackend(choice: BackendChoice): Promise<BackendName
   const gpu = await detectWebGPU();
   return gpu.available && !gpu.isFallbackAdapter ? 'webgpu' : 'wasm';
 }
-
-/**
- * WASM threads per model worker when none is asked for: half the hardware threads, at most 4 (onnxruntime-web's own
- * formula). The page runs the selected models side by side, and a kernel split over every core waits for its
- * slowest thread whenever anything else runs: on this project's 2 cores, 1 thread beat 2 at 5 of 6 points of
- * `npm run bench --quick` (src/engine/README.md).
- */
-export const defaultWasmThreads = (cores: number) => Math.min(4, Math.max(1, Math.ceil(cores / 2)));

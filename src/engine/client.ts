@@ -1,8 +1,10 @@
 // The engine the page uses: one worker per loaded model for predictions and cached decoding (decoding.ts), and
 // measurement (measure.ts) in a fresh worker per point. Downloads and manifests are shared by both; failures are errors with a kind, or results.
 import type { Manifest } from '../catalog/manifest';
-import { defaultWasmThreads, detectWebGPU, resolveBackend } from './backend';
+import { detectWebGPU, resolveBackend } from './backend';
+import { defaultWasmThreads } from './isolation';
 import { classify } from './failures';
+import { wasmThreadsHere } from './isolation';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { decoding } from './decoding';
@@ -10,7 +12,7 @@ import { checkGraphNames, ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
 import { measurePeak } from './peak';
 import { provenance } from './provenance';
-import type { LoadedReply, PredictedReply } from './protocol';
+import type { InspectedReply, LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
 import { firstWindow, lastWindow } from './tokenizer';
 import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type LoadedModel, type Prediction } from './types';
@@ -20,6 +22,7 @@ const FATAL = new Set(['out-of-memory', 'device-lost', 'buffer-limit', 'unknown'
 
 export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads?: number } = {}): Engine {
   const webgpuImpl = opts.webgpuImpl ?? 'jsep';
+  // asked for; ort.ts gives 1 unless the page is cross-origin isolated
   const wasmThreads = opts.wasmThreads ?? defaultWasmThreads(navigator.hardwareConcurrency || 1);
   let manifests: Promise<Map<string, Manifest>> | undefined;
   const bytes = new Map<string, Promise<Uint8Array>>();
@@ -27,13 +30,16 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
   const choices = new Map<string, BackendChoice>(); // what the caller asked for, to reload after a failure
   const loading = new Map<string, Promise<LoadedModel>>(); // the last load asked for, per model
 
-  const getManifests = () => {
+  const users = new Map<string, Manifest>(); // people's own models: their bytes are in `bytes`, never fetched
+
+  const getBundled = () => {
     manifests ??= fetchManifests().then((ms) => new Map(ms.map((m) => [m.id, m])));
     manifests.catch(() => (manifests = undefined));
     return manifests;
   };
+  const getManifests = async () => new Map([...(await getBundled()), ...users]);
   async function manifestOf(id: string): Promise<Manifest> {
-    const m = (await getManifests()).get(id);
+    const m = users.get(id) ?? (await getBundled()).get(id);
     if (!m) throw new EngineError('invalid-model', `No bundled model is called "${id}"`);
     return m;
   }
@@ -86,8 +92,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     spawn,
     webgpuImpl,
     async provenance(backend, session) {
-      const threads = self.crossOriginIsolated ? wasmThreads : 1; // what the worker would get (ort.ts)
-      return provenance(backend, session ?? { webgpuImpl, wasmThreads: threads }, backend === 'webgpu' ? await detectWebGPU() : undefined);
+      return provenance(backend, session ?? { webgpuImpl, wasmThreads: wasmThreadsHere(wasmThreads) }, backend === 'webgpu' ? await detectWebGPU() : undefined);
     },
   };
 
@@ -119,7 +124,28 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
 
   const engine: Engine = {
     detectWebGPU,
-    listModels: async () => [...(await getManifests()).values()],
+    listModels: async () => [...(await getBundled()).values()],
+
+    async inspect(model) {
+      const worker = new ModelWorker(() => {});
+      const copy = model.slice().buffer;
+      try {
+        return (await worker.request<InspectedReply>({ type: 'inspect', model: copy, wasmThreads }, [copy])).io;
+      } catch (e) {
+        throw new EngineError('invalid-model', classify(e).message);
+      } finally {
+        worker.kill({ kind: 'cancelled', message: 'inspected' });
+      }
+    },
+    addUserModel(m, model) {
+      users.set(m.id, m);
+      bytes.set(m.id, Promise.resolve(model));
+    },
+    async removeUserModel(id) {
+      await engine.unload(id);
+      users.delete(id);
+      bytes.delete(id);
+    },
 
     async load(id, choice, onProgress) {
       // one load of a model at a time: a call during another (a Run during the page's preload) reuses its session
@@ -138,6 +164,8 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     async predict(id, input, contextLength, numLatents) {
       if (input.length === 0) throw new EngineError('bad-input', 'The input is empty: paste text, drop a file or pick a preset.');
       const { worker, info } = await loadedWorker(id);
+      if (info.manifest.userModel && !info.manifest.userModel.byteLevel)
+        throw new EngineError('bad-input', `${info.manifest.displayName} is not byte-level: its logits are not over bytes, so it predicts no text here. A sweep measures its latency and memory.`);
       const limit = info.manifest.config.maxContext;
       const n = Math.min(contextLength, limit, input.length);
       const clippedReason =

@@ -6,7 +6,7 @@ import { classify } from './failures';
 import type { ModelWorker } from './modelWorker';
 import type { LoadedReply, MeasuredReply, ProfiledReply } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
-import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, ProfileOptions, ProfilePoint, Provenance, SweepProgress } from './types';
+import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, MemoryEstimate, ProfileOptions, ProfilePoint, Provenance, SweepProgress } from './types';
 
 /** What measuring needs from the client: the manifests, a worker with a model's session created, provenance. */
 export interface ModelSource {
@@ -18,12 +18,19 @@ export interface ModelSource {
   provenance(backend: BackendName, session?: Pick<LoadedReply, 'webgpuImpl' | 'wasmThreads' | 'device'>): Promise<Provenance>;
 }
 
-function syntheticWindow(n: number): Uint8Array {
-  // Text-like bytes; latency does not depend on content, and a fixed pattern keeps runs comparable.
+function syntheticWindow(n: number, vocab: number): Uint8Array {
+  // Text-like bytes; latency does not depend on content, and a fixed pattern keeps runs comparable. Ids stay in the
+  // vocabulary of a person's model with fewer than 123 tokens.
   const w = new Uint8Array(n);
-  for (let i = 0; i < n; i++) w[i] = 97 + ((i * 7 + (i >> 3)) % 26);
+  for (let i = 0; i < n; i++) w[i] = (97 + ((i * 7 + (i >> 3)) % 26)) % vocab;
   return w;
 }
+
+const NO_ESTIMATE: MemoryEstimate = { weightsBytes: 0, activationsBytes: 0, attentionBytes: 0, cacheBytes: 0, totalBytes: 0, flops: 0, largestTensorBytes: 0 };
+
+/** The analytic estimate; none (zeros, never drawn) for a person's model whose architecture the page does not know. */
+export const estimateOf = (m: Manifest, n: number, numLatents?: number) =>
+  m.userModel && !m.userModel.fromManifest ? NO_ESTIMATE : estimate(m, n, numLatents);
 
 export function powersOfTwo(from: number, to: number): number[] {
   const out: number[] = [];
@@ -68,7 +75,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
   async function measure(id: string, backend: BackendName, contextLength: number, o: MeasureOptions = {}, signal?: AbortSignal): Promise<MeasurePoint> {
     const m = await src.manifestOf(id);
     const M = latentsOf(m, contextLength, o.numLatents);
-    const est = estimate(m, contextLength, M);
+    const est = estimateOf(m, contextLength, M);
     const base = { modelId: id, backend, contextLength, numLatents: M, estimate: est };
     let session: LoadedReply | undefined;
     const fail = async (failure: EngineFailure): Promise<MeasurePoint> => ({ ok: false, ...base, failure, provenance: await src.provenance(backend, session) });
@@ -79,7 +86,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
       return await inFreshWorker(m, backend, false, signal, async (worker, loaded) => {
         session = loaded;
         const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
-        const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength), numLatents: M, policy });
+        const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, policy });
         const med = median(r.samplesMs);
         const provenance = await src.provenance(backend, loaded);
         return {
@@ -105,14 +112,14 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
     const m = await src.manifestOf(id);
     const M = latentsOf(m, contextLength, o.numLatents);
     const base = { modelId: id, backend, contextLength, numLatents: M };
-    const refused = await refusal(m, backend, contextLength, estimate(m, contextLength, M).largestTensorBytes);
+    const refused = await refusal(m, backend, contextLength, estimateOf(m, contextLength, M).largestTensorBytes);
     if (refused) return { ok: false, ...base, failure: refused };
     if (backend === 'webgpu' && src.webgpuImpl === 'native')
       // its trace times GPU programs by element counts, without shapes or run boundaries to group them by
       return { ok: false, ...base, failure: { kind: 'unknown', message: "per-operator GPU times come from JSEP's profiling hook; profile WebGPU with the JSEP build" } };
     try {
       return await inFreshWorker(m, backend, true, signal, async (worker, loaded) => {
-        const r = await worker.request<ProfiledReply>({ type: 'profile', window: syntheticWindow(contextLength), numLatents: M, windows: o.windows ?? 2 });
+        const r = await worker.request<ProfiledReply>({ type: 'profile', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, windows: o.windows ?? 2 });
         return { ok: true, ...base, ...r.profile, provenance: await src.provenance(backend, loaded) };
       });
     } catch (e) {

@@ -4,8 +4,10 @@ import type * as OrtTypes from 'onnxruntime-web';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import jsepUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import asyncifyUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { wasmThreadsHere } from './isolation';
 import type { GpuKernelRecord } from './profile';
 import type { BackendName, EpBuild } from './types';
+import type { GraphIO, GraphTensor } from './userModel';
 
 type Ort = typeof OrtTypes;
 
@@ -86,6 +88,8 @@ export interface Session {
   /** Profiling sessions only: ORT's trace lines so far (ends profiling), and JSEP's GPU kernel records. */
   endProfiling?(): string[];
   gpuKernels?: GpuKernelRecord[];
+  /** The graph's inputs and outputs: names, element types and shapes (ORT's metadata; names only where it has none). */
+  io(): GraphIO;
 }
 
 export interface SessionOptions {
@@ -108,7 +112,7 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
   if (opts.wasmModule) useSharedModule(opts.wasmModule);
   const ort = await loadOrt(build);
   // Without cross-origin isolation there is no SharedArrayBuffer: ORT would silently use one thread anyway.
-  const threads = self.crossOriginIsolated ? Math.max(1, opts.wasmThreads) : 1;
+  const threads = wasmThreadsHere(opts.wasmThreads);
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // we are already in our own worker
   ort.env.logLevel = 'error';
@@ -136,6 +140,14 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
         t.dispose();
       }
       return result;
+    },
+    io() {
+      const tensors = (names: readonly string[], meta?: readonly OrtTypes.InferenceSession.ValueMetadata[]): GraphTensor[] =>
+        names.map((name, i) => {
+          const m = meta?.[i];
+          return m?.isTensor ? { name, dtype: m.type, dims: [...m.shape] } : { name };
+        });
+      return { inputs: tensors(session.inputNames, session.inputMetadata), outputs: tensors(session.outputNames, session.outputMetadata) };
     },
     release: () => session.release(),
     async device() {

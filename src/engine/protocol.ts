@@ -2,6 +2,7 @@
 // the worker answers with the same id, either the matching reply or an `error`.
 import type { Manifest } from '../catalog/manifest';
 import type { BackendName, DeviceInfo, EngineFailure, MemoryReading, TopByte } from './types';
+import type { GraphIO } from './userModel';
 import type { RunPolicy } from './stats';
 import type { OpProfile } from './profile';
 import type { DecoderOptions } from './stepRunner';
@@ -71,7 +72,21 @@ export interface DecodeRequest {
   options: DecoderOptions;
 }
 
-export type Request = LoadRequest | PredictRequest | MeasureRequest | LoadStepRequest | DecodeRequest | ProfileRequest | PeakRequest;
+/** A person's own graph: open it on WASM, report its inputs and outputs, close it (userModel.ts recognises the layout). */
+export interface InspectRequest {
+  type: 'inspect';
+  id: number;
+  model: ArrayBuffer; // transferred
+  wasmThreads: number;
+}
+
+export interface InspectedReply {
+  type: 'inspected';
+  id: number;
+  io: GraphIO;
+}
+
+export type Request = LoadRequest | PredictRequest | MeasureRequest | LoadStepRequest | DecodeRequest | InspectRequest | ProfileRequest | PeakRequest;
 
 export interface LoadedReply {
   type: 'loaded';
@@ -144,10 +159,10 @@ export interface DecodedReply {
   capacity: number;
 }
 
-export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply | StepLoadedReply | DecodedReply | ProfiledReply | PeakedReply;
+export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply | StepLoadedReply | DecodedReply | InspectedReply | ProfiledReply | PeakedReply;
 
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'profile', 'peak']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'profiled', 'peaked']);
+const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'inspect', 'profile', 'peak']);
+const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'inspected', 'profiled', 'peaked']);
 
 export function isRequest(x: unknown): x is Request {
   return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);

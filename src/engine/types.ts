@@ -2,6 +2,7 @@
 // No React, no onnxruntime-web here.
 import type { Manifest } from '../catalog/manifest';
 import type { OpProfile } from './profile';
+import type { GraphIO } from './userModel';
 
 export type BackendName = 'webgpu' | 'wasm';
 export type BackendChoice = BackendName | 'auto';
@@ -225,6 +226,11 @@ export type PeakPoint =
 export interface Engine {
   detectWebGPU(): Promise<GpuInfo>;
   listModels(): Promise<Manifest[]>; // public/models/index.json + each manifest, validated
+  /** A person's own graph, opened in a throwaway worker on WASM: its inputs and outputs (userModel.ts). */
+  inspect(model: Uint8Array): Promise<GraphIO>;
+  /** Runs a person's own graph under `m` (userModel.ts) from bytes already in the page: nothing is fetched or sent. */
+  addUserModel(m: Manifest, model: Uint8Array): void;
+  removeUserModel(id: string): Promise<void>;
   load(modelId: string, backend: BackendChoice, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
   unload(modelId: string): Promise<void>;
   predict(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number): Promise<Prediction>;

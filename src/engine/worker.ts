@@ -4,6 +4,7 @@ import { installMeters, readMemory, resetPeak } from './memory';
 import { createSession, type Session } from './ort';
 import { runWindow } from './graphRunner';
 import { createDecoder } from './stepRunner';
+import { adaptFeeds } from './userModel';
 import { score } from './surprisal';
 import { timeRuns } from './stats';
 import { classify } from './failures';
@@ -32,6 +33,12 @@ const timed = async (f: () => Promise<unknown>) => {
 const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
 async function handle(req: Request): Promise<void> {
+  if (req.type === 'inspect') {
+    const inspected = await createSession(new Uint8Array(req.model), 'wasm', { wasmThreads: req.wasmThreads, webgpuImpl: 'jsep' });
+    post({ type: 'inspected', id: req.id, io: inspected.io() });
+    await inspected.release();
+    return;
+  }
   if (req.type === 'load') {
     manifest = req.manifest;
     backend = req.backend;
@@ -73,7 +80,11 @@ async function handle(req: Request): Promise<void> {
   if (!session || !manifest) throw Object.assign(new Error('No model is loaded in this worker'), { kind: 'invalid-model' });
   const s = session;
   const m = manifest;
-  const run = (feeds: Parameters<Session['run']>[0]) => s.run(feeds);
+  // a person's own graph takes the engine's feeds under its own names (userModel.ts)
+  const names = m.userModel?.feeds;
+  const run = names
+    ? async (feeds: Parameters<Session['run']>[0]) => ({ logits: (await s.run(adaptFeeds(feeds, names)))[names.logits] })
+    : (feeds: Parameters<Session['run']>[0]) => s.run(feeds);
   if (req.type === 'loadStep') {
     if (!m.step || !weights) throw Object.assign(new Error(`${m.id} has no step graph`), { kind: 'invalid-model' });
     const t0 = performance.now();

@@ -1,5 +1,5 @@
 // Predictions: every selected model run on the last N bytes, each succeeding or failing alone.
-import { estimate } from '../catalog/costModel';
+import { estimateOf } from '../engine/measure';
 import type { BackendChoice, BackendName, Engine, FailureKind, LoadedModel, LoadProgress, MemoryEstimate, Prediction } from '../engine/types';
 import { EMPTY_INPUT } from './inputPatches';
 import { get, set, type PageState } from './store';
@@ -86,7 +86,7 @@ function addSingle(p: Prediction, loaded: LoadedModel) {
     contextLength: p.contextLength,
     numLatents: p.numLatents,
     latencyMs: p.latencyMs,
-    estimate: estimate(loaded.manifest, p.contextLength, p.numLatents),
+    estimate: estimateOf(loaded.manifest, p.contextLength, p.numLatents),
   };
   const same = (r: SingleRun) => r.modelId === run.modelId && r.backend === run.backend && r.contextLength === run.contextLength && r.numLatents === run.numLatents;
   set((s) => ({ singles: [...s.singles.filter((r) => !same(r)), run] }));

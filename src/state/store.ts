@@ -8,6 +8,7 @@
 //   foreign.ts  results measured elsewhere (links, imported files), checked and kept apart
 //   profiling.ts per-operator profiles and the backend's MatMul peak
 //   sharing.ts  links in and out
+//   userModels.ts  a person's own ONNX models: opened, recognised, asked about, kept in this browser
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
 // this module imports their initial state, so `xInitial` must be a function declaration (hoisted) and a slice may
 // touch the store only inside functions, never while its module is being evaluated.
@@ -20,9 +21,10 @@ import { resetRuns, runsInitial, type RunsSlice } from './runs';
 import { sharedInitial, type SharedSlice } from './shared';
 import { sharingInitial, type SharingSlice } from './sharing';
 import { sweepInitial, type SweepSlice } from './sweep';
+import { userModelsInitial, type UserModelsSlice } from './userModels';
 
 /** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & ProfilingSlice;
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice;
 export type PageState = SharedSlice & LocalState;
 
 const initialState = (): PageState => ({
@@ -34,6 +36,7 @@ const initialState = (): PageState => ({
   ...foreignInitial(),
   ...sharingInitial(),
   ...profilingInitial(),
+  ...userModelsInitial(),
 });
 
 export const useStore = create<PageState>()(initialState);

@@ -11,6 +11,7 @@ import { ProfilePanel } from './ProfilePanel';
 import { ResultsTable } from './ResultsTable';
 import { SharePanel } from './SharePanel';
 import { SweepPanel } from './SweepPanel';
+import { UserModelPanel } from './UserModelPanel';
 
 export function App() {
   return (
@@ -25,6 +26,7 @@ export function App() {
       <div className="layout">
         <aside>
           <ModelPicker />
+          <UserModelPanel />
           <CachePanel />
         </aside>
         <main>

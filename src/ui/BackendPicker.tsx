@@ -1,8 +1,9 @@
-import { defaultWasmThreads } from '../engine/backend';
+import { defaultWasmThreads } from '../engine/isolation';
 import { setBackend, setEngineSettings } from '../state/page';
 import { useStore } from '../state/store';
 import type { BackendChoice, GpuInfo } from '../engine/types';
 import { bytesLabel } from './format';
+import { isolation } from '../engine/isolation';
 
 /** What auto will pick here, in words (the engine's rule: WebGPU only on a hardware adapter). */
 const autoPick = (gpu?: GpuInfo) => (!gpu ? '' : gpu.available && !gpu.isFallbackAdapter ? ' → WebGPU here' : ' → WASM here');
@@ -30,6 +31,18 @@ function AdapterInfo({ gpu }: { gpu?: GpuInfo }) {
   );
 }
 
+/** Whether WASM runs multithreaded here, and why (headers, the service worker) or why not. */
+function IsolationInfo() {
+  const i = isolation();
+  return (
+    <span className={`adapter${i.isolated ? '' : ' warn'}`} data-testid="isolation">
+      {i.isolated
+        ? `Cross-origin isolated (${i.via === 'service-worker' ? 'through a service worker: this host sends no COOP/COEP headers' : 'the server sends COOP/COEP'}): WASM runs ${i.wasmThreads} thread${i.wasmThreads === 1 ? '' : 's'}.`
+        : `Not cross-origin isolated, so WASM runs single-threaded here (1 thread): ${i.reason}.`}
+    </span>
+  );
+}
+
 export function BackendPicker() {
   const backend = useStore((s) => s.backend);
   const gpu = useStore((s) => s.gpu);
@@ -45,6 +58,7 @@ export function BackendPicker() {
       </label>
       <EngineSettingsPicker />
       <AdapterInfo gpu={gpu} />
+      <IsolationInfo />
     </div>
   );
 }

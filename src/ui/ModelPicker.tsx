@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { toggleModel } from '../state/page';
+import { removeUserModel } from '../state/userModels';
 import { useStore } from '../state/store';
 import type { ModelStatus } from '../state/runs';
 import { TrainingCurve } from './TrainingCurve';
@@ -50,6 +51,20 @@ function Details({ m }: { m: Manifest }) {
   );
 }
 
+/** A person's own model: what the page knows of it (read from the graph, or from its manifest), and Remove. */
+function UserModelCard({ m }: { m: Manifest }) {
+  const u = m.userModel!;
+  const io = (ts: Manifest['graph']['inputs']) => ts.map((t) => `${t.name} [${t.dims.join(', ')}]`).join(', ');
+  return (
+    <div className="small muted" data-testid={`user-card-${m.id}`}>
+      <span className="tag">your model</span> {u.fileName}, {bytesLabel(m.graph.bytes)} · up to {count(m.config.maxContext)} tokens ·{' '}
+      {u.byteLevel ? 'byte-level: predictions and timings' : `vocabulary ${count(m.config.vocabSize)}, not byte-level: latency and memory only`}
+      {u.fromManifest ? ' · from its manifest' : ''} · {io(m.graph.inputs)} → {io(m.graph.outputs)}; kept in this browser, never uploaded{' '}
+      <button onClick={() => removeUserModel(m.id)} data-testid={`remove-${m.id}`}>Remove</button>
+    </div>
+  );
+}
+
 /** Download progress while loading, then what really ran. */
 function RunInfo({ id, st }: { id: string; st?: ModelStatus }) {
   const p = st?.progress;
@@ -88,12 +103,16 @@ export function ModelPicker() {
           <label>
             <input type="checkbox" checked={selected.includes(m.id)} onChange={() => toggleModel(m.id)} data-testid={`pick-${m.id}`} /> <b>{m.displayName}</b>
           </label>
-          <div className="small muted">
-            <span className="tag">{m.familyName}</span> <span className="tag">{m.size}</span> {count(m.parameters)} params · up to {count(m.config.maxContext)} bytes
-            {m.training ? '' : ' · untrained'}
-          </div>
+          {m.userModel ? (
+            <UserModelCard m={m} />
+          ) : (
+            <div className="small muted">
+              <span className="tag">{m.familyName}</span> <span className="tag">{m.size}</span> {count(m.parameters)} params · up to {count(m.config.maxContext)} bytes
+              {m.training ? '' : ' · untrained'}
+            </div>
+          )}
           <RunInfo id={m.id} st={status[m.id]} />
-          <Details m={m} />
+          {!m.userModel && <Details m={m} />}
         </div>
       ))}
     </section>

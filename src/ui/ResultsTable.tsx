@@ -51,7 +51,7 @@ export function ResultsTable() {
                         : 'n/a'
                     : ''}
                 </td>
-                <td>{p.estimate ? `${bytesLabel(p.estimate.totalBytes)} (est.)` : ''}</td>
+                <td>{p.estimate?.totalBytes ? `${bytesLabel(p.estimate.totalBytes)} (est.)` : '—'}</td>
                 <td className="provenance" data-testid="point-provenance">{provenanceLabel(p.provenance)}</td>
                 <td>{p.ok ? `${p.samplesMs.length} runs` : `failed at ${count(p.contextLength)}: ${p.failure.kind} — ${p.failure.message}`}</td>
               </tr>

@@ -18,17 +18,25 @@ export interface FakeOptions {
   failLoad?: Record<string, EngineError>; // model id -> what load throws
   failProfile?: string[]; // model ids whose profile fails
   predictDelayMs?: (id: string, context: number) => number;
+  inspect?: Engine['inspect']; // what a person's graph would show (default: the engine refuses it)
 }
 
 export function fakeEngine(opts: FakeOptions = {}) {
-  const calls = { load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
+  const calls = { load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
+  const known = [...manifests]; // this engine's models: the bundled ones, and any a test adds as its own
   const engine: Engine = {
     detectWebGPU: async () => ({ available: false, reason: 'test', isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } }),
-    listModels: async () => manifests,
+    listModels: async () => known.filter((m) => !m.userModel),
+    inspect: async (model) => {
+      if (!opts.inspect) throw new EngineError('invalid-model', 'no graph');
+      return opts.inspect(model);
+    },
+    addUserModel: (m) => void (calls.userModels.push(m.id), known.push(m)),
+    removeUserModel: async (id) => void known.splice(known.findIndex((m) => m.id === id), 1),
     async load(id, backend, onProgress) {
       calls.load.push(id);
       if (opts.failLoad?.[id]) throw opts.failLoad[id];
-      const m = manifests.find((x) => x.id === id)!;
+      const m = known.find((x) => x.id === id)!;
       onProgress?.({ modelId: id, loadedBytes: m.graph.bytes, totalBytes: m.graph.bytes, fromCache: false });
       const b = backend === 'auto' ? 'wasm' : backend;
       return { modelId: id, manifest: m, backend: b, wasmThreads: 1, crossOriginIsolated: false, build: 'test', loadMs: 1 };
@@ -38,7 +46,7 @@ export function fakeEngine(opts: FakeOptions = {}) {
       calls.predict.push({ id, context, bytes: input.length, latents });
       const delay = opts.predictDelayMs?.(id, context) ?? 0;
       if (delay) await new Promise((r) => setTimeout(r, delay));
-      const limit = manifests.find((x) => x.id === id)!.config.maxContext;
+      const limit = known.find((x) => x.id === id)!.config.maxContext;
       const n = Math.min(context, limit, input.length);
       const bits = Array.from({ length: n - 1 }, (_, i) => (input[input.length - n + i + 1] % 8) + context / 1e6);
       const p: Prediction = {
@@ -78,7 +86,7 @@ export function fakeEngine(opts: FakeOptions = {}) {
       for (const { modelId, backend, contextLength: n } of plan) {
         await new Promise((r) => setTimeout(r, 1));
         if (signal?.aborted) return out;
-        const m = manifests.find((x) => x.id === modelId)!;
+        const m = known.find((x) => x.id === modelId)!;
         const M = m.io === 'latents' ? Math.min(spec.numLatents ?? m.config.latents ?? n, n) : undefined;
         // figures as the engine computes them: median and type-7 p95 of the runs, N / median
         const p: MeasurePoint = {
