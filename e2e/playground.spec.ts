@@ -26,8 +26,10 @@ test('paste a long text, run two models on WASM, sweep: both series in the chart
     const legend = page.getByTestId(chart).locator('.recharts-legend-wrapper');
     await expect(legend).toContainText(`${A} (wasm)`);
     await expect(legend).toContainText(`${B} (wasm)`);
-    // each series is drawn: a path through its points (a flat line has no height, so check its geometry)
-    await expect(page.getByTestId(chart).locator('path.recharts-line-curve').first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+    // each sweep series is drawn: a path through its points (a flat line has no height, so check its geometry); by
+    // name, since the slider's single runs (one point each, no line) may come first in the chart
+    for (const id of [A, B])
+      await expect(page.getByTestId(chart).locator(`path.recharts-line-curve[name^="${id} (wasm)"]:not([name*="single"])`).first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   }
   await expect(page.getByTestId('chart-memory').locator('.recharts-legend-wrapper')).toContainText('estimate');
   const rows = page.getByTestId('results-table').locator('tbody tr');
