@@ -8,7 +8,7 @@
 //   --max-context N        default 262144
 //   --threads 1,2          WASM thread counts, each a sweep of its own (default: 1 .. navigator.hardwareConcurrency)
 //   --backends wasm,webgpu,webgpu-native   (webgpu = JSEP, webgpu-native = ORT's native WebGPU EP)
-//   --webgpu-models a,b    default: the tiny models (the software adapter is too slow for the rest)
+//   --webgpu-models a,b    default: perceiver-ar-tiny, transformer-tiny (the software adapter is too slow for more)
 //   --profile-at 1024,8192 per-operator profiles of every WASM model at these N (default 1024,8192; 0: none)
 //   --native 0             skip onnxruntime-node
 //   --quick 1              Perceiver AR, Transformer and Transformer-XL at 1024, 4096, 8192, the default threads and all
@@ -35,7 +35,8 @@ const ids = readIndex();
 const models = list('models') ?? (quick ? ['perceiver-ar-compare', 'transformer-compare', 'transformer-xl-compare'] : ids.filter((id) => id.endsWith('-compare')));
 type Variant = 'wasm' | 'webgpu' | 'webgpu-native';
 const backends = (list('backends') ?? (quick ? ['wasm'] : ['wasm', 'webgpu', 'webgpu-native'])) as Variant[];
-const webgpuModels = list('webgpu-models') ?? ids.filter((id) => id.endsWith('-tiny'));
+// on the software adapter a tiny model takes seconds a point: two families (full and latents) keep a run under 30 minutes
+const webgpuModels = list('webgpu-models') ?? ['perceiver-ar-tiny', 'transformer-tiny'].filter((id) => ids.includes(id));
 const maxContext = Number(args.get('max-context') ?? 262144);
 const explicitContexts = list('contexts')?.map(Number) ?? (quick ? [1024, 4096, 8192] : undefined);
 const profileAt = (list('profile-at') ?? ['1024', '8192']).map(Number).filter((n) => n > 0);
