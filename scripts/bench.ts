@@ -9,7 +9,7 @@
 //   --threads 1,2          WASM thread counts, each a sweep of its own (default: 1 .. navigator.hardwareConcurrency)
 //   --backends wasm,webgpu,webgpu-native   (webgpu = JSEP, webgpu-native = ORT's native WebGPU EP)
 //   --webgpu-models a,b    default: perceiver-ar-tiny, transformer-tiny (the software adapter is too slow for more)
-//   --profile-at 1024,8192 per-operator profiles of every WASM model at these N (default 1024,8192; 0: none)
+//   --profile-at 1024,8192 per-operator profiles of every WASM model at these N (default 1024,4096,8192; 0: none)
 //   --native 0             skip onnxruntime-node
 //   --quick 1              Perceiver AR, Transformer and Transformer-XL at 1024, 4096, 8192, the default threads and all
 //   --point-timeout-s S    a point slower than this ends that model's sweep (default 120)
@@ -39,7 +39,7 @@ const backends = (list('backends') ?? (quick ? ['wasm'] : ['wasm', 'webgpu', 'we
 const webgpuModels = list('webgpu-models') ?? ['perceiver-ar-tiny', 'transformer-tiny'].filter((id) => ids.includes(id));
 const maxContext = Number(args.get('max-context') ?? 262144);
 const explicitContexts = list('contexts')?.map(Number) ?? (quick ? [1024, 4096, 8192] : undefined);
-const profileAt = (list('profile-at') ?? ['1024', '8192']).map(Number).filter((n) => n > 0);
+const profileAt = (list('profile-at') ?? ['1024', '4096', '8192']).map(Number).filter((n) => n > 0);
 const withNative = args.get('native') !== '0';
 const pointTimeoutMs = Number(args.get('point-timeout-s') ?? 120) * 1000;
 const port = Number(args.get('port') ?? 4180);
