@@ -26,9 +26,12 @@ test('paste a long text, run two models on WASM, sweep: both series in the chart
     const legend = page.getByTestId(chart).locator('.recharts-legend-wrapper');
     await expect(legend).toContainText(`${A} (wasm)`);
     await expect(legend).toContainText(`${B} (wasm)`);
-    // each series is drawn: a path through its points (a flat line has no height, so check its geometry)
-    await expect(page.getByTestId(chart).locator('path.recharts-line-curve').first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+    // each sweep series is drawn: a path through its points (a flat line has no height, so check its geometry); the
+    // runs before the sweep are single-run series of their own (diamonds, no line)
+    for (const id of [A, B])
+      await expect(page.getByTestId(chart).locator(`path.recharts-line-curve[name^="${id} (wasm)"]:not([name*="single"]):not([name*="estimate"])`)).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   }
+  await expect(page.getByTestId('chart-latency').locator('.recharts-legend-wrapper')).toContainText(`${A} (wasm) · single runs (slider)`);
   await expect(page.getByTestId('chart-memory').locator('.recharts-legend-wrapper')).toContainText('estimate');
   const rows = page.getByTestId('results-table').locator('tbody tr');
   await expect(rows).toHaveCount(8); // 2 models x N = 256, 512, 1024, 2048

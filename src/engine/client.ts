@@ -101,6 +101,8 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       }
     },
     addUserModel(m, model) {
+      loaded.get(m.id)?.worker.kill({ kind: 'cancelled', message: 'replaced' }); // it ran under an earlier manifest
+      loaded.delete(m.id);
       users.set(m.id, m);
       bytes.set(m.id, Promise.resolve(model));
     },
