@@ -74,6 +74,12 @@ describe('adding a model of your own', () => {
     expect(get().selected).not.toContain(m.id);
   });
 
+  it("a link naming someone's own model says it travels only as a file", async () => {
+    await init(fakeEngine().engine, { v: 1, models: ['user-gpt-0123abcd', 'transformer-tiny'], backend: 'wasm', context: 512, input: { text: 'x' } });
+    expect(get().selected).toEqual(['transformer-tiny']);
+    expect(get().banner?.text).toMatch(/user-gpt-0123abcd\. They were left out\. A model opened from its sender's own file travels only as that file/);
+  });
+
   it('a graph the engine cannot read, or cannot drive, is refused with its name', async () => {
     await init(fakeEngine().engine, null);
     await openUserModel([onnx('broken.onnx')]);
