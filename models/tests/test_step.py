@@ -202,3 +202,17 @@ def test_a_model_whose_attention_or_forward_differs_inherits_no_step_graph():
 
     assert XLPlus(CONFIGS["transformer-xl-tiny"]["config"]).step_signature() is None
     assert build_model("memory-efficient-tiny").step_signature() is not None
+
+
+def test_every_bundled_model_with_a_step_ships_its_step_graph():
+    import json
+
+    out = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "public", "models")
+    with open(os.path.join(out, "index.json")) as f:
+        ids = json.load(f)["models"]
+    for model_id in ids:
+        with open(os.path.join(out, model_id, "manifest.json")) as f:
+            manifest = json.load(f)
+        has_step = build_model(model_id).step_signature() is not None
+        assert ("step" in manifest) == has_step, model_id
+        assert os.path.exists(os.path.join(out, model_id, "step.onnx")) == has_step, model_id
