@@ -27,7 +27,7 @@ function loadFailure(page: Page, id: string): Promise<{ kind: string; message: s
 
 // Surprisal (bits) of each byte given the ones before it, from native logits: the reference.
 async function nativeSurprisal(id: string, bytes: number[]) {
-  const m = await openNodeModel(id, 1);
+  const m = await openNodeModel(id, { threads: 1 });
   const { logits, k, start } = await runLogits(m, bytes);
   const V = 256;
   const out: number[] = [];

@@ -17,7 +17,7 @@ async function openApp(page: Page) {
 
 /** Native forward-graph logits after each piece: Perceiver AR with the latents its cache held then. */
 async function nativeRows(id: string, latentsAfter: number[]) {
-  const m = await openNodeModel(id, 1);
+  const m = await openNodeModel(id, { threads: 1 });
   const rows: Float32Array[] = [];
   let end = 0;
   const full = m.manifest.io === 'latents' ? undefined : await runWindow(m.run, m.manifest, BYTES);

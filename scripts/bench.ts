@@ -1,38 +1,53 @@
-// npm run bench: drives the built app in headless Chromium over the bundled models and both backends,
-// measures the same graphs with native onnxruntime-node, writes results/bench.{json,csv,png} and prints
-// latency ratios (baseline / Perceiver AR, WASM / native). Figures for the compass, not asserts.
+// npm run bench: drives the built app in headless Chromium over the bundled models, measures the same graphs in
+// native onnxruntime-node (ORT as shipped: CPU arena on, one process per point), writes results/bench.{json,csv,png}
+// and prints latencies, GFLOP/s against each backend's matrix-multiply peak, and issue 14's ratios and targets.
+// Figures for the compass, never asserts; on a shared CPU they are noisy (the load average is recorded).
 //
-// Options: --models a,b  --backends wasm,webgpu  --contexts 256,1024  --max-context N
-//          --point-timeout-s S (a point slower than this ends that model's sweep on that backend)
-//          --webgpu-models a,b (default: the tiny models; the software adapter is far too slow for the rest)
-// Backends: wasm, webgpu (JSEP, the engine's default), webgpu-native (ORT's native C++ WebGPU EP).
-import { chromium } from '@playwright/test';
+//   --models a,b           compare models on WASM (default: every *-compare model)
+//   --contexts 1024,8192   N values (default: 256, 512, ... up to each model's limit and --max-context)
+//   --max-context N        default 262144
+//   --threads 1,2          WASM thread counts, each a sweep of its own (default: 1 .. navigator.hardwareConcurrency)
+//   --backends wasm,webgpu,webgpu-native   (webgpu = JSEP, webgpu-native = ORT's native WebGPU EP)
+//   --webgpu-models a,b    default: the tiny models (the software adapter is too slow for the rest)
+//   --profile-at 1024,8192 per-operator profiles of every WASM model at these N (default 1024,8192; 0: none)
+//   --native 0             skip onnxruntime-node
+//   --quick 1              Perceiver AR, Transformer and Transformer-XL at 1024, 4096, 8192, the default threads and all
+//   --point-timeout-s S    a point slower than this ends that model's sweep (default 120)
+//   --port P               default 4180
+import { chromium, type Page } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { chromiumArgs } from '../playwright.config';
-import { openNodeModel, readIndex, readManifest, runLogits } from './lib/nodeModel';
-import { median, quantile } from '../src/engine/stats';
-import type { BackendName, MeasurePoint } from '../src/engine/types';
+import { readIndex, readManifest } from './lib/nodeModel';
+import { defaultWasmThreads } from '../src/engine/isolation';
+import type { NativePeak, NativePoint } from './lib/nativePoint';
+import { report, type Bench, type BenchPoint, type FirstPrediction } from './lib/benchReport';
+import type { Automation } from '../src/automation';
+import type { BackendName } from '../src/engine/types';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
 const list = (k: string) => args.get(k)?.split(',').filter(Boolean);
+const quick = args.get('quick') === '1';
 
 const ids = readIndex();
-const models = list('models') ?? ids.filter((id) => id.endsWith('-compare'));
-type BenchBackend = BackendName | 'webgpu-native';
-const backends = (list('backends') ?? ['wasm', 'webgpu', 'webgpu-native']) as BenchBackend[];
+const models = list('models') ?? (quick ? ['perceiver-ar-compare', 'transformer-compare', 'transformer-xl-compare'] : ids.filter((id) => id.endsWith('-compare')));
+type Variant = 'wasm' | 'webgpu' | 'webgpu-native';
+const backends = (list('backends') ?? (quick ? ['wasm'] : ['wasm', 'webgpu', 'webgpu-native'])) as Variant[];
 const webgpuModels = list('webgpu-models') ?? ids.filter((id) => id.endsWith('-tiny'));
-const maxContext = Number(args.get('max-context') ?? 65536);
-const pointTimeoutMs = Number(args.get('point-timeout-s') ?? 90) * 1000;
+const maxContext = Number(args.get('max-context') ?? 262144);
+const explicitContexts = list('contexts')?.map(Number) ?? (quick ? [1024, 4096, 8192] : undefined);
+const profileAt = (list('profile-at') ?? ['1024', '8192']).map(Number).filter((n) => n > 0);
+const withNative = args.get('native') !== '0';
+const pointTimeoutMs = Number(args.get('point-timeout-s') ?? 120) * 1000;
 const port = Number(args.get('port') ?? 4180);
-const measureOpts = { warmupRuns: 1, minRuns: 3, minTimeMs: 500, maxRuns: 10 };
+// warm-ups by time too: V8 runs WebAssembly in baseline code until a function has run a while (stats.ts)
+const measureOpts = { warmupRuns: 1, warmupMs: 1000, minRuns: 3, minTimeMs: 500, maxRuns: 10 };
 
 function contextsFor(id: string): number[] {
-  const explicit = list('contexts')?.map(Number);
   const limit = Math.min(readManifest(id).config.maxContext, maxContext);
-  if (explicit) return explicit.filter((n) => n <= limit);
+  if (explicitContexts) return explicitContexts.filter((n) => n <= limit);
   const out: number[] = [];
   for (let n = 256; n <= limit; n *= 2) out.push(n);
   return out;
@@ -50,28 +65,39 @@ async function waitForServer(url: string) {
   throw new Error(`server at ${url} did not start`);
 }
 
-interface NativePoint {
-  modelId: string;
-  contextLength: number;
-  medianMs: number;
-  p95Ms: number;
-  runs: number;
+/** One engine call in the page, or null past the time budget (the page is reloaded: the only sure way to stop a worker). */
+async function inPage<A, T>(page: Page, open: () => Promise<void>, fn: (lcp: Automation, arg: A) => Promise<T>, arg: A): Promise<T | null> {
+  const call = page.evaluate(([fn, arg]) => new Function(`return ${fn}`)()((window as any).lcp, arg), [fn.toString(), arg] as const) as Promise<T>;
+  const r = await Promise.race([call, new Promise<null>((res) => setTimeout(() => res(null), pointTimeoutMs))]);
+  if (r === null) await open();
+  return r;
 }
 
-// Native onnxruntime-node on the same graph and input length, same run policy as the browser.
-async function measureNative(id: string, n: number, numLatents?: number): Promise<NativePoint> {
-  const m = await openNodeModel(id);
-  const tokens = Array.from({ length: n }, (_, i) => (i * 131 + 7) % 256);
-  await runLogits(m, tokens, numLatents); // first run
-  const samples: number[] = [];
-  const t0 = performance.now();
-  while (samples.length < measureOpts.maxRuns && (samples.length < measureOpts.minRuns || performance.now() - t0 < measureOpts.minTimeMs)) {
-    const t = performance.now();
-    await runLogits(m, tokens, numLatents);
-    samples.push(performance.now() - t);
-  }
-  await m.session.release();
-  return { modelId: id, contextLength: n, medianMs: median(samples), p95Ms: quantile(samples, 0.95), runs: samples.length };
+/** Page loaded, then Run pressed with the default models and input: when do both models' predictions show? */
+async function firstPrediction(page: Page, base: string): Promise<FirstPrediction> {
+  const t0 = Date.now();
+  await page.goto(base);
+  await page.waitForFunction(() => (window as any).lcp?.store?.getState().ready && (window as any).lcp.store.getState().bytes.length > 0, null, { timeout: 120_000 });
+  const readyMs = Date.now() - t0;
+  const selected: string[] = await page.evaluate(() => (window as any).lcp.store.getState().selected);
+  await page.waitForFunction((ids) => ids.every((id: string) => (window as any).lcp.store.getState().status[id]?.loaded), selected, { timeout: 120_000 });
+  const preloadedMs = Date.now() - t0;
+  const t1 = Date.now();
+  await page.getByTestId('run').click();
+  await page.waitForFunction((ids) => ids.every((id: string) => (window as any).lcp.store.getState().status[id]?.prediction), selected, { timeout: 120_000 });
+  const runToPredictionsMs = Date.now() - t1;
+  const loaded = await page.evaluate((ids) => ids.map((id: string) => (window as any).lcp.store.getState().status[id].loaded), selected);
+  return { models: selected, readyMs, preloadedMs, runToPredictionsMs, sessionMs: loaded.map((l: { loadMs: number }) => l.loadMs), context: await page.evaluate(() => (window as any).lcp.store.getState().context) };
+}
+
+function native<T>(kind: 'model' | 'matmul', ...rest: (string | number)[]): T {
+  // a process per point: ORT's arena keeps what a large point allocated
+  const out = execFileSync('npx', ['tsx', 'scripts/lib/nativePoint.ts', kind, ...rest.map(String)], {
+    env: { ...process.env, LCP_POLICY: JSON.stringify(measureOpts) },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
 async function main() {
@@ -79,9 +105,8 @@ async function main() {
   execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { stdio: 'inherit' });
   const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   const base = `http://127.0.0.1:${port}/`;
-  const points: MeasurePoint[] = [];
-  const native: NativePoint[] = [];
-  let env: unknown = null;
+  const started = Date.now();
+  const bench: Bench = { stamp: new Date().toISOString(), env: {}, loadAverage: { start: loadavg() }, measureOpts, points: [], peaks: [], profiles: [], native: [] };
   try {
     await waitForServer(base);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
@@ -90,41 +115,62 @@ async function main() {
       await page.goto(base);
       await page.waitForFunction(() => (window as any).lcp?.engine, null, { timeout: 60_000 });
     };
+    // a cold page (no compiled code yet) first: what a visitor sees
+    bench.firstPrediction = await firstPrediction(page, base);
+    console.log('first prediction:', JSON.stringify(bench.firstPrediction));
     await open();
-    env = await page.evaluate(async () => ({
+    bench.env = await page.evaluate(async () => ({
       userAgent: navigator.userAgent,
       hardwareConcurrency: navigator.hardwareConcurrency,
       crossOriginIsolated: self.crossOriginIsolated,
       gpu: await (window as any).lcp.engine.detectWebGPU(),
     }));
-    console.log('environment:', JSON.stringify(env));
-    for (const backend of backends) {
-      const these = backend === 'wasm' ? models : webgpuModels;
-      const impl = backend === 'webgpu-native' ? 'native' : 'jsep';
-      const real: BackendName = backend === 'wasm' ? 'wasm' : 'webgpu';
-      for (const id of these) {
+    console.log('environment:', JSON.stringify(bench.env));
+    const cores = (bench.env as { hardwareConcurrency: number }).hardwareConcurrency;
+    const threads = list('threads')?.map(Number) ?? (quick ? [...new Set([defaultWasmThreads(cores), cores])] : Array.from({ length: cores }, (_, i) => i + 1));
+    bench.threads = threads;
+
+    // The page compiles each onnxruntime-web build once and every worker shares its code (ort.ts): the cold start is
+    // the first prediction above. Before timing, every model runs a while at 1,024 bytes so the sweep's first points
+    // are not timed in baseline code while later ones get optimised code.
+    if (backends.includes('wasm'))
+      for (const id of models) {
+        const p = await inPage(page, open, (lcp, a) => lcp.engine.measure(a.id, 'wasm', 1024, a.o), { id, o: { warmupRuns: 1, warmupMs: 3000, minRuns: 1, minTimeMs: 0, maxRuns: 1 } });
+        console.log(`code warm-up ${id}: ${p?.ok ? `first run ${p.firstRunMs.toFixed(0)} ms, session ${p.sessionMs?.toFixed(0)} ms` : JSON.stringify(p)}`);
+      }
+    const variants = backends.flatMap((b): { b: Variant; t: number }[] => (b === 'wasm' ? threads.map((t) => ({ b, t })) : [{ b, t: 0 }]));
+    for (const { b, t } of variants) {
+      const impl = b === 'webgpu-native' ? 'native' : 'jsep';
+      const real: BackendName = b === 'wasm' ? 'wasm' : 'webgpu';
+      const variant = b === 'wasm' ? `wasm ${t}t` : b === 'webgpu' ? 'webgpu jsep' : 'webgpu native';
+      const opts = { webgpuImpl: impl, wasmThreads: t || 1 } as const;
+      const peak = await inPage(page, open, (lcp, a) => lcp.createEngine(a.opts).peak(a.real, a.n), { opts, real, n: b === 'wasm' ? 1024 : 256 });
+      if (peak) bench.peaks.push({ ...peak, variant });
+      console.log(`${variant} matmul peak:`, peak?.ok ? `${peak.gflops.toFixed(1)} GFLOP/s (n=${peak.n}, ${peak.provenance.ep}, onnxruntime-web ${peak.provenance.ort})` : JSON.stringify(peak));
+      for (const id of b === 'wasm' ? models : webgpuModels) {
         for (const n of contextsFor(id)) {
-          process.stdout.write(`${backend} ${id} N=${n} ... `);
-          const p = await Promise.race([
-            page.evaluate(
-              ([id, real, n, o, impl]) => (window as any).lcp.createEngine({ webgpuImpl: impl }).measure(id, real, n, o),
-              [id, real, n, measureOpts, impl] as const,
-            ).then((p: MeasurePoint) => ({ ...p, backend: backend as BackendName })) as Promise<MeasurePoint>,
-            new Promise<null>((r) => setTimeout(() => r(null), pointTimeoutMs)),
-          ]);
-          if (p === null) {
-            // The worker is still busy: reloading the page is the only sure way to stop it.
-            points.push({ ok: false, modelId: id, backend: backend as BackendName, contextLength: n, failure: { kind: 'cancelled', message: `over the bench's ${pointTimeoutMs / 1000} s per-point budget` }, estimate: null as never });
-            console.log('over time budget: stopping this model here');
-            await open();
-            break;
-          }
-          points.push(p);
-          console.log(p.ok ? `median ${p.medianMs.toFixed(1)} ms (p95 ${p.p95Ms.toFixed(1)}, first ${p.firstRunMs.toFixed(0)}, threads ${p.wasmThreads})` : `FAILED ${p.failure.kind}: ${p.failure.message}`);
-          if (!p.ok) break;
+          process.stdout.write(`${variant} ${id} N=${n} ... `);
+          const p = await inPage(page, open, (lcp, a) => lcp.createEngine(a.opts).measure(a.id, a.real, a.n, a.o), { opts, id, real, n, o: measureOpts });
+          const point: BenchPoint = p
+            ? { ...p, variant }
+            : { ok: false, modelId: id, backend: real, contextLength: n, variant, failure: { kind: 'cancelled', message: `over the bench's ${pointTimeoutMs / 1000} s per-point budget` }, estimate: null as never };
+          bench.points.push(point);
+          console.log(
+            point.ok
+              ? `median ${point.medianMs.toFixed(1)} ms (p95 ${point.p95Ms.toFixed(1)}, first ${point.firstRunMs.toFixed(0)}, session ${point.sessionMs?.toFixed(0)}, ${(point.estimate.flops / point.medianMs / 1e6).toFixed(2)} GFLOP/s)`
+              : `FAILED ${point.failure.kind}: ${point.failure.message}`,
+          );
+          if (!point.ok) break;
         }
       }
     }
+    // Profiles with the engine's default thread count (what the page runs)
+    for (const n of profileAt)
+      for (const id of models.filter((id) => n <= Math.min(readManifest(id).config.maxContext, maxContext))) {
+        const p = await inPage(page, open, (lcp, a) => lcp.engine.profile(a.id, 'wasm', a.n), { id, n });
+        if (p) bench.profiles.push(p);
+        console.log(`profile wasm ${id} N=${n}:`, p?.ok ? p.top.slice(0, 3).map((o) => `${o.name} ${o.ms.toFixed(1)} ms (${o.category})`).join('; ') : JSON.stringify(p));
+      }
     await browser.close();
   } finally {
     try {
@@ -133,65 +179,26 @@ async function main() {
       // the server is already gone
     }
   }
-  // Native runs come after every browser run: ORT's native thread pool spins after a run and would steal the
-  // cores from the next browser measurement.
-  for (const p of points) if (p.ok && p.backend === 'wasm') native.push(await measureNative(p.modelId, p.contextLength, p.numLatents));
-  report(points, native, env);
-}
-
-function report(points: MeasurePoint[], native: NativePoint[], env: unknown) {
-  const stamp = new Date().toISOString();
-  writeFileSync(join('results', 'bench.json'), JSON.stringify({ stamp, env, measureOpts, points, native }, null, 1));
-  const rows = ['model,backend,context,ok,median_ms,p95_ms,first_run_ms,tokens_per_s,gpu_peak_bytes,wasm_heap_bytes,estimate_bytes,native_median_ms,failure'];
-  for (const p of points) {
-    const nat = native.find((x) => x.modelId === p.modelId && x.contextLength === p.contextLength);
-    rows.push(
-      p.ok
-        ? [p.modelId, p.backend, p.contextLength, 1, p.medianMs, p.p95Ms, p.firstRunMs, p.bytesPerSec, p.memory.gpuAllocatedPeakBytes ?? '', p.memory.wasmHeapBytes ?? '', p.estimate.totalBytes, p.backend === 'wasm' ? nat?.medianMs ?? '' : '', ''].join(',')
-        : [p.modelId, p.backend, p.contextLength, 0, '', '', '', '', '', '', p.estimate?.totalBytes ?? '', '', JSON.stringify(`${p.failure.kind}: ${p.failure.message}`)].join(','),
-    );
-  }
-  writeFileSync(join('results', 'bench.csv'), rows.join('\n') + '\n');
-
-  // Ratio tables: every baseline against Perceiver AR on the same backend and N; WASM against native.
-  for (const backend of new Set(points.map((p) => p.backend))) {
-    const ok = points.filter((p): p is Extract<MeasurePoint, { ok: true }> => p.ok && p.backend === backend);
-    const ref = ok.filter((p) => p.modelId.startsWith('perceiver-ar'));
-    const ns = [...new Set(points.filter((p) => p.backend === backend).map((p) => p.contextLength))].sort((a, b) => a - b);
-    const ids = [...new Set(points.filter((p) => p.backend === backend).map((p) => p.modelId))];
-    console.log(`\n${backend}: median latency (ms) and ratio to Perceiver AR at the same N`);
-    console.log(['N', ...ids].join('\t'));
-    for (const n of ns) {
-      const r = ref.find((p) => p.contextLength === n);
-      const cells = ids.map((id) => {
-        const p = points.find((q) => q.modelId === id && q.backend === backend && q.contextLength === n);
-        if (!p) return '-';
-        if (!p.ok) return `failed (${p.failure.kind})`;
-        return r && !id.startsWith('perceiver-ar') ? `${p.medianMs.toFixed(0)} (x${(p.medianMs / r.medianMs).toFixed(2)})` : p.medianMs.toFixed(0);
-      });
-      console.log([n, ...cells].join('\t'));
+  // Native runs come after every browser run: ORT's native threads spin after a run and would steal the cores.
+  if (withNative) {
+    bench.nativePeak = native<NativePeak>('matmul', 1024);
+    console.log(`native matmul peak: ${bench.nativePeak.gflops.toFixed(1)} GFLOP/s`);
+    const done = new Set<string>();
+    for (const p of bench.points) {
+      const key = `${p.modelId}|${p.contextLength}`;
+      if (!p.ok || p.backend !== 'wasm' || done.has(key)) continue;
+      done.add(key);
+      try {
+        bench.native.push(native<NativePoint>('model', p.modelId, p.contextLength, ...(p.numLatents ? [p.numLatents] : [])));
+        console.log(`native ${key}: ${bench.native.at(-1)!.medianMs.toFixed(1)} ms`);
+      } catch (e) {
+        console.log(`native ${key} failed: ${(e as Error).message.split('\n')[0]}`);
+      }
     }
   }
-  if (native.length) {
-    console.log('\nWASM / native onnxruntime-node (same graph, same N)');
-    for (const nat of native) {
-      const w = points.find((p) => p.ok && p.backend === 'wasm' && p.modelId === nat.modelId && p.contextLength === nat.contextLength);
-      if (w && w.ok) console.log(`${nat.modelId}\tN=${nat.contextLength}\twasm ${w.medianMs.toFixed(1)} ms\tnative ${nat.medianMs.toFixed(1)} ms\tx${(w.medianMs / nat.medianMs).toFixed(2)}`);
-    }
-  }
-  for (const id of new Set(points.map((p) => `${p.modelId}|${p.backend}`))) {
-    const [m, b] = id.split('|');
-    const ps = points.filter((p) => p.modelId === m && p.backend === b);
-    const lastOk = ps.filter((p) => p.ok).at(-1);
-    const fail = ps.find((p) => !p.ok);
-    console.log(`largest N on ${b} for ${m}: ${lastOk?.contextLength ?? 'none'}${fail && !fail.ok ? `; stopped at ${fail.contextLength}: ${fail.failure.kind}: ${fail.failure.message}` : '; reached its limit'}`);
-  }
-  try {
-    execFileSync('/usr/bin/python3', ['scripts/plot_bench.py', 'results/bench.json', 'results/bench.png'], { stdio: 'inherit' });
-  } catch (e) {
-    console.log('chart not drawn:', (e as Error).message);
-  }
-  console.log('\nwrote results/bench.json, results/bench.csv, results/bench.png');
+  bench.loadAverage.end = loadavg();
+  bench.wallSeconds = (Date.now() - started) / 1000;
+  report(bench);
 }
 
 main().catch((e) => {

@@ -49,7 +49,7 @@ async function mirroredCopy(m: Awaited<ReturnType<typeof openNodeModel>>) {
 }
 
 async function evaluate(id: string) {
-  const m = await openNodeModel(id);
+  const m = await openNodeModel(id, { arena: false }); // memory over speed: see NodeSessionOptions.arena
   const { maxContext, vocabSize: V } = m.manifest.config;
   if (m.manifest.config.task === 'mirrored-copy') {
     const note = 'trained on the mirrored copy task only';

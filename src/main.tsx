@@ -12,5 +12,7 @@ const engine = createEngine();
 installAutomation(engine, useStore); // window.lcp.engine, window.lcp.store (tests, scripts)
 const link = decodeState(location.hash);
 startUrlSync(); // from the first change on, the address bar holds a link to this exact state
-init(engine, link.ok ? link.state : null, link.ok ? undefined : link.error);
+init(engine, link.ok ? link.state : null, link.ok ? undefined : link.error, (s) => createEngine(s));
+// window.lcp.engine follows the page's engine when its settings change
+useStore.subscribe((s) => s.engine && window.lcp && (window.lcp.engine = s.engine));
 createRoot(document.getElementById('root')!).render(<App />);

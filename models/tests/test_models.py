@@ -59,18 +59,33 @@ def test_perceiver_ar_sees_the_first_of_4096_tokens():
 def attention_elements(model_id, n, monkeypatch):
     """Sum of attention-score elements (Tq x Tk per head) over one forward: counted, not timed."""
     total = []
-    real = layers.attend
+    real, real_latents = layers.attend, perceiver_ar.attend_latents
 
     def counting(q, k, v, allowed):
         total.append(q.shape[0] * q.shape[1] * q.shape[2] * k.shape[2])
         return real(q, k, v, allowed)
 
+    def counting_latents(q, k, v, z_pos):
+        total.append(q.shape[0] * q.shape[1] * q.shape[2] * k.shape[2])
+        return real_latents(q, k, v, z_pos)
+
     monkeypatch.setattr(layers, "attend", counting)
-    monkeypatch.setattr(perceiver_ar, "attend", counting)
+    monkeypatch.setattr(perceiver_ar, "attend_latents", counting_latents)
     model = build_model(model_id).eval()
     with torch.no_grad():
         logits_of(model, torch.randint(0, 256, (1, n))) if model.io != "latents" else model(torch.randint(0, 256, (1, n)), torch.tensor(256))
     return sum(total)
+
+
+@pytest.mark.parametrize("n,m,offset", [(300, 16, 0), (16, 16, 0), (40, 8, 1000)])
+def test_perceiver_ar_cross_attention_masks_only_the_latent_block(n, m, offset):
+    """attend_latents leaves the keys before the first latent unmasked: the same as masking all M x N."""
+    g = torch.Generator().manual_seed(n)
+    q, k, v = torch.randn(1, 2, m, 8, generator=g), torch.randn(1, 2, n, 8, generator=g), torch.randn(1, 2, n, 8, generator=g)
+    x_pos = layers.positions(n) + offset
+    z_pos = x_pos[n - m :]
+    full = layers.attend(q, k, v, layers.causal_allowed(z_pos, x_pos))
+    assert torch.allclose(perceiver_ar.attend_latents(q, k, v, z_pos), full, atol=1e-6)
 
 
 def test_perceiver_ar_cost_is_linear_in_n_transformer_quadratic(monkeypatch):

@@ -22,6 +22,22 @@ export interface NodeModel {
   run: RunFn;
 }
 
+export interface NodeSessionOptions {
+  threads?: number; // 0 or absent: ORT's default (one per core)
+  /**
+   * ORT's CPU arena (its default, on): what timing wants. The evaluation turns it off: a 16,384-byte full-attention
+   * forward allocates several 4 GiB score tensors, the arena keeps them after the run, and repeated runs grew past
+   * this machine's 24 GB until the OOM killer struck.
+   */
+  arena?: boolean;
+  /**
+   * ORT's idle threads spin for work by default, burning the cores that tests, training and the browser share on
+   * this 2-core machine: off unless asked (or LCP_ORT_SPIN=1). The bench's native baseline, ORT as shipped, asks.
+   */
+  spin?: boolean;
+  profilePrefix?: string; // enableProfiling: endProfiling() writes <prefix>_<date>.json
+}
+
 function runOf(session: ort.InferenceSession): RunFn {
   return async (feeds) => {
     const tensors = Object.fromEntries(Object.entries(feeds).map(([k, f]) => [k, new ort.Tensor(f.dtype, f.data, f.dims)]));
@@ -30,30 +46,27 @@ function runOf(session: ort.InferenceSession): RunFn {
   };
 }
 
-async function openSession(id: string, file: string, threads: number) {
+async function openSession(id: string, file: string, o: NodeSessionOptions) {
   return ort.InferenceSession.create(join(MODELS_DIR, id, file), {
-    intraOpNumThreads: threads, // 0: ORT's default (one per core)
+    intraOpNumThreads: o.threads ?? 0,
     graphOptimizationLevel: 'all',
-    // No arena: a 16,384-byte full-attention forward allocates several 4 GiB score tensors; an arena keeps them
-    // after the run, and repeated runs (the evaluation) grew past this machine's 24 GB until the OOM killer struck.
-    enableCpuMemArena: false,
-    // ORT's idle threads spin for work by default, burning the cores that tests, training and the browser share on
-    // this 2-core machine; a timing run may turn spinning back on (LCP_ORT_SPIN=1).
-    extra: { session: { intra_op: { allow_spinning: process.env.LCP_ORT_SPIN === '1' ? '1' : '0' } } },
+    enableCpuMemArena: o.arena ?? true,
+    extra: { session: { intra_op: { allow_spinning: (o.spin ?? process.env.LCP_ORT_SPIN === '1') ? '1' : '0' } } },
+    ...(o.profilePrefix && { enableProfiling: true, profileFilePrefix: o.profilePrefix }),
   });
 }
 
-export async function openNodeModel(id: string, threads = 0): Promise<NodeModel> {
+export async function openNodeModel(id: string, o: NodeSessionOptions = {}): Promise<NodeModel> {
   const manifest = readManifest(id);
-  const session = await openSession(id, manifest.graph.file, threads);
+  const session = await openSession(id, manifest.graph.file, o);
   return { manifest, session, run: runOf(session) };
 }
 
 /** The model's step graph (cached decoding); ORT reads its weights from the forward graph's file next to it. */
-export async function openNodeStep(id: string, threads = 0): Promise<NodeModel> {
+export async function openNodeStep(id: string, o: NodeSessionOptions = {}): Promise<NodeModel> {
   const manifest = readManifest(id);
   if (!manifest.step) throw new Error(`${id} has no step graph`);
-  const session = await openSession(id, manifest.step.file, threads);
+  const session = await openSession(id, manifest.step.file, o);
   return { manifest, session, run: runOf(session) };
 }
 

@@ -1,9 +1,9 @@
 // Analytic cost of one forward pass over a window of N bytes, from a manifest's config: FLOPs (2 per
 // multiply-add) and float32 memory of weights, activations and attention scores. An ESTIMATE, shown as one:
 // runtimes fuse, reuse and pad buffers. The unfused graphs here keep about four score-sized tensors alive per
-// attention (matmul, scale, mask, softmax), which is what is counted. It also predicts when one tensor exceeds a GPU
-// binding limit. One branch per attention kind (config.attention), none per family: a new family with a known kind
-// needs no change here.
+// attention (matmul, scale, mask, softmax), Perceiver AR's cross-attention two (measured), which is what is counted.
+// It also predicts when one tensor exceeds a GPU binding limit. One branch per attention kind (config.attention), none
+// per family: a new family with a known kind needs no change here.
 import type { Attention, Manifest } from './manifest';
 import type { MemoryEstimate } from '../engine/types';
 
@@ -82,7 +82,9 @@ function attentionCost(a: Attention, s: Shape, n: number, numLatents?: number): 
       const cross = 2 * (2 * n * d * d + 3 * M * d * d + 2 * M * n * d + M * s.mlpMacs); // k,v over N; q,o,z over M
       const stack = L * 2 * (M * 4 * d * d + 2 * M * M * d + M * s.mlpMacs);
       const scoreTensor = H * M * n * F32;
-      return { flops: cross + stack, scoreTensor, attentionBytes: SCORE_COPIES * scoreTensor, activationsBytes: (4 * n * d + 6 * M * d + M * ff) * F32, logitsRows: M };
+      // Two M x N score tensors are alive at once (the scores entering the softmax and its probabilities; only the
+      // latents' M x M block is masked): measured WASM heap 1.33 GB at 131,072 bytes, 2.64 GB at 262,144.
+      return { flops: cross + stack, scoreTensor, attentionBytes: 2 * scoreTensor, activationsBytes: (4 * n * d + 6 * M * d + M * ff) * F32, logitsRows: M };
     }
     case 'segments': {
       // per segment of S: keys over [compressed memory; memory; segment]; the compression is a strided conv per layer

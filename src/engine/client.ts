@@ -2,12 +2,15 @@
 // measurement (measure.ts) in a fresh worker per point. Downloads and manifests are shared by both; failures are errors with a kind, or results.
 import type { Manifest } from '../catalog/manifest';
 import { detectWebGPU, resolveBackend } from './backend';
+import { defaultWasmThreads } from './isolation';
 import { classify } from './failures';
 import { wasmThreadsHere } from './isolation';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { decoding } from './decoding';
 import { checkGraphNames, ModelWorker } from './modelWorker';
+import { buildOf, sharedWasmModule } from './ort';
+import { measurePeak } from './peak';
 import { provenance } from './provenance';
 import type { InspectedReply, LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
@@ -19,11 +22,13 @@ const FATAL = new Set(['out-of-memory', 'device-lost', 'buffer-limit', 'unknown'
 
 export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads?: number } = {}): Engine {
   const webgpuImpl = opts.webgpuImpl ?? 'jsep';
-  const wasmThreads = opts.wasmThreads ?? Math.max(1, navigator.hardwareConcurrency || 1); // asked for; ort.ts gives 1 unless isolated
+  // asked for; ort.ts gives 1 unless the page is cross-origin isolated
+  const wasmThreads = opts.wasmThreads ?? defaultWasmThreads(navigator.hardwareConcurrency || 1);
   let manifests: Promise<Map<string, Manifest>> | undefined;
   const bytes = new Map<string, Promise<Uint8Array>>();
   const loaded = new Map<string, { worker: ModelWorker; info: LoadedModel }>();
   const choices = new Map<string, BackendChoice>(); // what the caller asked for, to reload after a failure
+  const loading = new Map<string, Promise<LoadedModel>>(); // the last load asked for, per model
 
   const users = new Map<string, Manifest>(); // people's own models: their bytes are in `bytes`, never fetched
 
@@ -49,13 +54,18 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
   }
 
   /** A new worker with the model's session created and its graph checked against the manifest. */
-  async function spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, onProgress?: Parameters<Engine['load']>[2]) {
-    const model = await bytesOf(m, onProgress);
+  async function spawn(
+    m: Manifest,
+    backend: BackendName,
+    onDeath: (f: EngineFailure) => void,
+    o: { onProgress?: Parameters<Engine['load']>[2]; profile?: boolean; warm?: boolean } = {},
+  ) {
+    const [model, wasmModule] = await Promise.all([bytesOf(m, o.onProgress), sharedWasmModule(buildOf(backend, webgpuImpl))]);
     const worker = new ModelWorker(onDeath);
     const copy = model.slice().buffer;
     let reply: LoadedReply;
     try {
-      reply = await worker.request<LoadedReply>({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl }, [copy]);
+      reply = await worker.request<LoadedReply>({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl, wasmModule, profile: o.profile, warm: o.warm }, [copy]);
     } catch (e) {
       worker.kill({ kind: 'cancelled', message: 'load failed' });
       const f = classify(e);
@@ -80,10 +90,37 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     manifests: getManifests,
     manifestOf,
     spawn,
+    webgpuImpl,
     async provenance(backend, session) {
       return provenance(backend, session ?? { webgpuImpl, wasmThreads: wasmThreadsHere(wasmThreads) }, backend === 'webgpu' ? await detectWebGPU() : undefined);
     },
   };
+
+  /** A worker with the model's session on the resolved backend: the current one when it fits, else a new one. */
+  async function loadNow(id: string, choice: BackendChoice, onProgress?: Parameters<Engine['load']>[2]): Promise<LoadedModel> {
+    const m = await manifestOf(id);
+    const backend = await resolveBackend(choice);
+    choices.set(id, choice);
+    const current = loaded.get(id);
+    if (current && !current.worker.dead && current.info.backend === backend) return current.info;
+    if (current) current.worker.kill({ kind: 'cancelled', message: 'replaced' });
+    loaded.delete(id);
+    let spawned: ModelWorker | undefined; // set once spawn returns; a worker that dies earlier was never registered
+    const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), { onProgress, warm: true });
+    spawned = worker;
+    const info: LoadedModel = {
+      modelId: id,
+      manifest: m,
+      backend: reply.backend,
+      webgpuImpl: reply.webgpuImpl,
+      wasmThreads: reply.wasmThreads,
+      crossOriginIsolated: self.crossOriginIsolated,
+      loadMs: reply.loadMs,
+      warmMs: reply.warmMs,
+    };
+    loaded.set(id, { worker, info });
+    return info;
+  }
 
   const engine: Engine = {
     detectWebGPU,
@@ -113,27 +150,11 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     },
 
     async load(id, choice, onProgress) {
-      const m = await manifestOf(id);
-      const backend = await resolveBackend(choice);
-      choices.set(id, choice);
-      const current = loaded.get(id);
-      if (current && !current.worker.dead && current.info.backend === backend) return current.info;
-      if (current) current.worker.kill({ kind: 'cancelled', message: 'replaced' });
-      loaded.delete(id);
-      let spawned: ModelWorker | undefined; // set once spawn returns; a worker that dies earlier was never registered
-      const { worker, reply } = await spawn(m, backend, () => void (spawned && loaded.get(id)?.worker === spawned && loaded.delete(id)), onProgress);
-      spawned = worker;
-      const info: LoadedModel = {
-        modelId: id,
-        manifest: m,
-        backend: reply.backend,
-        webgpuImpl: reply.webgpuImpl,
-        wasmThreads: reply.wasmThreads,
-        crossOriginIsolated: self.crossOriginIsolated,
-        loadMs: reply.loadMs,
-      };
-      loaded.set(id, { worker, info });
-      return info;
+      // one load of a model at a time: a call during another (a Run during the page's preload) reuses its session
+      const next = (loading.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => loadNow(id, choice, onProgress));
+      loading.set(id, next);
+      void next.catch(() => undefined).finally(() => loading.get(id) === next && loading.delete(id));
+      return next;
     },
 
     async unload(id) {
@@ -187,6 +208,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     },
 
     ...measurement(source),
+    peak: (backend, n = 1024) => measurePeak(backend, n, wasmThreads, webgpuImpl, source.provenance),
     ...decoding(loadedWorker, FATAL),
 
     cache: { list: listCached, delete: deleteCached, clear: clearCache },

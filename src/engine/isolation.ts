@@ -11,8 +11,17 @@ export interface Isolation {
   wasmThreads: number; // what ORT's WASM backend gets on this page
 }
 
-/** Threads for ORT's WASM backend: the hardware threads (or `requested`) when isolated, else 1. */
-export const wasmThreadsHere = (requested?: number) => (self.crossOriginIsolated ? Math.max(1, requested ?? (navigator.hardwareConcurrency || 1)) : 1);
+/**
+ * WASM threads per model worker when none is asked for: half the hardware threads, at most 4 (onnxruntime-web's own
+ * formula). The page runs the selected models side by side, and a kernel split over every core waits for its
+ * slowest thread whenever anything else runs: on this project's 2 cores, 1 thread beat 2 at 5 of 6 points of
+ * `npm run bench --quick` (src/engine/README.md).
+ */
+export const defaultWasmThreads = (cores: number) => Math.min(4, Math.max(1, Math.ceil(cores / 2)));
+
+/** Threads for ORT's WASM backend: `requested`, else the default, when isolated; else 1. */
+export const wasmThreadsHere = (requested?: number) =>
+  self.crossOriginIsolated ? Math.max(1, requested ?? defaultWasmThreads(navigator.hardwareConcurrency || 1)) : 1;
 
 export function isolation(): Isolation {
   const wasmThreads = wasmThreadsHere();

@@ -4,17 +4,18 @@ import type { Manifest } from '../catalog/manifest';
 import { detectWebGPU } from './backend';
 import { classify } from './failures';
 import type { ModelWorker } from './modelWorker';
-import type { LoadedReply, MeasuredReply } from './protocol';
+import type { LoadedReply, MeasuredReply, ProfiledReply } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
-import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, MemoryEstimate, Provenance, SweepProgress } from './types';
+import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, MemoryEstimate, ProfileOptions, ProfilePoint, Provenance, SweepProgress } from './types';
 
 /** What measuring needs from the client: the manifests, a worker with a model's session created, provenance. */
 export interface ModelSource {
   manifests(): Promise<Map<string, Manifest>>;
   manifestOf(id: string): Promise<Manifest>;
-  spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void): Promise<{ worker: ModelWorker; reply: LoadedReply }>;
+  webgpuImpl: 'jsep' | 'native';
+  spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, o?: { profile?: boolean }): Promise<{ worker: ModelWorker; reply: LoadedReply }>;
   /** Where a point is measured; `session` once the worker has one (else the page's adapter and settings). */
-  provenance(backend: BackendName, session?: LoadedReply): Promise<Provenance>;
+  provenance(backend: BackendName, session?: Pick<LoadedReply, 'webgpuImpl' | 'wasmThreads' | 'device'>): Promise<Provenance>;
 }
 
 function syntheticWindow(n: number, vocab: number): Uint8Array {
@@ -37,53 +38,92 @@ export function powersOfTwo(from: number, to: number): number[] {
   return out;
 }
 
-export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'> {
-  async function measure(id: string, backend: BackendName, contextLength: number, o: MeasureOptions = {}, signal?: AbortSignal): Promise<MeasurePoint> {
-    const m = await src.manifestOf(id);
-    const M = m.io === 'latents' ? Math.min(o.numLatents ?? m.config.latents ?? contextLength, contextLength) : undefined;
-    const est = estimateOf(m, contextLength, M);
-    const base = { modelId: id, backend, contextLength, numLatents: M, estimate: est };
-    let session: LoadedReply | undefined;
-    const fail = async (failure: EngineFailure): Promise<MeasurePoint> => ({ ok: false, ...base, failure, provenance: await src.provenance(backend, session) });
-    if (contextLength > m.config.maxContext)
-      return fail({ kind: 'over-limit', message: `beyond this model's limit of ${m.config.maxContext.toLocaleString()} bytes` });
-    if (backend === 'webgpu') {
-      const gpu = await detectWebGPU();
-      if (!gpu.available) return fail({ kind: 'webgpu-unavailable', message: gpu.reason ?? 'WebGPU is not available' });
-      if (est.largestTensorBytes > gpu.limits.maxStorageBufferBindingSize)
-        return fail({
-          kind: 'buffer-limit',
-          message: `not run: one tensor would need ${(est.largestTensorBytes / 2 ** 20).toFixed(0)} MiB (estimate), over this device's maxStorageBufferBindingSize of ${(gpu.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`,
-        });
-    }
+/** Why a point cannot run, before any worker starts: beyond the model's limit, no WebGPU, over a buffer limit. */
+async function refusal(m: Manifest, backend: BackendName, contextLength: number, largestTensorBytes: number): Promise<EngineFailure | undefined> {
+  if (contextLength > m.config.maxContext)
+    return { kind: 'over-limit', message: `beyond this model's limit of ${m.config.maxContext.toLocaleString()} bytes` };
+  if (backend !== 'webgpu') return undefined;
+  const gpu = await detectWebGPU();
+  if (!gpu.available) return { kind: 'webgpu-unavailable', message: gpu.reason ?? 'WebGPU is not available' };
+  if (largestTensorBytes > gpu.limits.maxStorageBufferBindingSize)
+    return {
+      kind: 'buffer-limit',
+      message: `not run: one tensor would need ${(largestTensorBytes / 2 ** 20).toFixed(0)} MiB (estimate), over this device's maxStorageBufferBindingSize of ${(gpu.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`,
+    };
+  return undefined;
+}
+
+const latentsOf = (m: Manifest, n: number, asked?: number) => (m.io === 'latents' ? Math.min(asked ?? m.config.latents ?? n, n) : undefined);
+
+export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' | 'profile'> {
+  /** A fresh worker with the model's session (a profiling one when asked), killed when `work` ends or on abort. */
+  async function inFreshWorker<T>(m: Manifest, backend: BackendName, profile: boolean, signal: AbortSignal | undefined, work: (w: ModelWorker, loaded: LoadedReply) => Promise<T>): Promise<T> {
     let worker: ModelWorker | undefined;
     const onAbort = () => worker?.kill({ kind: 'cancelled', message: 'stopped by the user' });
     signal?.addEventListener('abort', onAbort);
     try {
-      // a fresh worker per point: no buffer cache or heap inherited from another configuration
-      ({ worker, reply: session } = await src.spawn(m, backend, () => {}));
+      const spawned = await src.spawn(m, backend, () => {}, { profile });
+      worker = spawned.worker;
       if (signal?.aborted) onAbort();
-      const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
-      const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, policy });
-      const med = median(r.samplesMs);
-      const provenance = await src.provenance(backend, session);
-      return {
-        ok: true,
-        ...base,
-        firstRunMs: r.firstRunMs,
-        samplesMs: r.samplesMs,
-        medianMs: med,
-        p95Ms: quantile(r.samplesMs, 0.95),
-        bytesPerSec: contextLength / (med / 1000),
-        memory: r.memory,
-        wasmThreads: provenance.wasmThreads,
-        provenance,
-      };
-    } catch (e) {
-      return fail(classify(e));
+      return await work(worker, spawned.reply);
     } finally {
       signal?.removeEventListener('abort', onAbort);
       worker?.kill({ kind: 'cancelled', message: 'measurement done' });
+    }
+  }
+
+  async function measure(id: string, backend: BackendName, contextLength: number, o: MeasureOptions = {}, signal?: AbortSignal): Promise<MeasurePoint> {
+    const m = await src.manifestOf(id);
+    const M = latentsOf(m, contextLength, o.numLatents);
+    const est = estimateOf(m, contextLength, M);
+    const base = { modelId: id, backend, contextLength, numLatents: M, estimate: est };
+    let session: LoadedReply | undefined;
+    const fail = async (failure: EngineFailure): Promise<MeasurePoint> => ({ ok: false, ...base, failure, provenance: await src.provenance(backend, session) });
+    const refused = await refusal(m, backend, contextLength, est.largestTensorBytes);
+    if (refused) return fail(refused);
+    try {
+      // a fresh worker per point: no buffer cache or heap inherited from another configuration
+      return await inFreshWorker(m, backend, false, signal, async (worker, loaded) => {
+        session = loaded;
+        const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+        const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, policy });
+        const med = median(r.samplesMs);
+        const provenance = await src.provenance(backend, loaded);
+        return {
+          ok: true,
+          ...base,
+          firstRunMs: r.firstRunMs,
+          sessionMs: loaded.loadMs,
+          samplesMs: r.samplesMs,
+          medianMs: med,
+          p95Ms: quantile(r.samplesMs, 0.95),
+          bytesPerSec: contextLength / (med / 1000),
+          memory: r.memory,
+          wasmThreads: provenance.wasmThreads,
+          provenance,
+        };
+      });
+    } catch (e) {
+      return fail(classify(e));
+    }
+  }
+
+  async function profile(id: string, backend: BackendName, contextLength: number, o: ProfileOptions = {}, signal?: AbortSignal): Promise<ProfilePoint> {
+    const m = await src.manifestOf(id);
+    const M = latentsOf(m, contextLength, o.numLatents);
+    const base = { modelId: id, backend, contextLength, numLatents: M };
+    const refused = await refusal(m, backend, contextLength, estimateOf(m, contextLength, M).largestTensorBytes);
+    if (refused) return { ok: false, ...base, failure: refused };
+    if (backend === 'webgpu' && src.webgpuImpl === 'native')
+      // its trace times GPU programs by element counts, without shapes or run boundaries to group them by
+      return { ok: false, ...base, failure: { kind: 'unknown', message: "per-operator GPU times come from JSEP's profiling hook; profile WebGPU with the JSEP build" } };
+    try {
+      return await inFreshWorker(m, backend, true, signal, async (worker, loaded) => {
+        const r = await worker.request<ProfiledReply>({ type: 'profile', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, windows: o.windows ?? 2 });
+        return { ok: true, ...base, ...r.profile, provenance: await src.provenance(backend, loaded) };
+      });
+    } catch (e) {
+      return { ok: false, ...base, failure: classify(e) };
     }
   }
 
@@ -115,5 +155,5 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep'>
     return points;
   };
 
-  return { measure, sweep };
+  return { measure, sweep, profile };
 }

@@ -1,11 +1,71 @@
 // The one module that imports onnxruntime-web. Each session uses exactly one execution provider, so the
 // backend that ran is the backend that was asked for (listing ['webgpu', 'wasm'] would fall back silently).
 import type * as OrtTypes from 'onnxruntime-web';
+import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import jsepUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
+import asyncifyUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { wasmThreadsHere } from './isolation';
-import type { BackendName } from './types';
+import type { GpuKernelRecord } from './profile';
+import type { BackendName, EpBuild } from './types';
 import type { GraphIO, GraphTensor } from './userModel';
 
 type Ort = typeof OrtTypes;
+
+/**
+ * Which onnxruntime-web bundle runs a session (recorded with every result as its provenance's `ep`): the plain WASM
+ * build for the WASM backend (its binary is half the JSEP one's: 14 vs 28 MB to fetch and instantiate, same CPU
+ * kernels), JSEP ('onnxruntime-web') or the native WebGPU EP ('onnxruntime-web/webgpu') for WebGPU.
+ */
+export const buildOf = (backend: BackendName, webgpuImpl: 'jsep' | 'native'): EpBuild =>
+  backend === 'wasm' ? 'wasm' : webgpuImpl === 'native' ? 'webgpu-native' : 'webgpu-jsep';
+
+const BINARIES: Record<EpBuild, string> = { wasm: wasmUrl, 'webgpu-jsep': jsepUrl, 'webgpu-native': asyncifyUrl };
+
+async function loadOrt(build: EpBuild): Promise<Ort> {
+  if (build === 'wasm') return (await import('onnxruntime-web/wasm')) as unknown as Ort;
+  if (build === 'webgpu-native') return (await import('onnxruntime-web/webgpu')) as unknown as Ort;
+  return (await import('onnxruntime-web')) as unknown as Ort;
+}
+
+const compiled = new Map<EpBuild, Promise<WebAssembly.Module | undefined>>();
+
+/**
+ * The build's WebAssembly module, compiled once per page and handed to every worker (page side). A worker that
+ * instantiates a shared Module skips the compile and inherits the optimised code earlier runs tiered up to:
+ * measured, a fresh worker's session took 0.3 s instead of 1.5 s and its first run 0.16 s instead of 0.56 s
+ * (src/engine/README.md). Undefined when it cannot be compiled here: the worker then compiles its own.
+ */
+export function sharedWasmModule(build: EpBuild): Promise<WebAssembly.Module | undefined> {
+  let m = compiled.get(build);
+  if (!m) {
+    m = WebAssembly.compileStreaming(fetch(BINARIES[build])).catch(() => undefined);
+    compiled.set(build, m);
+  }
+  return m;
+}
+
+let instantiatingShared = false;
+/**
+ * onnxruntime-web has no option for a precompiled module (only `wasmBinary`, bytes it compiles again), but its
+ * Emscripten loader instantiates through WebAssembly.instantiateStreaming: in this worker, that call gets the
+ * shared module. Pthread workers receive the module from the loader, as always.
+ */
+function useSharedModule(module: WebAssembly.Module): void {
+  if (instantiatingShared) return;
+  instantiatingShared = true;
+  WebAssembly.instantiateStreaming = async (_source, imports) => ({ module, instance: await WebAssembly.instantiate(module, imports) });
+}
+
+// ORT's WASM profiler prints its trace through the Emscripten loader's stdout, which is console.log as it was
+// when the loader was created. In a profiling worker console.log is replaced before onnxruntime-web is imported,
+// so endProfiling's lines can be collected.
+let traceSink: ((line: string) => void) | undefined;
+function captureConsole(): void {
+  if ((console.log as { capturing?: boolean }).capturing) return;
+  const log = console.log.bind(console);
+  const capturing = (...args: unknown[]) => (traceSink ? traceSink(args.join(' ')) : log(...args));
+  console.log = Object.assign(capturing, { capturing: true });
+}
 
 export interface TensorIn {
   dtype: 'int64' | 'float32';
@@ -25,14 +85,19 @@ export interface Session {
   /** The WebGPU device ORT created, when backend is webgpu (for device-lost handling). */
   device(): Promise<GPUDevice | undefined>;
   wasmThreads: number;
+  /** Profiling sessions only: ORT's trace lines so far (ends profiling), and JSEP's GPU kernel records. */
+  endProfiling?(): string[];
+  gpuKernels?: GpuKernelRecord[];
   /** The graph's inputs and outputs: names, element types and shapes (ORT's metadata; names only where it has none). */
   io(): GraphIO;
 }
 
-/** JSEP ('onnxruntime-web') or the native C++ WebGPU EP ('onnxruntime-web/webgpu'); see engine/README.md. */
-async function loadOrt(backend: BackendName, webgpuImpl: 'jsep' | 'native'): Promise<Ort> {
-  if (backend === 'webgpu' && webgpuImpl === 'native') return (await import('onnxruntime-web/webgpu')) as unknown as Ort;
-  return (await import('onnxruntime-web')) as unknown as Ort;
+export interface SessionOptions {
+  wasmThreads: number;
+  webgpuImpl: 'jsep' | 'native';
+  wasmModule?: WebAssembly.Module;
+  profile?: boolean;
+  externalData?: ExternalFile[];
 }
 
 /** A file an ONNX graph reads its weights from (ONNX external data): `path` as the graph names it. */
@@ -41,20 +106,24 @@ export interface ExternalFile {
   data: Uint8Array;
 }
 
-export async function createSession(
-  model: Uint8Array,
-  backend: BackendName,
-  opts: { wasmThreads: number; webgpuImpl: 'jsep' | 'native'; externalData?: ExternalFile[] },
-): Promise<Session> {
-  const ort = await loadOrt(backend, opts.webgpuImpl);
+export async function createSession(model: Uint8Array, backend: BackendName, opts: SessionOptions): Promise<Session> {
+  const build = buildOf(backend, opts.webgpuImpl);
+  if (opts.profile) captureConsole();
+  if (opts.wasmModule) useSharedModule(opts.wasmModule);
+  const ort = await loadOrt(build);
   // Without cross-origin isolation there is no SharedArrayBuffer: ORT would silently use one thread anyway.
   const threads = wasmThreadsHere(opts.wasmThreads);
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false; // we are already in our own worker
   ort.env.logLevel = 'error';
+  // JSEP's per-kernel GPU timestamps (needs the adapter's timestamp-query feature); the native EP ignores this
+  // hook and puts its GPU times into ORT's trace instead
+  const gpuKernels: GpuKernelRecord[] | undefined = opts.profile && build === 'webgpu-jsep' ? [] : undefined;
+  if (gpuKernels) ort.env.webgpu.profiling = { mode: 'default', ondata: (d) => void gpuKernels.push(d) };
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    enableProfiling: !!opts.profile,
     externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
   });
   return {
@@ -89,5 +158,18 @@ export async function createSession(
         return undefined;
       }
     },
+    ...(opts.profile && {
+      gpuKernels,
+      endProfiling() {
+        const lines: string[] = [];
+        traceSink = (l) => lines.push(l);
+        try {
+          session.endProfiling();
+        } finally {
+          traceSink = undefined;
+        }
+        return lines;
+      },
+    }),
   };
 }

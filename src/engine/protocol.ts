@@ -4,6 +4,7 @@ import type { Manifest } from '../catalog/manifest';
 import type { BackendName, DeviceInfo, EngineFailure, MemoryReading, TopByte } from './types';
 import type { GraphIO } from './userModel';
 import type { RunPolicy } from './stats';
+import type { OpProfile } from './profile';
 import type { DecoderOptions } from './stepRunner';
 
 export interface LoadRequest {
@@ -14,6 +15,9 @@ export interface LoadRequest {
   backend: BackendName;
   wasmThreads: number;
   webgpuImpl: 'jsep' | 'native';
+  wasmModule?: WebAssembly.Module; // the build's module, compiled once by the page (see ort.ts)
+  profile?: boolean; // a profiling worker: the session records ORT's per-operator timings
+  warm?: boolean; // run one forward on a short window before replying: the page's workers, never a measurement's
 }
 
 export interface PredictRequest {
@@ -28,6 +32,27 @@ export interface MeasureRequest {
   id: number;
   window: Uint8Array;
   numLatents?: number;
+  policy: RunPolicy;
+}
+
+/** A profiling worker: first run, one warm-up, then `windows` profiled windows. */
+export interface ProfileRequest {
+  type: 'profile';
+  id: number;
+  window: Uint8Array;
+  numLatents?: number;
+  windows: number;
+}
+
+/** Times C = A·B of n x n float32 matrices (matmulGraph.ts) in a worker of its own: the backend's reference speed. */
+export interface PeakRequest {
+  type: 'peak';
+  id: number;
+  backend: BackendName;
+  wasmThreads: number;
+  webgpuImpl: 'jsep' | 'native';
+  wasmModule?: WebAssembly.Module;
+  n: number;
   policy: RunPolicy;
 }
 
@@ -61,7 +86,7 @@ export interface InspectedReply {
   io: GraphIO;
 }
 
-export type Request = LoadRequest | PredictRequest | MeasureRequest | LoadStepRequest | DecodeRequest | InspectRequest;
+export type Request = LoadRequest | PredictRequest | MeasureRequest | LoadStepRequest | DecodeRequest | InspectRequest | ProfileRequest | PeakRequest;
 
 export interface LoadedReply {
   type: 'loaded';
@@ -70,6 +95,7 @@ export interface LoadedReply {
   webgpuImpl?: 'jsep' | 'native';
   wasmThreads: number;
   loadMs: number;
+  warmMs?: number; // the warm-up forward, when asked for
   inputNames: string[];
   outputNames: string[];
   device?: DeviceInfo; // the GPU device the session runs on (WebGPU only)
@@ -99,6 +125,21 @@ export interface ErrorReply {
   failure: EngineFailure;
 }
 
+export interface ProfiledReply {
+  type: 'profiled';
+  id: number;
+  profile: Pick<OpProfile, 'windows' | 'runMs' | 'opsMs' | 'kernels' | 'byCategory' | 'top' | 'source'>;
+}
+
+export interface PeakedReply {
+  type: 'peaked';
+  id: number;
+  wasmThreads: number;
+  device?: DeviceInfo;
+  firstRunMs: number;
+  samplesMs: number[];
+}
+
 export interface StepLoadedReply {
   type: 'stepLoaded';
   id: number;
@@ -118,10 +159,10 @@ export interface DecodedReply {
   capacity: number;
 }
 
-export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply | StepLoadedReply | DecodedReply | InspectedReply;
+export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply | StepLoadedReply | DecodedReply | InspectedReply | ProfiledReply | PeakedReply;
 
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'inspect']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'inspected']);
+const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'inspect', 'profile', 'peak']);
+const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'inspected', 'profiled', 'peaked']);
 
 export function isRequest(x: unknown): x is Request {
   return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);

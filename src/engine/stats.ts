@@ -13,6 +13,11 @@ export const median = (samples: readonly number[]) => quantile(samples, 0.5);
 
 export interface RunPolicy {
   warmupRuns: number;
+  /**
+   * Warm up for at least this long too (default 0). V8 runs WebAssembly in baseline code until a function has run
+   * a while, and compiles it optimised in the background: short runs need time, not a count, to reach that code.
+   */
+  warmupMs?: number;
   minRuns: number;
   minTimeMs: number;
   maxRuns: number;
@@ -32,7 +37,8 @@ export async function timeRuns(
   let t = now();
   await run();
   const firstRunMs = now() - t;
-  for (let i = 0; i < policy.warmupRuns; i++) await run();
+  const warmStart = now();
+  for (let i = 0; i < policy.warmupRuns || now() - warmStart < (policy.warmupMs ?? 0); i++) await run();
   const samplesMs: number[] = [];
   const start = now();
   while (samplesMs.length < policy.maxRuns && (samplesMs.length < policy.minRuns || now() - start < policy.minTimeMs)) {

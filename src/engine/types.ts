@@ -1,6 +1,7 @@
 // Public types of the engine: what the UI, the automation API and the bench runner see.
 // No React, no onnxruntime-web here.
 import type { Manifest } from '../catalog/manifest';
+import type { OpProfile } from './profile';
 import type { GraphIO } from './userModel';
 
 export type BackendName = 'webgpu' | 'wasm';
@@ -104,6 +105,7 @@ export interface LoadedModel {
   wasmThreads: number; // threads ORT's WASM backend really got (1 without cross-origin isolation)
   crossOriginIsolated: boolean;
   loadMs: number; // session creation
+  warmMs?: number; // one forward on a short window after it (compiles the kernels before the first prediction)
 }
 
 export interface TopByte {
@@ -134,6 +136,7 @@ export interface Prediction {
 export interface MeasureOptions {
   numLatents?: number;
   warmupRuns?: number; // default 2
+  warmupMs?: number; // warm up for at least this long too (default 0; see stats.ts RunPolicy)
   minRuns?: number; // default 5
   minTimeMs?: number; // default 1000
   maxRuns?: number; // default 50
@@ -146,6 +149,7 @@ export interface MeasurePointOk {
   contextLength: number;
   numLatents?: number;
   firstRunMs: number; // shader compile + allocation, reported apart
+  sessionMs?: number; // creating the point's session in its fresh worker
   samplesMs: number[];
   medianMs: number;
   p95Ms: number;
@@ -204,6 +208,19 @@ export interface DecodeResult {
   stateBytes: number;
   capacity: number;
 }
+export interface ProfileOptions {
+  numLatents?: number;
+  windows?: number; // profiled windows, averaged (default 2)
+}
+
+export type ProfilePoint =
+  | ({ ok: true; provenance: Provenance } & OpProfile)
+  | { ok: false; modelId: string; backend: BackendName; contextLength: number; numLatents?: number; failure: EngineFailure };
+
+/** A plain n x n MatMul on a backend: the reference for the models' achieved GFLOP/s. */
+export type PeakPoint =
+  | { ok: true; backend: BackendName; n: number; firstRunMs: number; medianMs: number; gflops: number; provenance: Provenance }
+  | { ok: false; backend: BackendName; n: number; failure: EngineFailure };
 
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
 export interface Engine {
@@ -221,6 +238,10 @@ export interface Engine {
   decode(modelId: string, bytes: Uint8Array, pieces: number[], opts?: DecodeOptions): Promise<DecodeResult>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
+  /** ORT's per-operator timings of warm runs, in a profiling worker of its own (timed runs stay unprofiled). */
+  profile(modelId: string, backend: BackendName, contextLength: number, opts?: ProfileOptions, signal?: AbortSignal): Promise<ProfilePoint>;
+  /** GFLOP/s of a plain n x n MatMul graph on the backend (default n = 1024), in a fresh worker. */
+  peak(backend: BackendName, n?: number): Promise<PeakPoint>;
   sweep(spec: SweepSpec, onPoint: (p: MeasurePoint, progress: SweepProgress) => void, signal?: AbortSignal): Promise<MeasurePoint[]>;
   cache: {
     list(): Promise<{ url: string; bytes: number }[]>;

@@ -8,7 +8,9 @@ import { adaptFeeds } from './userModel';
 import { score } from './surprisal';
 import { timeRuns } from './stats';
 import { classify } from './failures';
-import { isRequest, type Reply, type Request } from './protocol';
+import { isRequest, type ProfileRequest, type ProfiledReply, type Reply, type Request } from './protocol';
+import { opsFromGpuRecords, opsFromTrace, parseTrace, summarize } from './profile';
+import { matmulGraph } from './matmulGraph';
 import type { Manifest } from '../catalog/manifest';
 import type { BackendName } from './types';
 
@@ -20,6 +22,13 @@ let backend: BackendName = 'wasm';
 let sessionOpts: Parameters<typeof createSession>[2] | undefined;
 let weights: Uint8Array | undefined; // the forward graph's bytes: the step graph reads its weights from them
 let stepSession: Session | undefined;
+
+const WARM_WINDOW = Uint8Array.from({ length: 256 }, (_, i) => 97 + ((i * 7) % 26));
+const timed = async (f: () => Promise<unknown>) => {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+};
 
 const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
@@ -35,8 +44,12 @@ async function handle(req: Request): Promise<void> {
     backend = req.backend;
     const t0 = performance.now();
     weights = new Uint8Array(req.model);
-    sessionOpts = { wasmThreads: req.wasmThreads, webgpuImpl: req.webgpuImpl };
-    session = await createSession(weights, req.backend, sessionOpts);
+    sessionOpts = { wasmThreads: req.wasmThreads, webgpuImpl: req.webgpuImpl, wasmModule: req.wasmModule };
+    session = await createSession(weights, req.backend, { ...sessionOpts, profile: req.profile });
+    const loadMs = performance.now() - t0;
+    // The first forward compiles the WebAssembly kernels it calls (V8 compiles lazily): a loaded model's worker pays
+    // it here, before its first prediction; a measurement's fresh worker does not, so its first run stays reported.
+    const warmMs = req.warm ? await timed(() => runWindow((f) => session!.run(f), req.manifest, WARM_WINDOW)) : undefined;
     const device = await session.device();
     device?.lost.then((info) =>
       post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: `The WebGPU device was lost (${info.reason}): ${info.message}` } }),
@@ -47,12 +60,22 @@ async function handle(req: Request): Promise<void> {
       backend: req.backend,
       webgpuImpl: req.backend === 'webgpu' ? req.webgpuImpl : undefined,
       wasmThreads: session.wasmThreads,
-      loadMs: performance.now() - t0,
+      loadMs,
+      warmMs,
       inputNames: [...session.inputNames],
       outputNames: [...session.outputNames],
       device: device && deviceInfo(device),
     });
     return;
+  }
+  if (req.type === 'peak') {
+    const s = await createSession(matmulGraph(), req.backend, req);
+    const device = await s.device();
+    const random = () => ({ dtype: 'float32' as const, data: Float32Array.from({ length: req.n * req.n }, () => Math.random() - 0.5), dims: [req.n, req.n] });
+    const feeds = { A: random(), B: random() };
+    const { firstRunMs, samplesMs } = await timeRuns(async () => void (await s.run(feeds)), req.policy);
+    await s.release();
+    return post({ type: 'peaked', id: req.id, wasmThreads: s.wasmThreads, device: device && deviceInfo(device), firstRunMs, samplesMs });
   }
   if (!session || !manifest) throw Object.assign(new Error('No model is loaded in this worker'), { kind: 'invalid-model' });
   const s = session;
@@ -104,9 +127,43 @@ async function handle(req: Request): Promise<void> {
     );
     return;
   }
+  if (req.type === 'profile') return post({ type: 'profiled', id: req.id, profile: await profileWindows(s, m, req) });
   resetPeak();
   const { firstRunMs, samplesMs } = await timeRuns(async () => void (await runWindow(run, m, req.window, req.numLatents)), req.policy);
   post({ type: 'measured', id: req.id, firstRunMs, samplesMs, memory: readMemory(backend === 'webgpu') });
+}
+
+/**
+ * Runs a window once (first run) and once more (warm-up), then `windows` times with ORT's profiler recording, and
+ * groups the operators' times. JSEP's GPU kernels are timed on the GPU; its CPU-side nodes come from the trace.
+ */
+async function profileWindows(s: Session, m: Manifest, req: ProfileRequest): Promise<ProfiledReply['profile']> {
+  if (!s.endProfiling) throw new Error('this worker was not loaded for profiling');
+  let sessionRuns = 0;
+  const run = (feeds: Parameters<Session['run']>[0]) => (sessionRuns++, s.run(feeds));
+  await runWindow(run, m, req.window, req.numLatents);
+  sessionRuns = 0;
+  await runWindow(run, m, req.window, req.numLatents);
+  const runsPerWindow = sessionRuns;
+  const gpu = s.gpuKernels;
+  if (gpu) gpu.length = 0;
+  let wallMs = 0;
+  for (let i = 0; i < req.windows; i++) {
+    const t0 = performance.now();
+    await runWindow(run, m, req.window, req.numLatents);
+    wallMs += performance.now() - t0;
+  }
+  if (backend === 'webgpu') {
+    // the timestamps are read back after the work is done: wait for the queue, then for the readbacks' callbacks
+    await (await s.device())?.queue.onSubmittedWorkDone();
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const trace = parseTrace(s.endProfiling());
+  const ops = gpu
+    ? [...opsFromGpuRecords(gpu, req.windows), ...opsFromTrace(trace, runsPerWindow, req.windows, 'CPUExecutionProvider')]
+    : opsFromTrace(trace, runsPerWindow, req.windows);
+  if (gpu && gpu.length === 0) throw new Error('WebGPU gave no kernel timestamps: the adapter lacks the timestamp-query feature');
+  return { windows: req.windows, runMs: wallMs / req.windows, ...summarize(ops), source: gpu ? 'ort-trace+gpu-timestamps' : 'ort-trace' };
 }
 
 self.onmessage = (ev: MessageEvent) => {

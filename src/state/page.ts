@@ -3,13 +3,22 @@
 import type { Manifest } from '../catalog/manifest';
 import type { BackendChoice, Engine, GpuInfo } from '../engine/types';
 import { loadDefaultInput } from './input';
+import { preloadModels } from './runs';
 import { applyShared } from './sharing';
 import { restoreUserModels } from './userModels';
 import type { SharedState } from './shared';
 import { get, set, type PageState } from './store';
 
+/** How the engine runs sessions: the WebGPU EP build, and WASM threads (absent: the engine's default). */
+export interface EngineSettings {
+  webgpuImpl: 'jsep' | 'native';
+  wasmThreads?: number;
+}
+
 export interface PageSlice {
   engine?: Engine;
+  engineSettings: EngineSettings;
+  makeEngine?: (s: EngineSettings) => Engine; // absent: the settings cannot be changed (tests)
   ready: boolean; // models listed and any link applied: from here on the URL follows the state
   manifests: Manifest[];
   gpu?: GpuInfo;
@@ -18,7 +27,7 @@ export interface PageSlice {
 }
 
 export function pageInitial(): PageSlice {
-  return { ready: false, manifests: [], logAxes: true };
+  return { ready: false, manifests: [], logAxes: true, engineSettings: { webgpuImpl: 'jsep' } };
 }
 
 export const MIN_CONTEXT = 256;
@@ -27,8 +36,8 @@ export const selectedManifests = (s: PageState) =>
   s.selected.map((id) => s.manifests.find((m) => m.id === id)).filter((m): m is Manifest => !!m);
 export const maxSelectedContext = (s: PageState) => Math.max(MIN_CONTEXT, ...selectedManifests(s).map((m) => m.config.maxContext));
 
-export async function init(engine: Engine, shared: SharedState | null, linkError?: string) {
-  set({ engine, banner: linkError ? { kind: 'error', text: linkError } : undefined });
+export async function init(engine: Engine, shared: SharedState | null, linkError?: string, makeEngine?: PageSlice['makeEngine']) {
+  set({ engine, makeEngine, banner: linkError ? { kind: 'error', text: linkError } : undefined });
   engine.detectWebGPU().then(
     (gpu) => set({ gpu }),
     (e) => set({ gpu: { available: false, reason: String(e), isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } } }),
@@ -45,11 +54,14 @@ export async function init(engine: Engine, shared: SharedState | null, linkError
   const manifests = get().manifests;
   const defaults = manifests.filter((m) => m.defaultSelected).map((m) => m.id);
   set({ selected: defaults.length ? defaults : manifests.slice(0, 2).map((m) => m.id), ready: true });
+  preloadModels();
   await loadDefaultInput();
 }
 
 export function toggleModel(id: string) {
-  set((s) => ({ selected: s.selected.includes(id) ? s.selected.filter((x) => x !== id) : [...s.selected, id] }));
+  const adding = !get().selected.includes(id);
+  set((s) => ({ selected: adding ? [...s.selected, id] : s.selected.filter((x) => x !== id) }));
+  if (adding) preloadModels([id]);
 }
 
 export const setBackend = (backend: BackendChoice) => set({ backend });
@@ -58,3 +70,19 @@ export const setLatents = (latents: number | undefined) => set({ latents });
 export const setLogAxes = (logAxes: boolean) => set({ logAxes });
 export const setBanner = (banner: PageState['banner']) => set({ banner });
 export const dismissBanner = () => set({ banner: undefined });
+
+/**
+ * Another WebGPU build or WASM thread count: a new engine (sessions are created with these settings), the old one's
+ * workers ended, the selected models loaded again.
+ */
+export async function setEngineSettings(engineSettings: EngineSettings) {
+  const { engine, makeEngine, status } = get();
+  if (!makeEngine) return;
+  await Promise.all(Object.keys(status).map((id) => engine?.unload(id)));
+  set((s) => ({
+    engine: makeEngine(engineSettings),
+    engineSettings,
+    status: Object.fromEntries(Object.entries(s.status).map(([id, st]) => [id, { ...st, loaded: undefined }])),
+  }));
+  preloadModels();
+}

@@ -1,6 +1,7 @@
 // Measured points as a link carries them, validated with zod: what the engine produces, and nothing else.
 import { z } from 'zod';
-import type { FailureKind, MeasurePoint } from '../engine/types';
+import type { Category } from '../engine/profile';
+import type { FailureKind, MeasurePoint, ProfilePoint } from '../engine/types';
 
 export const ModelId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a model id');
 export const Backend = z.enum(['webgpu', 'wasm']);
@@ -46,6 +47,7 @@ export const PointSchema = z.preprocess(renameLegacy, z.discriminatedUnion('ok',
     bytesPerSec: Num, // N / median seconds
     memory: z.object({ gpuAllocatedPeakBytes: Num.optional(), gpuAllocatedLiveBytes: Num.optional(), wasmHeapBytes: Num.optional(), jsHeapBytes: Num.optional() }),
     wasmThreads: z.number().int().nonnegative(),
+    sessionMs: Num.optional(), // the point's fresh worker creating its session (absent in older links)
   }),
   z.object({ ok: z.literal(false), ...PointBase, failure: z.object({ kind: z.enum(FAILURE_KINDS), message: z.string().max(1000) }) }),
 ]));
@@ -59,3 +61,27 @@ export const ResultsFileSchema = z.object({
   points: z.array(PointSchema).max(MAX_FILE_POINTS),
   foreign: z.array(z.object({ source: z.string().max(200), points: z.array(PointSchema).max(MAX_FILE_POINTS) })).max(50).optional(),
 });
+
+/** A per-operator profile as a link carries it (engine/profile.ts OpProfile): only profiles that ran. */
+const CATEGORY_NAMES = [
+  'attention scores', 'softmax', 'weighted values', 'projections and MLP', 'masks, positions, gathers and casts', 'layout', 'other',
+] as const satisfies readonly Category[];
+export const MAX_PROFILE_OPS = 12;
+export const ProfileSchema = z.object({
+  ok: z.literal(true),
+  modelId: ModelId,
+  backend: Backend,
+  contextLength: Context,
+  numLatents: z.number().int().positive().optional(),
+  windows: z.number().int().positive().max(100),
+  runMs: Num,
+  opsMs: Num,
+  kernels: z.number().int().nonnegative(),
+  byCategory: z.object(Object.fromEntries(CATEGORY_NAMES.map((c) => [c, Num])) as Record<Category, typeof Num>),
+  top: z.array(z.object({ name: Str, opType: z.string().max(64), category: z.enum(CATEGORY_NAMES), ms: Num, shape: z.string().max(64) })).max(MAX_PROFILE_OPS),
+  source: z.enum(['ort-trace', 'ort-trace+gpu-timestamps']),
+  provenance: ProvenanceSchema,
+});
+export type ProfileResult = Extract<ProfilePoint, { ok: true }>;
+const _profilesFit: ProfileResult[] = [] as z.infer<typeof ProfileSchema>[];
+void _profilesFit;

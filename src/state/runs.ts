@@ -92,6 +92,21 @@ function addSingle(p: Prediction, loaded: LoadedModel) {
   set((s) => ({ singles: [...s.singles.filter((r) => !same(r)), run] }));
 }
 
+/**
+ * Creates the selected models' sessions before the first Run, so that pressing it only predicts. A failure here is
+ * left for Run to report (it loads again and shows why).
+ */
+export function preloadModels(ids = get().selected) {
+  const { engine, backend } = get();
+  if (!engine) return;
+  for (const id of ids)
+    if (!get().status[id]?.loaded)
+      engine.load(id, backend).then(
+        (loaded) => patchStatus(id, { loaded }),
+        () => undefined,
+      );
+}
+
 /** Loads (if needed) and runs every selected model on the last N bytes; each model succeeds or fails alone. */
 export async function runPredictions() {
   const { engine, selected, bytes, context, latents, backend } = get();

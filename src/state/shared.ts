@@ -9,12 +9,13 @@ import type { BackendChoice, BackendName, MeasurePoint } from '../engine/types';
 import { USER_PREFIX } from '../engine/userModel';
 import { defaultInput, presetInput, textInput, type InputFields } from './inputPatches';
 import { foreignPatch, LINK_SOURCE } from './foreignPatches';
-import { Backend, Context, ModelId, PointSchema } from './pointSchema';
+import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './pointSchema';
 import type { Preset } from './presets';
 import type { LocalState, PageState } from './store';
 
 export const MAX_STATE_BYTES = 2_000_000; // a link's JSON once decompressed: guards against a deflate bomb
 export const MAX_SHARED_POINTS = 400;
+export const MAX_SHARED_PROFILES = 48;
 
 /** A change to the store: an object, or a function of the state at the time it is set. */
 export type Patch = Partial<PageState> | ((s: PageState) => Partial<PageState>);
@@ -119,6 +120,14 @@ export const SHARED = {
       note({ kind: 'error', text: patch.refused });
       return { foreign: others };
     },
+  }),
+  profiles: prop({
+    // per-operator profiles (profiling.ts), each with its provenance: shown as measured where they say they were
+    schema: z.array(ProfileSchema).max(MAX_SHARED_PROFILES).optional(),
+    fields: () => ({ profiles: [] as ProfileResult[] }),
+    watch: ['profiles'],
+    read: (s) => (s.profiles.length ? s.profiles.slice(0, MAX_SHARED_PROFILES) : undefined),
+    apply: (profiles) => ({ profiles: profiles ?? [] }),
   }),
 };
 

@@ -1,5 +1,5 @@
 // Links in and out: the state a link carries (read from the table in shared.ts) and applying an opened link.
-import { runPredictions } from './runs';
+import { preloadModels, runPredictions } from './runs';
 import { applyLink, readShared, type LinkNote, type SharedState } from './shared';
 import { get, set } from './store';
 
@@ -23,6 +23,7 @@ export async function applyShared(link: SharedState) {
   for (const p of patches) if (p instanceof Promise) set(await p);
   set({ ready: true });
   if (link.run) await runPredictions();
+  else preloadModels();
 }
 
 /** The state a share link carries. Text only when the input is not a preset; results only when asked for. */

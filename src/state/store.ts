@@ -6,6 +6,7 @@
 //   runs.ts     predictions of the selected models at N
 //   sweep.ts    measured points over N
 //   foreign.ts  results measured elsewhere (links, imported files), checked and kept apart
+//   profiling.ts per-operator profiles and the backend's MatMul peak
 //   sharing.ts  links in and out
 //   userModels.ts  a person's own ONNX models: opened, recognised, asked about, kept in this browser
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
@@ -15,6 +16,7 @@ import { create } from 'zustand';
 import { foreignInitial, type ForeignSlice } from './foreign';
 import { inputInitial, type InputSlice } from './input';
 import { pageInitial, type PageSlice } from './page';
+import { profilingInitial, type ProfilingSlice } from './profiling';
 import { resetRuns, runsInitial, type RunsSlice } from './runs';
 import { sharedInitial, type SharedSlice } from './shared';
 import { sharingInitial, type SharingSlice } from './sharing';
@@ -22,7 +24,7 @@ import { sweepInitial, type SweepSlice } from './sweep';
 import { userModelsInitial, type UserModelsSlice } from './userModels';
 
 /** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice;
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice;
 export type PageState = SharedSlice & LocalState;
 
 const initialState = (): PageState => ({
@@ -33,6 +35,7 @@ const initialState = (): PageState => ({
   ...sweepInitial(),
   ...foreignInitial(),
   ...sharingInitial(),
+  ...profilingInitial(),
   ...userModelsInitial(),
 });
 

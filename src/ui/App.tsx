@@ -7,6 +7,7 @@ import { ContextSlider } from './ContextSlider';
 import { InputPanel } from './InputPanel';
 import { ModelPicker } from './ModelPicker';
 import { PredictionPanels } from './PredictionPanels';
+import { ProfilePanel } from './ProfilePanel';
 import { ResultsTable } from './ResultsTable';
 import { SharePanel } from './SharePanel';
 import { SweepPanel } from './SweepPanel';
@@ -36,6 +37,7 @@ export function App() {
           <ForeignPanel />
           <Charts />
           <ResultsTable />
+          <ProfilePanel />
         </main>
       </div>
     </>

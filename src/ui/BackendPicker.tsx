@@ -1,4 +1,5 @@
-import { setBackend } from '../state/page';
+import { defaultWasmThreads } from '../engine/isolation';
+import { setBackend, setEngineSettings } from '../state/page';
 import { useStore } from '../state/store';
 import type { BackendChoice, GpuInfo } from '../engine/types';
 import { bytesLabel } from './format';
@@ -55,8 +56,47 @@ export function BackendPicker() {
           <option value="wasm">WASM (CPU)</option>
         </select>
       </label>
+      <EngineSettingsPicker />
       <AdapterInfo gpu={gpu} />
       <IsolationInfo />
     </div>
+  );
+}
+
+/** The WebGPU EP build and the WASM thread count; every result records what ran. */
+function EngineSettingsPicker() {
+  const settings = useStore((s) => s.engineSettings);
+  const canChange = useStore((s) => !!s.makeEngine);
+  const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
+  const isolated = typeof self !== 'undefined' && self.crossOriginIsolated;
+  return (
+    <>
+      <label title="JSEP was faster than the native WebGPU EP at every point measured on this project's software adapter (src/engine/README.md); on a real GPU the order may differ">
+        WebGPU build{' '}
+        <select
+          data-testid="webgpu-impl"
+          value={settings.webgpuImpl}
+          disabled={!canChange}
+          onChange={(e) => setEngineSettings({ ...settings, webgpuImpl: e.target.value as 'jsep' | 'native' })}
+        >
+          <option value="jsep">JSEP (default)</option>
+          <option value="native">native WebGPU EP</option>
+        </select>
+      </label>
+      <label title={isolated ? 'threads per model worker; the page runs the selected models side by side' : 'this page is not cross-origin isolated: WASM runs one thread'}>
+        WASM threads{' '}
+        <select
+          data-testid="wasm-threads"
+          value={settings.wasmThreads ?? 0}
+          disabled={!canChange || !isolated}
+          onChange={(e) => setEngineSettings({ ...settings, wasmThreads: Number(e.target.value) || undefined })}
+        >
+          <option value={0}>{`auto (${defaultWasmThreads(cores)} of ${cores})`}</option>
+          {Array.from({ length: cores }, (_, i) => i + 1).map((t) => (
+            <option key={t} value={t}>{t}</option>
+          ))}
+        </select>
+      </label>
+    </>
   );
 }

@@ -83,7 +83,7 @@ function RunInfo({ id, st }: { id: string; st?: ModelStatus }) {
           {st.loaded.backend === 'wasm'
             ? `, ${st.loaded.wasmThreads} thread${st.loaded.wasmThreads > 1 ? 's' : ''}${st.loaded.crossOriginIsolated ? '' : ' (page not cross-origin isolated)'}`
             : ` (${st.loaded.webgpuImpl ?? 'webgpu'} EP)`}
-          ; session {Math.round(st.loaded.loadMs)} ms
+          ; session {Math.round(st.loaded.loadMs)} ms{st.loaded.warmMs !== undefined ? `, first forward (warm-up) ${Math.round(st.loaded.warmMs)} ms` : ''}
         </div>
       )}
     </>

@@ -5,7 +5,7 @@ import { EP_LABEL, provenanceLabel, provenanceRows } from './provenanceText';
 import { sourcedPoints, THIS_PAGE, type SourcedPoint } from './download';
 
 const keyOf = (p: SourcedPoint) => `${p.source}|${p.modelId}|${p.backend}|${p.contextLength}|${p.numLatents}|${p.provenance?.measuredAt}`;
-const COLUMNS = ['', 'source', 'model', 'backend', 'N', 'median', 'p95', 'first run', 'bytes/s', 'measured memory', 'estimate', 'measured on', 'status'];
+const COLUMNS = ['', 'source', 'model', 'backend', 'N', 'median', 'p95', 'first run', 'bytes/s', 'GFLOP/s (analytic)', 'measured memory', 'estimate', 'measured on', 'status'];
 
 /**
  * One row per point, this page's first, then results from elsewhere (labelled, in their own colour); a row opens to
@@ -41,6 +41,7 @@ export function ResultsTable() {
                 <td>{p.ok ? ms(p.p95Ms) : ''}</td>
                 <td>{p.ok ? ms(p.firstRunMs) : ''}</td>
                 <td>{p.ok ? count(Math.round(p.bytesPerSec)) : ''}</td>
+                <td title="the cost model's FLOPs for one forward over the median">{p.ok && p.estimate ? (p.estimate.flops / p.medianMs / 1e6).toFixed(2) : ''}</td>
                 <td>
                   {p.ok
                     ? p.backend === 'webgpu'
@@ -68,6 +69,12 @@ export function ResultsTable() {
                         <>
                           <dt>timed runs (ms)</dt>
                           <dd>{p.samplesMs.map((x) => x.toFixed(1)).join(', ')}</dd>
+                          {p.sessionMs !== undefined && (
+                            <>
+                              <dt>session created in</dt>
+                              <dd>{ms(p.sessionMs)} (the point's fresh worker)</dd>
+                            </>
+                          )}
                         </>
                       )}
                     </dl>

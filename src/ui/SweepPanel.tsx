@@ -23,7 +23,7 @@ export function SweepPanel() {
           up to N{' '}
           <select value={upTo ?? 0} onChange={(e) => setSweepMax(Number(e.target.value) || undefined)} data-testid="sweep-max" disabled={sweeping}>
             <option value={0}>each model's limit</option>
-            {[512, 1024, 2048, 4096, 8192, 16384, 32768, 65536].map((n) => (
+            {[512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072, 262144].map((n) => (
               <option key={n} value={n}>{count(n)}</option>
             ))}
           </select>

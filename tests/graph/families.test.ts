@@ -15,7 +15,7 @@ const maxDiff = (a: Float32Array, b: Float32Array, from = 0) => {
 describe.each(ids.filter((id) => readManifest(id).config.attention.kind === 'blockwise'))('%s', (id) => {
   const plain = id.replace('memory-efficient', 'transformer');
   it(`predicts what ${plain} predicts (same weights, attention in chunks)`, async () => {
-    const [a, b] = [await openNodeModel(id, 1), await openNodeModel(plain, 1)];
+    const [a, b] = [await openNodeModel(id, { threads: 1 }), await openNodeModel(plain, { threads: 1 })];
     const { queryChunk, keyChunk } = readManifest(id).config.attention as { queryChunk: number; keyChunk: number };
     const tokens = rand(Math.min(2 * keyChunk + queryChunk + 7, 1100), 3); // several query chunks and key chunks
     const [ra, rb] = [await runLogits(a, tokens), await runLogits(b, tokens)];
@@ -26,7 +26,7 @@ describe.each(ids.filter((id) => readManifest(id).config.attention.kind === 'blo
 
 describe.each(ids.filter((id) => (readManifest(id).config.attention as { compressedMemory?: number }).compressedMemory))('%s', (id) => {
   it('a byte that left the memory still changes later predictions (compressed rows)', async () => {
-    const m = await openNodeModel(id, 1);
+    const m = await openNodeModel(id, { threads: 1 });
     const a = readManifest(id).config.attention as { segment: number; memory: number; compressedMemory: number; compressionRate: number };
     // segment 0 leaves the memory two segments later and is compressed; through L layers of memory it reaches L
     // segments ahead at most, so the last of L + 2 segments sees it only through the compressed rows
@@ -37,7 +37,7 @@ describe.each(ids.filter((id) => (readManifest(id).config.attention as { compres
     const lastSegment = (n - a.segment) * 256;
     expect(maxDiff(rx.logits, ry.logits, lastSegment)).toBeGreaterThan(1e-6);
     // Transformer-XL of the same size (no compressed memory) does not reach that far
-    const xl = await openNodeModel(id.replace('compressive-transformer', 'transformer-xl'), 1);
+    const xl = await openNodeModel(id.replace('compressive-transformer', 'transformer-xl'), { threads: 1 });
     const [sx, sy] = [await runLogits(xl, x), await runLogits(xl, y)];
     expect(maxDiff(sx.logits, sy.logits, lastSegment)).toBe(0);
   });

@@ -25,7 +25,7 @@ describe.each(ids)('%s', (id) => {
   const N = manifest.size === 'tiny' ? 96 : 64;
 
   it('manifest matches the graph: names, file size, sha256', async () => {
-    const m = await openNodeModel(id, 1);
+    const m = await openNodeModel(id, { threads: 1 });
     expect(m.session.inputNames).toEqual(manifest.graph.inputs.map((t) => t.name));
     expect(m.session.outputNames).toEqual(manifest.graph.outputs.map((t) => t.name));
     const blob = readFileSync(join(MODELS_DIR, id, manifest.graph.file));
@@ -37,7 +37,7 @@ describe.each(ids)('%s', (id) => {
 
   it('matches the PyTorch reference outputs', async () => {
     const ref = JSON.parse(readFileSync(join(MODELS_DIR, id, manifest.reference), 'utf8'));
-    const m = await openNodeModel(id, 1);
+    const m = await openNodeModel(id, { threads: 1 });
     const feeds = Object.fromEntries(
       manifest.graph.inputs.map((s) => [s.name, toTensor(ref.inputs[s.name], s.dtype)]),
     );
@@ -53,7 +53,7 @@ describe.each(ids)('%s', (id) => {
   });
 
   it('is causal: logits at t do not change when tokens after t change', async () => {
-    const m = await openNodeModel(id, 1);
+    const m = await openNodeModel(id, { threads: 1 });
     const a = rand(N, 1);
     const b = [...a];
     const t = N - 10;
@@ -73,7 +73,7 @@ describe('long-range behaviour of the graphs', () => {
   const xl = ids.find((id) => id.startsWith('transformer-xl'))!;
 
   it(`${pa}: the first token of a long input changes the latents' logits`, async () => {
-    const m = await openNodeModel(pa, 1);
+    const m = await openNodeModel(pa, { threads: 1 });
     const n = Math.min(readManifest(pa).config.maxContext, 4096);
     const a = rand(n, 2);
     const b = [...a];
@@ -85,7 +85,7 @@ describe('long-range behaviour of the graphs', () => {
   });
 
   it(`${pa}: the number of latents is a run-time choice`, async () => {
-    const m = await openNodeModel(pa, 1);
+    const m = await openNodeModel(pa, { threads: 1 });
     const a = rand(200, 3);
     for (const M of readManifest(pa).config.latentOptions!) {
       const r = await runLogits(m, a, M);
@@ -94,7 +94,7 @@ describe('long-range behaviour of the graphs', () => {
   });
 
   it(`${xl}: information crosses segments only through the memory`, async () => {
-    const m = await openNodeModel(xl, 1);
+    const m = await openNodeModel(xl, { threads: 1 });
     const { segmentLength: S = 16, nLayers: L, dModel: d, memoryLength: mem = 16 } = readManifest(xl).config;
     const int64 = (xs: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs.map(BigInt)), [1, xs.length]);
     const scalar = (x: number) => new ort.Tensor('int64', BigInt64Array.of(BigInt(x)), []);

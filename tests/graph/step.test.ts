@@ -31,8 +31,8 @@ const argmax = (row: Float32Array) => row.reduce((best, x, i) => (x > row[best] 
  * Perceiver AR against a forward with the latent count the cache holds after that step (F + k after a refill).
  */
 async function cachedEqualsForward(id: string, prompt: number[], steps: number, opts: Partial<DecoderOptions> = {}) {
-  const step = await openNodeStep(id, 1);
-  const fwd = await openNodeModel(id, 1);
+  const step = await openNodeStep(id, { threads: 1 });
+  const fwd = await openNodeModel(id, { threads: 1 });
   const m = step.manifest;
   const dec = createDecoder(step.run, m, { capacity: prompt.length + steps, ...opts });
   const bytes = [...prompt];
@@ -72,7 +72,7 @@ describe.each(ids.filter((id) => readManifest(id).step))('%s step graph', (id) =
   const compare = !id.endsWith('-tiny');
 
   it('manifest matches the graph: names, size, sha256; its weights come from the forward graph', async () => {
-    const s: NodeModel = await openNodeStep(id, 1);
+    const s: NodeModel = await openNodeStep(id, { threads: 1 });
     expect(s.session.inputNames).toEqual(m.step!.inputs.map((t) => t.name));
     expect(s.session.outputNames).toEqual(m.step!.outputs.map((t) => t.name));
     const blob = readFileSync(join(MODELS_DIR, id, m.step!.file));
@@ -107,8 +107,8 @@ describe.each(ids.filter((id) => readManifest(id).step))('%s step graph', (id) =
 describe('chunked prefill of 4,096 bytes in chunks of 512 equals the one-shot forward', () => {
   const bigOnes = ids.filter((id) => id.endsWith('-compare') && readManifest(id).step);
   it.each(bigOnes)('%s', async (id) => {
-    const step = await openNodeStep(id, 1);
-    const fwd = await openNodeModel(id, 1);
+    const step = await openNodeStep(id, { threads: 1 });
+    const fwd = await openNodeModel(id, { threads: 1 });
     const prompt = text(4096, 200_000);
     const dec = createDecoder(step.run, step.manifest, { capacity: 4096, chunk: 512 });
     const cached = await dec.append(prompt, 'all');
@@ -123,7 +123,7 @@ describe('chunked prefill of 4,096 bytes in chunks of 512 equals the one-shot fo
 describe('the decoder refuses what it cannot do, with a message', () => {
   const m = readManifest('transformer-tiny');
   it('more bytes than its capacity, an empty append, a capacity over the limit', async () => {
-    const step = await openNodeStep('transformer-tiny', 1);
+    const step = await openNodeStep('transformer-tiny', { threads: 1 });
     const dec = createDecoder(step.run, m, { capacity: 8 });
     await expect(dec.append([])).rejects.toThrow(/Nothing to decode/);
     await expect(dec.append(text(9))).rejects.toThrow(/capacity of 8/);

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyShared, setShareResults, sharedState } from '../../src/state/sharing';
 import { clearPoints, runSweep, setSweepMax, stopSweep } from '../../src/state/sweep';
-import { init, setContext, toggleModel } from '../../src/state/page';
+import { init, setContext, setEngineSettings, toggleModel } from '../../src/state/page';
 import { isStale, runPredictions } from '../../src/state/runs';
 import { loadFile, MAX_FILE_BYTES, setText } from '../../src/state/input';
 import { resetStore, useStore } from '../../src/state/store';
@@ -96,7 +96,32 @@ describe('store: running models', () => {
     setText('');
     await runPredictions();
     expect(get().inputError).toMatch(/empty/);
-    expect(fake.calls.load).toEqual([]);
+    expect(fake.calls.predict).toEqual([]);
+  });
+
+  it('another WebGPU build or thread count: a new engine with those settings, the selected models loaded on it', async () => {
+    const first = fakeEngine();
+    const made: { settings: unknown; fake: ReturnType<typeof fakeEngine> }[] = [];
+    await init(first.engine, null, undefined, (settings) => {
+      const fake = fakeEngine();
+      made.push({ settings, fake });
+      return fake.engine;
+    });
+    await setEngineSettings({ webgpuImpl: 'native', wasmThreads: 2 });
+    expect(made.map((m) => m.settings)).toEqual([{ webgpuImpl: 'native', wasmThreads: 2 }]);
+    expect(get().engine).toBe(made[0].fake.engine);
+    expect(get().engineSettings).toEqual({ webgpuImpl: 'native', wasmThreads: 2 });
+    expect(made[0].fake.calls.load.sort()).toEqual([...get().selected].sort());
+  });
+
+  it('the selected models are loaded before the first Run, and a model selected later too', async () => {
+    const fake = await page();
+    expect(fake.calls.load.sort()).toEqual([...get().selected].sort());
+    toggleModel('transformer-tiny');
+    expect(fake.calls.load).toContain('transformer-tiny');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(get().status['transformer-tiny'].loaded?.modelId).toBe('transformer-tiny');
+    expect(fake.calls.predict).toEqual([]);
   });
 
   it('one model failing to load does not touch the others', async () => {

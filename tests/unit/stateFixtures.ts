@@ -3,20 +3,26 @@
 import { readFileSync } from 'node:fs';
 import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catalog/manifest';
 import { estimate } from '../../src/catalog/costModel';
-import { EngineError, type Engine, type MeasurePoint, type Prediction } from '../../src/engine/types';
+import { EngineError, type Engine, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
+import { CATEGORIES, type Category } from '../../src/engine/profile';
 
 export const manifests: Manifest[] = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8'))).models.map((id) =>
   ManifestSchema.parse(JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8'))),
 );
 
+const PROVENANCE: Provenance = {
+  browser: 'Test 1', platform: 'test', hardwareThreads: 2, crossOriginIsolated: true, ep: 'wasm', wasmThreads: 1, ort: '1.30.0', app: 'test', measuredAt: '2026-11-30T12:00:00.000Z',
+};
+
 export interface FakeOptions {
   failLoad?: Record<string, EngineError>; // model id -> what load throws
+  failProfile?: string[]; // model ids whose profile fails
   predictDelayMs?: (id: string, context: number) => number;
   inspect?: Engine['inspect']; // what a person's graph would show (default: the engine refuses it)
 }
 
 export function fakeEngine(opts: FakeOptions = {}) {
-  const calls = { load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
+  const calls = { load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
   const known = [...manifests]; // this engine's models: the bundled ones, and any a test adds as its own
   const engine: Engine = {
     detectWebGPU: async () => ({ available: false, reason: 'test', isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } }),
@@ -33,7 +39,7 @@ export function fakeEngine(opts: FakeOptions = {}) {
       const m = known.find((x) => x.id === id)!;
       onProgress?.({ modelId: id, loadedBytes: m.graph.bytes, totalBytes: m.graph.bytes, fromCache: false });
       const b = backend === 'auto' ? 'wasm' : backend;
-      return { modelId: id, manifest: m, backend: b, wasmThreads: 1, crossOriginIsolated: false, loadMs: 1 };
+      return { modelId: id, manifest: m, backend: b, wasmThreads: 1, crossOriginIsolated: false, build: 'test', loadMs: 1 };
     },
     unload: async () => {},
     async predict(id, input, context, latents) {
@@ -52,6 +58,21 @@ export function fakeEngine(opts: FakeOptions = {}) {
     },
     measure: async () => {
       throw new Error('not used');
+    },
+    async profile(modelId, backend, contextLength, o) {
+      calls.profiles.push({ id: modelId, context: contextLength });
+      await new Promise((r) => setTimeout(r, 1));
+      if (opts.failProfile?.includes(modelId)) return { ok: false, modelId, backend, contextLength, failure: { kind: 'out-of-memory', message: 'test' } };
+      const byCategory = Object.fromEntries(CATEGORIES.map((c, i) => [c, (i + 1) * contextLength / 1000])) as Record<Category, number>;
+      const opsMs = Object.values(byCategory).reduce((a, b) => a + b, 0);
+      return {
+        ok: true, modelId, backend, contextLength, numLatents: o?.numLatents, windows: 2, runMs: opsMs * 1.05, opsMs, kernels: 300, byCategory,
+        top: [{ name: '/cross/Softmax', opType: 'Softmax', category: 'softmax', ms: byCategory.softmax, shape: `1x4x256x${contextLength}` }],
+        source: 'ort-trace', provenance: PROVENANCE,
+      };
+    },
+    async peak(backend) {
+      return { ok: true, backend, n: 1024, firstRunMs: 80, medianMs: 50, gflops: 42.9, provenance: PROVENANCE };
     },
     decode: async () => {
       throw new Error('not used');

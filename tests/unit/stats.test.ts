@@ -20,6 +20,14 @@ describe('stats', () => {
     expect(r.samplesMs.every((s) => s === 1)).toBe(true);
   });
 
+  it('warms up for a count and for a time, whichever takes longer', async () => {
+    let clock = 0;
+    let runs = 0;
+    const r = await timeRuns(async () => void ((clock += 10), runs++), { warmupRuns: 1, warmupMs: 35, minRuns: 2, minTimeMs: 0, maxRuns: 2 }, () => clock);
+    expect(runs).toBe(1 + 4 + 2); // the first run, 4 warm-ups (10, 20, 30, 40 ms >= 35), 2 timed
+    expect(r.samplesMs).toEqual([10, 10]);
+  });
+
   it('stops at maxRuns', async () => {
     let clock = 0;
     const r = await timeRuns(async () => void (clock += 0), { warmupRuns: 0, minRuns: 1, minTimeMs: 1e9, maxRuns: 7 }, () => clock);
