@@ -59,15 +59,34 @@ const Config = z.object({
 });
 export type ModelConfig = z.infer<typeof Config>;
 
+// 95% interval (lo, hi) and sample count n: optional, from the evaluation with intervals (scripts/evaluate.ts).
+const Point = z.object({
+  context: z.number(),
+  bpb: z.number().nullable(),
+  lo: z.number().optional(),
+  hi: z.number().optional(),
+  n: z.number().optional(),
+  note: z.string().optional(),
+});
+const Accuracy = z.object({
+  distance: z.number(),
+  exact: z.number().nullable(),
+  perByte: z.number().nullable(),
+  lo: z.number().optional(),
+  hi: z.number().optional(),
+  n: z.number().optional(),
+  note: z.string().optional(),
+});
 const Evaluation = z.object({
   command: z.string(),
-  heldOutBitsPerByte: z.array(z.object({ context: z.number(), bpb: z.number().nullable(), note: z.string().optional() })),
-  copyAccuracy: z.array(
-    z.object({ distance: z.number(), exact: z.number().nullable(), perByte: z.number().nullable(), note: z.string().optional() }),
-  ),
+  heldOutBitsPerByte: z.array(Point), // held-out Brown, the model run as the page runs it
+  copyAccuracy: z.array(Accuracy),
   // The paper's mirrored copy task (models trained on it): accuracy of the bytes copied from `distance` back.
-  mirroredCopyAccuracy: z
-    .array(z.object({ distance: z.number(), exact: z.number().nullable(), perByte: z.number().nullable() }))
+  mirroredCopyAccuracy: z.array(Accuracy).optional(),
+  // Every held-out text; rows: "full" (as the page runs it), "sliding-W" (a window of its training crop W),
+  // "memory-K" (Transformer-XL with a K-row memory).
+  texts: z
+    .array(z.object({ text: z.string(), label: z.string(), rows: z.array(z.object({ variant: z.string(), label: z.string(), points: z.array(Point) })) }))
     .optional(),
 });
 
@@ -130,7 +149,7 @@ export const ManifestSchema = z.object({
   family: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), // any family: what the page needs to know about it is below
   familyName: z.string(), // the family as the page names it
   defaultSelected: z.boolean().optional(), // picked when the page opens without a link
-  size: z.enum(['tiny', 'compare', 'copy']),
+  size: z.enum(['tiny', 'compare', 'copy', '512-crop']), // 512-crop: Perceiver AR on the decoders' crops (a control)
   displayName: z.string(),
   paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),
   simplifications: z.array(z.string()),
