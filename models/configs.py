@@ -175,11 +175,11 @@ CONFIGS["perceiver-ar-copy"] = _entry("perceiver-ar", "copy", dict(
 
 # The matched pair for the crop-length confound (issue 13): Perceiver AR trained like the decoders, on 512-byte crops
 # with their rotary wavelength (8,192), 16 crops x 256 latents = 4,096 scored bytes a step as every compare model.
-CONFIGS["perceiver-ar-512-crop"] = dict(family="perceiver-ar", size="512-crop", config=dict(
-    _config("perceiver-ar", "compare"), trainedContext=512, rotaryWavelength=8192))
-SIMPLIFICATIONS["perceiver-ar-512-crop"] = SIMPLIFICATIONS["perceiver-ar"] + [
-    "A control, not the paper's setting: trained on the decoders' 512-byte crops with their rotary wavelength (8,192), "
-    "so it differs from them in architecture only; its latents saw 256 to 511 bytes before them in training."]
+CONFIGS["perceiver-ar-512-crop"] = _entry("perceiver-ar", "512-crop", dict(
+    _config("perceiver-ar", "compare"), trainedContext=512, rotaryWavelength=8192),
+    FAMILIES["perceiver-ar"]["simplifications"] + [
+        "A control, not the paper's setting: trained on the decoders' 512-byte crops with their rotary wavelength "
+        "(8,192), so it differs from them in architecture only; its latents saw 256 to 511 bytes before them."])
 
 
 def family_of(model_id):

@@ -183,6 +183,22 @@ export const ManifestSchema = z.object({
     })
     .optional(),
   reference: z.string(), // file next to the manifest: PyTorch inputs/outputs for parity tests
+  // The analysis graph (attention.onnx, never the timed graph): tokens[1,N] (, num_latents[]), query[1] ->
+  // attention[1,N], the weights with which the query position reads every input position, averaged over heads.
+  // Absent for families whose weights are not one softmax row (sparse pattern, linear attention, XL's memory).
+  attentionGraph: z
+    .object({
+      file: z.string().regex(/^[\w.-]+\.onnx$/),
+      bytes: z.number().int().positive(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      opset: z.number().int(),
+      weights: z.string().regex(/^[\w.-]+\.onnx$/), // read as ONNX external data, like step.weights
+      inputs: z.array(TensorSpec),
+      outputs: z.array(TensorSpec),
+      layer: z.string(), // which attention it reads, in words
+      webgpuUnsupportedOps: z.array(z.string()),
+    })
+    .optional(),
   training: Training.nullable(), // null: random weights
   evaluation: Evaluation.nullable(),
 });
