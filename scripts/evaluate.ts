@@ -136,7 +136,10 @@ async function textRows(m: NodeModel, cache: ReturnType<typeof cacheOf>, windows
     const variants: { variant: string; label: string; memory?: number; slide?: number }[] = [{ variant: 'full', label: 'as run in the page' }];
     if (io !== 'segments' && config.trainedContext < CONTEXTS[CONTEXTS.length - 1])
       variants.push({ variant: `sliding-${config.trainedContext}`, label: `sliding window of ${config.trainedContext} (its training crop)`, slide: config.trainedContext });
-    if (io === 'segments') variants.push({ variant: `memory-${XL_MEMORY}`, label: `memory of ${XL_MEMORY} (trained with ${config.memoryLength})`, memory: XL_MEMORY });
+    // a longer memory where the graph's memory length is an axis of its own (Transformer-XL)
+    const mems = m.manifest.graph.inputs.find((t) => t.name === 'mems');
+    if (config.attention.kind === 'segments' && typeof mems?.dims[2] === 'string')
+      variants.push({ variant: `memory-${XL_MEMORY}`, label: `memory of ${XL_MEMORY} (trained with ${config.attention.memory})`, memory: XL_MEMORY });
     for (const v of variants) {
       const points: Point[] = [];
       let secondsEach: number | undefined;
@@ -341,6 +344,28 @@ function pairedTable(all: { id: string; name: string; s: Saved }[], t: (typeof T
   return lines;
 }
 
+/** What more context buys one model: bits per byte at N minus at BASE_CONTEXT, on the windows both have (the first
+ * of the common order), as run in the page and, past its crop, against its own sliding window. */
+const BASE_CONTEXT = 512;
+function gainTable(all: { id: string; name: string; s: Saved }[], t: (typeof TEXTS)[number]) {
+  const shown = CONTEXTS.filter((n) => n > BASE_CONTEXT);
+  const lines = [`| model | ${shown.map((n) => `N=${n}`).join(' | ')} |`, `|---|${shown.map(() => '---').join('|')}|`];
+  for (const r of all) {
+    const base = r.s.windows[`${t.key}|full|${BASE_CONTEXT}`];
+    if (!base?.length) continue;
+    const cells = shown.map((n) => {
+      const at = r.s.windows[`${t.key}|full|${n}`];
+      if (!at?.length) return '—';
+      const iv = pairedInterval(at, base);
+      if (iv.n < 2) return `${f3(iv.mean)} (n=1)`;
+      const sig = iv.lo > 0 || iv.hi < 0 ? '**' : '';
+      return `${sig}${iv.mean >= 0 ? '+' : ''}${f3(iv.mean)}${sig} [${f3(iv.lo)}, ${f3(iv.hi)}]${iv.n < t.windows[CONTEXTS.indexOf(n)] ? ` (n=${iv.n})` : ''}`;
+    });
+    lines.push(`| ${r.name} | ${cells.join(' | ')} |`);
+  }
+  return lines;
+}
+
 function accTable(rows: { name: string; accs: Acc[] }[], label: string) {
   const ds = rows[0].accs.map((a) => a.distance);
   return [
@@ -360,6 +385,7 @@ function tables(all: { id: string; name: string; s: Saved }[]) {
   for (const t of TEXTS) {
     out.push(`**${t.label}**, bits per byte:`, '', ...textTable(text, t), '');
     out.push(`**${t.label}**, paired difference against ${REFERENCE} on the same windows (mean and 95% interval; negative: better than it; bold: the interval excludes 0):`, '', ...pairedTable(text, t, REFERENCE), '');
+    out.push(`**${t.label}**, what more context buys each model: bits per byte at N minus at ${BASE_CONTEXT}, same model, same windows (negative: longer context helps; bold: the interval excludes 0):`, '', ...gainTable(text, t), '');
     if (text.some((r) => r.id === MATCHED))
       out.push(`**${t.label}**, paired difference against the crop-matched ${MATCHED} (the decoders' 512-byte crops and rotary wavelength):`, '', ...pairedTable(text, t, MATCHED), '');
   }

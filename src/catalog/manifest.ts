@@ -39,7 +39,9 @@ const Config = z.object({
   activation: z.enum(['relu', 'gelu', 'squared-relu', 'swiglu']),
   norm: z.enum(['layernorm', 'rmsnorm']),
   positions: z.string(), // e.g. "rotary-50%-absolute", "relative-xl"
-  rotaryWavelength: z.number().int().positive().optional(), // longest rotary wavelength, when not maxContext
+  // Rotary base W (absent: maxContext): channel pair i turns at W^(-i/8) radians per byte (8 pairs), so the slowest
+  // turns at W^(-7/8) (a period of 2π·W^(7/8) bytes), not 1/W.
+  rotaryWavelength: z.number().int().positive().optional(),
   maxContext: z.number().int().positive(), // hard limit the UI enforces
   trainedContext: z.number().int().positive(),
   // How positions enter (the copy-task Perceiver AR: "absolute-sinusoidal"); absent: as `positions` says.
