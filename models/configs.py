@@ -16,7 +16,8 @@ from sparse_transformer import SparseTransformer
 from transformer import Transformer
 from transformer_xl import TransformerXL
 
-ROTARY = "rotary on 50% of head channels, absolute positions (same for every non-XL family)"
+ROTARY = ("rotary on 50% of head channels, absolute positions; base W = config.rotaryWavelength, else maxContext "
+          "(the slowest channel pair turns W^(-7/8) radians per byte)")
 XL_POSITIONS = "relative (Transformer-XL: sinusoid R, shared r_w/r_r biases)"
 COMMON_SIMPLIFICATIONS = [
     "Byte-level vocabulary (256 symbols), no dropout, small width and depth so it trains on a laptop CPU.",

@@ -52,7 +52,7 @@ describe.each(ids)('%s', (id) => {
     }
   });
 
-  it.skipIf(!manifest.attentionGraph)('attention graph (weights read from model.onnx) matches PyTorch: one query's weights, heads averaged, sum to 1, none after it', async () => {
+  it.skipIf(!manifest.attentionGraph)('attention graph (weights read from model.onnx) matches PyTorch: the weights of one query, heads averaged, sum to 1, none after it', async () => {
     const ref = JSON.parse(readFileSync(join(MODELS_DIR, id, manifest.reference), 'utf8')).attention;
     const session = await ort.InferenceSession.create(join(MODELS_DIR, id, manifest.attentionGraph!.file));
     expect(session.inputNames).toEqual(manifest.attentionGraph!.inputs.map((t) => t.name));
