@@ -126,6 +126,12 @@ def score(q, k):
     return torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
 
 
+def attention_row(q, k, q_pos, k_pos):
+    """q [B,H,1,dh] (one query at absolute position q_pos [1]), k [B,H,Tk,dh] -> [B,Tk]: its softmax attention
+    weights, averaged over heads (so they sum to 1): the analysis graphs' "where the model reads"."""
+    return masked(score(q, k), causal_allowed(q_pos, k_pos)).softmax(-1).mean(1)[:, 0]
+
+
 def attend(q, k, v, allowed):
     """q [B,H,Tq,dh], k/v [B,H,Tk,dh], allowed [Tq,Tk] -> [B,H,Tq,dh]. Plain softmax attention: the full
     score matrix is materialised, which is exactly the O(N^2) memory the playground measures."""
@@ -182,6 +188,21 @@ class SelfAttention(nn.Module):
     def attention(self, q, k, v, pos):
         """q, k, v [B,H,T,dh] before positions, pos [T] int32 -> [B,H,T,dh]."""
         return attend(self.rotary(q, pos), self.rotary(k, pos), v, causal_allowed(pos, pos))
+
+    def has_softmax_row(self):
+        """Whether attention_row gives the weights `attention` mixes with: true of the full causal softmax here and of
+        a subclass that computes that same softmax another way (it sets exact_softmax = True); not of another
+        pattern (sparse) or no softmax at all (linear)."""
+        return type(self).attention is SelfAttention.attention or type(self).__dict__.get("exact_softmax", False)
+
+    def attention_row(self, x, pos, query):
+        """Attention weights of the position `query` (int64 tensor [1]) over every position, heads averaged."""
+        q, k = self.q(x), self.k(x)
+        if self.convs is not None:
+            q, k = self.convs[0](q), self.convs[1](k)
+        q = self.rotary(split_heads(q, self.h), pos).index_select(2, query)
+        k = self.rotary(split_heads(k, self.h), pos)
+        return attention_row(q, k, pos.index_select(0, query), pos)
 
     def forward(self, x, pos):
         q, k, v = self.q(x), self.k(x), self.v(x)

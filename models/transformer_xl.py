@@ -179,12 +179,14 @@ class TransformerXL(nn.Module):
             state=[dict(name=t["name"], axis=2) for t in caches])
 
     def signature(self):
+        # The memory length is a dynamic axis ("mem"): the page uses the trained memoryLength, the evaluation also
+        # reads with a longer memory, as the XL paper evaluates.
         L, mem, d = self.L, self.mem_len, self.d
         return Signature(args=(torch.randint(0, 256, (1, 12)), torch.randn(L, 1, mem, d), torch.tensor(5)),
-                         inputs=[tensor("tokens", "int64", [1, "seg"]), tensor("mems", "float32", [L, 1, mem, d]),
+                         inputs=[tensor("tokens", "int64", [1, "seg"]), tensor("mems", "float32", [L, 1, "mem", d]),
                                  tensor("mem_valid", "int64", [])],
                          outputs=[tensor("logits", "float32", [1, "seg", self.cfg["vocabSize"]]),
-                                  tensor("new_mems", "float32", [L, 1, mem, d])])
+                                  tensor("new_mems", "float32", [L, 1, "mem", d])])
 
     def reference(self, tokens):
         """A second segment with a real memory: the first segment's."""
