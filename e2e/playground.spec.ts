@@ -26,11 +26,12 @@ test('paste a long text, run two models on WASM, sweep: both series in the chart
     const legend = page.getByTestId(chart).locator('.recharts-legend-wrapper');
     await expect(legend).toContainText(`${A} (wasm)`);
     await expect(legend).toContainText(`${B} (wasm)`);
-    // each sweep series is drawn: a path through its points (a flat line has no height, so check its geometry); by
-    // name, since the slider's single runs (one point each, no line) may come first in the chart
+    // each sweep series is drawn: a path through its points (a flat line has no height, so check its geometry); the
+    // runs before the sweep are single-run series of their own (diamonds, no line)
     for (const id of [A, B])
-      await expect(page.getByTestId(chart).locator(`path.recharts-line-curve[name^="${id} (wasm)"]:not([name*="single"])`).first()).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+      await expect(page.getByTestId(chart).locator(`path.recharts-line-curve[name^="${id} (wasm)"]:not([name*="single"]):not([name*="estimate"])`)).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   }
+  await expect(page.getByTestId('chart-latency').locator('.recharts-legend-wrapper')).toContainText(`${A} (wasm) · single runs (slider)`);
   await expect(page.getByTestId('chart-memory').locator('.recharts-legend-wrapper')).toContainText('estimate');
   const rows = page.getByTestId('results-table').locator('tbody tr');
   await expect(rows).toHaveCount(8); // 2 models x N = 256, 512, 1024, 2048
@@ -197,4 +198,37 @@ test("the paper's copy task: the copy-trained Perceiver AR reads the first N byt
   await card.locator('summary').click();
   await expect(page.getByTestId('training-curve-perceiver-ar-copy').locator('path.recharts-line-curve')).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   await expect(card).toContainText("Mirrored copy (the paper's task), accuracy per byte by distance");
+});
+
+test('where the model reads: a copy-trained latent peaks at the byte it copies, 65k bytes back; a decoder shows its map too', async ({ page }) => {
+  const pg = new Playground(page);
+  await pg.open();
+  await pg.selectOnly(['perceiver-ar-copy', 'transformer-tiny']);
+  await pg.setBackend('wasm');
+  await page.getByTestId('preset-mirror').click();
+  await expect(page.getByTestId('byte-count')).toHaveText('65,536 bytes');
+  await pg.setContext(65536);
+  await pg.run();
+  await expect(pg.bpb('perceiver-ar-copy')).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('attention-perceiver-ar-copy').locator('summary').click();
+  await page.getByTestId('attention-query-perceiver-ar-copy').fill('65280'); // the first of its 256 latents
+  await page.getByTestId('attention-run-perceiver-ar-copy').click();
+  const peak = page.getByTestId('attention-peak-perceiver-ar-copy');
+  await expect(peak).toBeVisible({ timeout: 120_000 });
+  const q = Number(await peak.getAttribute('data-query'));
+  expect(q).toBe(65280);
+  const source = 65536 - 1 - (q + 1); // the byte after q repeats this one (the mirrored position)
+  expect(Math.abs(Number(await peak.getAttribute('data-peak')) - source)).toBeLessThanOrEqual(64);
+  await expect(page.getByTestId('attention-strip-perceiver-ar-copy')).toBeVisible();
+  await expect(page.getByTestId('attention-chart-perceiver-ar-copy').locator('path.recharts-line-curve')).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+
+  // a decoder: its last position, in its first layer, over the last 1,024 bytes (its limit)
+  await expect(pg.bpb('transformer-tiny')).toBeVisible({ timeout: 120_000 });
+  await page.getByTestId('attention-transformer-tiny').locator('summary').click();
+  await page.getByTestId('attention-run-transformer-tiny').click();
+  const dpeak = page.getByTestId('attention-peak-transformer-tiny');
+  await expect(dpeak).toBeVisible({ timeout: 60_000 });
+  expect(Number(await dpeak.getAttribute('data-query'))).toBe(65535);
+  expect(Number(await dpeak.getAttribute('data-peak'))).toBeGreaterThanOrEqual(65536 - 1024);
+  await expect(page.getByTestId('attention-transformer-tiny')).toContainText('the first self-attention layer');
 });

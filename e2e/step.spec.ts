@@ -3,6 +3,7 @@
 import { test, expect, type Page } from '@playwright/test';
 import { openNodeModel, readIndex, readManifest } from '../scripts/lib/nodeModel';
 import { runWindow } from '../src/engine/graphRunner';
+import { tinyPerAttentionKind } from './pageObjects';
 
 const tinyIds = readIndex().filter((id) => id.endsWith('-tiny') && readManifest(id).step);
 const V = 256;
@@ -37,8 +38,8 @@ for (const backend of ['wasm', 'webgpu'] as const) {
   test(`tiny step graphs on ${backend}: cached logits equal the forward graph's`, async ({ page }) => {
     test.setTimeout(600_000);
     await openApp(page);
-    // the software WebGPU adapter is slow: the three kinds of state (K/V cache, XL segments, latents) there
-    const ids = backend === 'wasm' ? tinyIds : tinyIds.filter((id) => /^(perceiver-ar|transformer|transformer-xl)-tiny$/.test(id));
+    // the software WebGPU adapter is slow: one model per attention kind there (each kind of state)
+    const ids = backend === 'wasm' ? tinyIds : tinyPerAttentionKind();
     for (const id of ids) {
       const r = await page.evaluate(
         async ([id, backend, bytes, pieces]) => {

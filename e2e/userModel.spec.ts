@@ -33,11 +33,25 @@ test('a model exported by the project, opened as a file without its manifest: re
   await expect(page.getByTestId(`ran-${id}`)).toContainText('ran on wasm');
   await expect(pg.bpb(id)).toHaveText(await pg.bpb('transformer-tiny').innerText());
 
+  // latency and memory like any model (no analytic estimate: the page does not know its architecture)
+  const point = await page.evaluate((id) => (window as any).lcp.engine.measure(id, 'wasm', 256, { warmupRuns: 0, minRuns: 2, minTimeMs: 0, maxRuns: 2 }), id);
+  expect(point).toMatchObject({ ok: true, modelId: id, contextLength: 256, samplesMs: [expect.any(Number), expect.any(Number)], estimate: { totalBytes: 0 } });
+  expect(point.memory.wasmHeapBytes).toBeGreaterThan(0);
+
   await pg.selectOnly([id]);
   await pg.setBackend('webgpu');
   await pg.run();
   await expect(page.getByTestId(`ran-${id}`)).toContainText('ran on webgpu', { timeout: 240_000 });
   await expect(pg.bpb(id)).toHaveText(/^\d+\.\d{3}$/, { timeout: 240_000 });
+
+  // told it is not byte-level, it measures but predicts no text
+  await open(page, 'my-decoder.onnx', TINY);
+  await page.getByTestId('user-model-bytes').uncheck();
+  await page.getByTestId('user-model-add').click();
+  await expect(page.getByTestId(`user-card-${id}`)).toContainText('not byte-level: latency and memory only');
+  await pg.setBackend('wasm');
+  await pg.run();
+  await expect(page.getByTestId(`error-${id}`)).toContainText('is not byte-level: its logits are not over bytes, so it predicts no text here');
 
   // kept in this browser: there after a reload; Remove deletes it
   await page.reload();

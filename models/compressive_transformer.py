@@ -26,7 +26,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from manifest import Signature, tensor
+from manifest import Signature, StepSignature, tensor
 from transformer_xl import TransformerXL, sinusoid
 
 
@@ -103,6 +103,50 @@ class CompressiveTransformer(TransformerXL):
         logits, new_mems, new_cmems = self(second, mems, valid, cmems, cvalid)
         return (dict(tokens=second, mems=mems, mem_valid=valid, cmems=cmems, cmem_valid=cvalid),
                 dict(logits=logits, new_mems=new_mems, new_cmems=new_cmems))
+
+    def step(self, tokens, keys, values, hidden, ckeys, cvalues, mem_valid, seg_valid, cmem_valid):
+        """Cached decoding as Transformer-XL's step (keys/values [L,H,mem+seg,dh] of [memory; segment], valid
+        counts), plus hidden [L,mem+seg,d], the layer inputs of those rows (what gets compressed), and ckeys/cvalues
+        [L,H,C,dh], the compressed rows' keys and values (last cmem_valid rows valid). The call that completes a
+        segment compresses the rows the memory then evicts (the first seg rows of [memory; segment]) and appends them
+        to ckeys/cvalues; the caller shifts the memory as for XL and counts the valid compressed rows
+        (compressed_rows). -> (logits, the new rows' keys, values [L,H,S,dh] and hidden [L,S,d], ckeys, cvalues)."""
+        s = tokens.shape[1]
+        first, row = self.mem_len - mem_valid, self.mem_len + seg_valid
+        c_first = self.cmem_len - cmem_valid
+        r = sinusoid(torch.arange(cmem_valid + mem_valid + seg_valid + s - 1, -1, -1.0), self.d)
+        # int32: WebGPU has no int64 Equal (see layers.py)
+        done = seg_valid.to(torch.int32) + torch.tensor(s, dtype=torch.int32) == torch.tensor(self.seg_len, dtype=torch.int32)
+        # rows to compress: the evicted seg rows when the segment completes, else a token group of `rate` rows (unused)
+        evict = torch.where(done, torch.tensor(self.seg_len), torch.tensor(self.rate))
+        x = self.embed(tokens) * math.sqrt(self.d)
+        new = []
+        for i, block in enumerate(self.blocks):
+            inputs = x
+            before = (ckeys[i][None, :, c_first:], cvalues[i][None, :, c_first:])
+            x, k, v = block.step(x, keys[i], values[i], first, row, r, self.r_w_bias, self.r_r_bias, before)
+            ck, cv = block.attn.key_values(block.norm1(self.compress_rows(i, hidden[i][None, :evict])))
+            fresh_k, fresh_v = torch.cat([ckeys[i], ck[0]], dim=1)[:, -self.cmem_len :], torch.cat([cvalues[i], cv[0]], dim=1)[:, -self.cmem_len :]
+            new.append((k, v, inputs[0], torch.where(done, fresh_k, ckeys[i]), torch.where(done, fresh_v, cvalues[i])))
+        return (self.head(self.norm(x)), *(torch.stack([n[j] for n in new]) for j in range(5)))
+
+    def step_signature(self):
+        L, d, V, H, rows, c = self.L, self.d, self.cfg["vocabSize"], self.cfg["nHeads"], self.mem_len + self.seg_len, self.cmem_len
+        dh = d // H
+        caches = [tensor(n, "float32", [L, H, rows, dh]) for n in ("keys", "values")] + [tensor("hidden", "float32", [L, rows, d])]
+        compressed = [tensor(n, "float32", [L, H, c, dh]) for n in ("ckeys", "cvalues")]
+        return StepSignature(
+            args=(torch.randint(0, 256, (1, 3)), torch.randn(L, H, rows, dh), torch.randn(L, H, rows, dh),
+                  torch.randn(L, rows, d), torch.randn(L, H, c, dh), torch.randn(L, H, c, dh), torch.tensor(5),
+                  torch.tensor(2), torch.tensor(3)),
+            inputs=[tensor("tokens", "int64", [1, "new"])] + caches + compressed
+                   + [tensor(n, "int64", []) for n in ("mem_valid", "seg_valid", "cmem_valid")],
+            outputs=[tensor("logits", "float32", [1, "new", V])]
+                    + [dict(t, name="new_" + t["name"], dims=[L, H, "new", dh]) for t in caches[:2]]
+                    + [dict(caches[2], name="new_hidden", dims=[L, "new", d])]
+                    + [dict(t, name="new_" + t["name"]) for t in compressed],
+            state=[dict(name="keys", axis=2), dict(name="values", axis=2), dict(name="hidden", axis=1),
+                   dict(name="ckeys"), dict(name="cvalues")])
 
     def reconstruction_loss(self, i, h, old):
         """The paper's attention-reconstruction loss for layer i: content attention of h over the evicted rows vs over

@@ -16,7 +16,8 @@ from sparse_transformer import SparseTransformer
 from transformer import Transformer
 from transformer_xl import TransformerXL
 
-ROTARY = "rotary on 50% of head channels, absolute positions (same for every non-XL family)"
+ROTARY = ("rotary on 50% of head channels, absolute positions; base W = config.rotaryWavelength, else maxContext "
+          "(the slowest channel pair turns W^(-7/8) radians per byte)")
 XL_POSITIONS = "relative (Transformer-XL: sinusoid R, shared r_w/r_r biases)"
 COMMON_SIMPLIFICATIONS = [
     "Byte-level vocabulary (256 symbols), no dropout, small width and depth so it trains on a laptop CPU.",
@@ -171,6 +172,15 @@ CONFIGS["perceiver-ar-copy"] = _entry("perceiver-ar", "copy", dict(
     "point that double in length (256 to 65,536), then random crops that score every copy distance; the paper used "
     "random crops from the start, 131,072 positions, 1,024 latents, 6 layers and far more compute.",
 ])
+
+
+# The matched pair for the crop-length confound (issue 13): Perceiver AR trained like the decoders, on 512-byte crops
+# with their rotary wavelength (8,192), 16 crops x 256 latents = 4,096 scored bytes a step as every compare model.
+CONFIGS["perceiver-ar-512-crop"] = _entry("perceiver-ar", "512-crop", dict(
+    _config("perceiver-ar", "compare"), trainedContext=512, rotaryWavelength=8192),
+    FAMILIES["perceiver-ar"]["simplifications"] + [
+        "A control, not the paper's setting: trained on the decoders' 512-byte crops with their rotary wavelength "
+        "(8,192), so it differs from them in architecture only; its latents saw 256 to 511 bytes before them."])
 
 
 def family_of(model_id):

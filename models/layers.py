@@ -126,6 +126,12 @@ def score(q, k):
     return torch.matmul(q, k.transpose(-1, -2)) / math.sqrt(q.shape[-1])
 
 
+def attention_row(q, k, q_pos, k_pos):
+    """q [B,H,1,dh] (one query at absolute position q_pos [1]), k [B,H,Tk,dh] -> [B,Tk]: its softmax attention
+    weights, averaged over heads (so they sum to 1): the analysis graphs' "where the model reads"."""
+    return masked(score(q, k), causal_allowed(q_pos, k_pos)).softmax(-1).mean(1)[:, 0]
+
+
 def attend(q, k, v, allowed):
     """q [B,H,Tq,dh], k/v [B,H,Tk,dh], allowed [Tq,Tk] -> [B,H,Tq,dh]. Plain softmax attention: the full
     score matrix is materialised, which is exactly the O(N^2) memory the playground measures."""
@@ -167,9 +173,9 @@ class CausalConv(nn.Module):
 
 
 class SelfAttention(nn.Module):
-    """Projections, heads and rotary positions; `attention` is how the heads mix positions (full causal softmax
-    here). Families with another attention pattern subclass it and override `attention` only, so they keep the
-    same parameters as the Transformer."""
+    """Projections, heads and rotary positions; `attention` (a forward over every position) and `cached_attention`
+    (a step over new positions with a state) are how the heads mix positions (full causal softmax here). Families
+    with another attention pattern subclass it and override those two, so they keep the Transformer's parameters."""
 
     def __init__(self, d, n_heads, rotary, primer_kernel=0):
         super().__init__()
@@ -183,6 +189,21 @@ class SelfAttention(nn.Module):
         """q, k, v [B,H,T,dh] before positions, pos [T] int32 -> [B,H,T,dh]."""
         return attend(self.rotary(q, pos), self.rotary(k, pos), v, causal_allowed(pos, pos))
 
+    def has_softmax_row(self):
+        """Whether attention_row gives the weights `attention` mixes with: true of the full causal softmax here and of
+        a subclass that computes that same softmax another way (it sets exact_softmax = True); not of another
+        pattern (sparse) or no softmax at all (linear)."""
+        return type(self).attention is SelfAttention.attention or type(self).__dict__.get("exact_softmax", False)
+
+    def attention_row(self, x, pos, query):
+        """Attention weights of the position `query` (int64 tensor [1]) over every position, heads averaged."""
+        q, k = self.q(x), self.k(x)
+        if self.convs is not None:
+            q, k = self.convs[0](q), self.convs[1](k)
+        q = self.rotary(split_heads(q, self.h), pos).index_select(2, query)
+        k = self.rotary(split_heads(k, self.h), pos)
+        return attention_row(q, k, pos.index_select(0, query), pos)
+
     def forward(self, x, pos):
         q, k, v = self.q(x), self.k(x), self.v(x)
         if self.convs is not None:
@@ -195,9 +216,11 @@ class SelfAttention(nn.Module):
     @property
     def steps(self):
         """Whether step() decodes this module: it computes the full causal softmax, so a subclass that changes
-        `attention` needs its own step(), or to be that softmax (exact_softmax), not to inherit a wrong graph."""
+        `attention` needs its own cached_attention() (or step()), or to be that softmax (exact_softmax), not to inherit
+        a wrong graph."""
         cls = type(self)
-        return cls.step is not SelfAttention.step or cls.attention is SelfAttention.attention or cls.exact_softmax
+        own = cls.cached_attention is not SelfAttention.cached_attention or cls.step is not SelfAttention.step
+        return own or cls.attention is SelfAttention.attention or cls.exact_softmax
 
     def step(self, x, pos, past, keys, values, convs=None):
         """Cached attention for S new rows x [1,S,d] at absolute positions pos [S] (int32, for rotary). keys/values
@@ -208,12 +231,18 @@ class SelfAttention(nn.Module):
         if self.convs is not None:
             (q, cq), (k, ck), (v, cv) = (conv.step(t, c[None]) for conv, t, c in zip(self.convs, (q, k, v), convs))
             convs = torch.cat([cq, ck, cv])
-        q = self.rotary(split_heads(q, self.h), pos)
-        k = self.rotary(split_heads(k, self.h), pos)
-        v = split_heads(v, self.h)
-        rows = positions(x.shape[1]) + past.to(torch.int32)
-        out = attend(q, cached(keys, k, past), cached(values, v, past), causal_allowed(rows, positions_of(past + x.shape[1])))
-        return self.o(merge_heads(out)), k[0], v[0], convs
+        out, keys, values = self.cached_attention(split_heads(q, self.h), split_heads(k, self.h), split_heads(v, self.h),
+                                                  pos, past, keys, values)
+        return self.o(merge_heads(out)), keys, values, convs
+
+    def cached_attention(self, q, k, v, pos, past, keys, values):
+        """The step's attention: q, k, v [1,H,S,dh] of the new rows before positions; keys/values [H,cap,dh] the
+        cached rows 0..past-1 (keys rotated) -> (out [1,H,S,dh], the new rows' keys and values [H,S,dh]). A family
+        with another attention pattern overrides this (and may carry another state in keys/values)."""
+        q, k = self.rotary(q, pos), self.rotary(k, pos)
+        rows = positions(q.shape[2]) + past.to(torch.int32)
+        out = attend(q, cached(keys, k, past), cached(values, v, past), causal_allowed(rows, positions_of(past + q.shape[2])))
+        return out, k[0], v[0]
 
 
 class Block(nn.Module):

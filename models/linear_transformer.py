@@ -22,7 +22,8 @@ import torch
 import torch.nn.functional as F
 
 from layers import SelfAttention, blocks, positions, unblocks
-from transformer import Transformer
+from manifest import StepSignature, tensor
+from transformer import CACHED_CONTEXT, Transformer
 
 EPS = 1e-6  # fast-transformers' default
 
@@ -55,6 +56,31 @@ class CausalLinearAttention(SelfAttention):
         return unblocks(num / (den[..., None] + EPS), t)
 
 
+    def cached_attention(self, q, k, v, pos, past, state, norm):
+        """The recurrence (the paper's RNN view) over S new rows: state [H,dh,dh] = sum phi(k)v^T and norm [H,dh] =
+        sum phi(k) over every earlier position; inside the call a causal S x S product, as one chunk of the forward.
+        -> (out, the new state, the new norm): constant in N."""
+        fq, fk = features(q), features(k)
+        rq, rk = self.rotary(fq, pos), self.rotary(fk, pos)
+        i = positions(q.shape[2])
+        causal = (i[None, :] <= i[:, None]).to(q.dtype)
+        num = torch.matmul(torch.matmul(rq, rk.transpose(-1, -2)) * causal, v) + torch.matmul(rq, state[None])
+        den = (torch.matmul(fq, fk.transpose(-1, -2)) * causal).sum(-1) + (fq * norm[None, :, None, :]).sum(-1)
+        return num / (den[..., None] + EPS), state + torch.matmul(rk.transpose(-1, -2), v)[0], norm + fk.sum(2)[0]
+
+
 class LinearTransformer(Transformer):
     def __init__(self, cfg):
         super().__init__(cfg, attn=partial(CausalLinearAttention, chunk=cfg["attention"]["chunk"]))
+
+    def step_signature(self):
+        """The Transformer's step with the recurrent state in place of the K/V cache: (tokens, past, state, norm) ->
+        (logits, new state, new norm), whole tensors of a fixed size (no row axis: nothing grows with N)."""
+        L, d, V, H = self.cfg["nLayers"], self.cfg["dModel"], self.cfg["vocabSize"], self.cfg["nHeads"]
+        dh = d // H
+        state = [tensor("state", "float32", [L, H, dh, dh]), tensor("norm", "float32", [L, H, dh])]
+        return StepSignature(
+            args=(torch.randint(0, 256, (1, 5)), torch.tensor(7), torch.rand(L, H, dh, dh), torch.rand(L, H, dh)),
+            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int64", [])] + state,
+            outputs=[tensor("logits", "float32", [1, "new", V])] + [dict(t, name="new_" + t["name"]) for t in state],
+            state=[dict(name=t["name"]) for t in state], extra=dict(maxCapacity=CACHED_CONTEXT))

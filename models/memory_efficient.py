@@ -62,6 +62,8 @@ class ChunkedAttention(SelfAttention):
         super().__init__(d, n_heads, rotary, primer_kernel)
         self.query_chunk, self.key_chunk = query_chunk, key_chunk
 
+    exact_softmax = True  # the same weights as the full softmax: the attention view shows them
+
     def attention(self, q, k, v, pos):
         q, k = self.rotary(q, pos), self.rotary(k, pos)
         return scripted_attention(q, k, v, self.query_chunk, self.key_chunk, 1.0 / math.sqrt(q.shape[-1]))

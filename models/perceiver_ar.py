@@ -13,7 +13,7 @@ M is a run-time input: the paper trades compute for quality at test time by chan
 import torch
 import torch.nn as nn
 
-from layers import (MLP, Block, NoRotary, Rotary, attend, cached, causal_allowed, make_norm, masked, merge_heads,
+from layers import (MLP, Block, NoRotary, Rotary, attend, attention_row, cached, causal_allowed, make_norm, masked, merge_heads,
                     positions, positions_of, score, sinusoid, split_heads)
 from manifest import Signature, StepSignature, tensor
 
@@ -73,6 +73,12 @@ class CrossAttend(nn.Module):
         z = z + self.o(merge_heads(out))
         return z + self.mlp(self.norm_mlp(z)), k[0], v[0]
 
+    def attention_row(self, z, x, z_pos, x_pos):
+        """z [B,1,d] one latent at z_pos [1] -> [B,N]: its cross-attention weights over the inputs, heads averaged."""
+        q = self.rotary(split_heads(self.q(self.norm_q(z)), self.h), z_pos)
+        k = self.rotary(split_heads(self.k(self.norm_kv(x)), self.h), x_pos)
+        return attention_row(q, k, z_pos, x_pos)
+
 
 class PerceiverAR(nn.Module):
     io = "latents"
@@ -112,6 +118,28 @@ class PerceiverAR(nn.Module):
         for block in self.blocks:
             z = block(z, z_pos)
         return self.head(self.norm(z))
+
+    def attention_map(self, tokens, num_latents, query):
+        """tokens [B,N], num_latents, query int64 [1] (a window position; clamped into the M latents) -> [B,N]:
+        where that latent reads in the cross-attention (the one layer that sees the inputs), heads averaged."""
+        n = tokens.shape[1]
+        x_pos = positions(n, tokens.device)
+        m = torch.minimum(torch.as_tensor(num_latents), torch.as_tensor(n))
+        q = torch.clamp(query, min=n - m, max=n - 1)
+        x = self.embed(tokens)
+        if self.absolute:
+            x = x + sinusoid(x_pos, x.shape[-1])
+        z = self.z_linear(x.index_select(1, q))
+        return self.cross.attention_row(z, x, x_pos.index_select(0, q.to(torch.int32)), x_pos)
+
+    attention_layer = "the cross-attention (the one layer that reads the inputs)"
+
+    def attention_signature(self):
+        tokens = torch.randint(0, 256, (1, 48), generator=torch.Generator().manual_seed(11))
+        return Signature(args=(tokens, torch.tensor(min(self.default_latents, 24)), torch.tensor([40])),
+                         inputs=[tensor("tokens", "int64", [1, "seq"]), tensor("num_latents", "int64", []),
+                                 tensor("query", "int64", [1])],
+                         outputs=[tensor("attention", "float32", [1, "seq"])])
 
     def forward_train(self, tokens, num_latents=None):
         return self(tokens, torch.tensor(num_latents or self.default_latents))

@@ -15,7 +15,7 @@ from functools import partial
 
 import torch
 
-from layers import NEG, SelfAttention, blocks, positions, score, unblocks
+from layers import NEG, SelfAttention, all_of, attend, blocks, cached, positions, positions_of, score, unblocks
 from transformer import Transformer
 
 
@@ -44,6 +44,32 @@ class FixedSparseAttention(SelfAttention):
         pl, ps = (local - top).exp(), (summary - top).exp()
         out = (torch.matmul(pl, vb) + torch.matmul(ps, vs[:, :, None])) / (pl.sum(-1, keepdim=True) + ps.sum(-1, keepdim=True))
         return unblocks(out, t)
+
+
+    def cached_attention(self, q, k, v, pos, past, keys, values):
+        """Cached decoding with the Transformer's K/V cache, reading only what the pattern needs: the summaries of the
+        blocks before the first new row's block (strided rows of the cache) and every row from that block's start on.
+        Per decoded byte that is l + c * N / l keys, as each row of the forward."""
+        l, c, s = self.block, self.summaries, q.shape[2]
+        q, k = self.rotary(q, pos), self.rotary(k, pos)
+        h, dh = keys.shape[0], keys.shape[2]
+        nb = past // l  # whole blocks before the first new row's block
+        start = nb * l
+
+        def summaries(cache):  # rows b*l + l-c .. b*l + l-1 of every earlier block: [1,H,nb*c,dh]
+            return cache[None, :, :start].reshape(1, h, nb, l, dh)[:, :, :, l - c :].reshape(1, h, nb * c, dh)
+
+        k_all = torch.cat([summaries(keys), cached(keys, k, past, start)], dim=2)
+        v_all = torch.cat([summaries(values), cached(values, v, past, start)], dim=2)
+        first = positions_of(nb)[:, None] * l + (l - c)
+        key_pos = torch.cat([(first + positions(c)[None, :]).reshape(-1), positions_of(past + s - start) + start.to(torch.int32)])
+        rows = positions(s) + past.to(torch.int32)
+        # the pattern as in the forward: causal, and the key in the query's block or a summary position
+        same_block = (key_pos[None, :] // l == rows[:, None] // l).to(torch.int32)
+        offset = key_pos - key_pos // l * l  # j mod l, without Mod (no WebGPU kernel)
+        is_summary = (offset >= torch.tensor(l - c, dtype=torch.int32)).to(torch.int32)[None, :]
+        allowed = all_of(key_pos[None, :] <= rows[:, None], same_block + is_summary >= torch.tensor(1, dtype=torch.int32))
+        return attend(q, k_all, v_all, allowed), k[0], v[0]
 
 
 class SparseTransformer(Transformer):

@@ -32,6 +32,8 @@ PLAN = {
     "compressive-transformer": dict(crop=2048, batch=2),
 }
 DEFAULT_PLAN = dict(crop=512, batch=8)
+# Per model, where it differs from its family: the crop-matched Perceiver AR reads the decoders' 512-byte crops.
+PLAN_BY_ID = {"perceiver-ar-512-crop": dict(crop=512, batch=16)}
 
 
 def loss_of(model, tokens):
@@ -52,7 +54,7 @@ def heldout_bits(model, crops):
 
 def train(model_id, steps, text, heldout, lr=2e-3, warmup=30, seed=0, eval_every=100):
     torch.manual_seed(seed)
-    plan = PLAN.get(family_of(model_id), DEFAULT_PLAN)
+    plan = PLAN_BY_ID.get(model_id) or PLAN.get(family_of(model_id), DEFAULT_PLAN)
     model = build_model(model_id)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.95), weight_decay=0.01)
     data = Mixture(text, plan["crop"], seed=seed)

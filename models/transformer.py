@@ -41,6 +41,26 @@ class Transformer(nn.Module):
             x = block(x, pos)
         return self.head(self.norm(x))
 
+    def attention_map(self, tokens, query):
+        """tokens [B,N], query int64 [1] -> [B,N]: where position `query` reads in the FIRST layer, heads averaged.
+        The first layer because it reads the bytes themselves (embedding + rotary), like Perceiver AR's
+        cross-attention; a later layer's keys are mixtures of earlier positions, not those bytes."""
+        pos = positions(tokens.shape[1], tokens.device)
+        block = self.blocks[0]
+        return block.attn.attention_row(block.norm1(self.embed(tokens)), pos, query)
+
+    attention_layer = "the first self-attention layer (the one that reads the bytes themselves)"
+
+    def attention_signature(self):
+        """The analysis graph's signature, or None where the first layer's weights are not one softmax row (a sparse
+        pattern, linear attention): the view would show weights the model does not use."""
+        if not self.blocks[0].attn.has_softmax_row():
+            return None
+        tokens = torch.randint(0, 256, (1, 48), generator=torch.Generator().manual_seed(11))
+        return Signature(args=(tokens, torch.tensor([40])),
+                         inputs=[tensor("tokens", "int64", [1, "seq"]), tensor("query", "int64", [1])],
+                         outputs=[tensor("attention", "float32", [1, "seq"])])
+
     def forward_train(self, tokens):
         return self(tokens)
 

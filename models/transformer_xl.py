@@ -58,16 +58,25 @@ class RelAttention(nn.Module):
         out = torch.einsum("bhqk,bkhd->bqhd", scores.softmax(-1), v).reshape(b, q_len, d)
         return self.o(out)
 
-    def step(self, h, keys, values, first, row, r, r_w_bias, r_r_bias):
+    def key_values(self, h):
+        """h [1,S,d] (normed) -> keys and values [1,H,S,dh]."""
+        b, s, d = h.shape
+        _, k, v = self.qkv(h).split(d, dim=-1)
+        return k.reshape(b, s, self.h, self.dh).transpose(1, 2), v.reshape(b, s, self.h, self.dh).transpose(1, 2)
+
+    def step(self, h, keys, values, first, row, r, r_w_bias, r_r_bias, before=None):
         """Cached attention for S new rows h [1,S,d] (normed). keys/values [H,mem+seg,dh]: rows first..row-1 are the
         valid memory and the segment so far; the new rows attend to them and causally to each other. r: the
         sinusoids of distances k_len-1 .. 0. A position's keys and values do not depend on where it sits (positions
-        enter through r), so the memory's rows are the earlier segment's. -> (out, the new keys/values [H,S,dh])."""
+        enter through r), so the memory's rows are the earlier segment's. before: keys and values [1,H,c,dh] of rows
+        older than the memory (the Compressive Transformer's compressed rows). -> (out, the new keys/values [H,S,dh])."""
         b, q_len, d = h.shape
         q, k, v = self.qkv(h).split(d, dim=-1)
         k = k.reshape(b, q_len, self.h, self.dh).transpose(1, 2)
         v = v.reshape(b, q_len, self.h, self.dh).transpose(1, 2)
         k_all, v_all = cached(keys, k, row, first), cached(values, v, row, first)
+        if before is not None:
+            k_all, v_all = torch.cat([before[0], k_all], dim=2), torch.cat([before[1], v_all], dim=2)
         k_len = k_all.shape[2]
         q = q.reshape(b, q_len, self.h, self.dh)
         rk = self.r_net(r).reshape(k_len, self.h, self.dh)
@@ -91,8 +100,8 @@ class XLBlock(nn.Module):
         x = x + self.attn(self.norm1(x), self.norm1(mem), r, r_w_bias, r_r_bias, causal, valid)
         return x + self.mlp(self.norm2(x))
 
-    def step(self, x, keys, values, first, row, r, r_w_bias, r_r_bias):
-        a, keys, values = self.attn.step(self.norm1(x), keys, values, first, row, r, r_w_bias, r_r_bias)
+    def step(self, x, keys, values, first, row, r, r_w_bias, r_r_bias, before=None):
+        a, keys, values = self.attn.step(self.norm1(x), keys, values, first, row, r, r_w_bias, r_r_bias, before)
         x = x + a
         return x + self.mlp(self.norm2(x)), keys, values
 
@@ -170,12 +179,14 @@ class TransformerXL(nn.Module):
             state=[dict(name=t["name"], axis=2) for t in caches])
 
     def signature(self):
+        # The memory length is a dynamic axis ("mem"): the page uses the trained memoryLength, the evaluation also
+        # reads with a longer memory, as the XL paper evaluates.
         L, mem, d = self.L, self.mem_len, self.d
         return Signature(args=(torch.randint(0, 256, (1, 12)), torch.randn(L, 1, mem, d), torch.tensor(5)),
-                         inputs=[tensor("tokens", "int64", [1, "seg"]), tensor("mems", "float32", [L, 1, mem, d]),
+                         inputs=[tensor("tokens", "int64", [1, "seg"]), tensor("mems", "float32", [L, 1, "mem", d]),
                                  tensor("mem_valid", "int64", [])],
                          outputs=[tensor("logits", "float32", [1, "seg", self.cfg["vocabSize"]]),
-                                  tensor("new_mems", "float32", [L, 1, mem, d])])
+                                  tensor("new_mems", "float32", [L, 1, "mem", d])])
 
     def reference(self, tokens):
         """A second segment with a real memory: the first segment's."""

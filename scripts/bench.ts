@@ -13,6 +13,7 @@
 //   --native 0             skip onnxruntime-node
 //   --quick 1              Perceiver AR, Transformer and Transformer-XL at 1024, 4096, 8192, the default threads and all
 //   --point-timeout-s S    a point slower than this ends that model's sweep (default 120)
+//   --warmup-runs W --warmup-ms T --min-runs R   runs after the first, which is reported apart (default 1, 1000, 3)
 //   --port P               default 4180
 import { chromium, type Page } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
@@ -44,7 +45,14 @@ const withNative = args.get('native') !== '0';
 const pointTimeoutMs = Number(args.get('point-timeout-s') ?? 120) * 1000;
 const port = Number(args.get('port') ?? 4180);
 // warm-ups by time too: V8 runs WebAssembly in baseline code until a function has run a while (stats.ts)
-const measureOpts = { warmupRuns: 1, warmupMs: 1000, minRuns: 3, minTimeMs: 500, maxRuns: 10 };
+// --warmup-runs, --min-runs: fewer runs for points that take minutes (the memory-efficient Transformer at 65,536)
+const measureOpts = {
+  warmupRuns: Number(args.get('warmup-runs') ?? 1),
+  warmupMs: Number(args.get('warmup-ms') ?? 1000),
+  minRuns: Number(args.get('min-runs') ?? 3),
+  minTimeMs: 500,
+  maxRuns: 10,
+};
 
 function contextsFor(id: string): number[] {
   const limit = Math.min(readManifest(id).config.maxContext, maxContext);

@@ -12,7 +12,7 @@ fi
 
 [ "$mode" = web ] && exit 0
 
-apt_pkgs=(chromium python3-torch python3-onnx python3-numpy python3-pytest python3-matplotlib libopenblas0-pthread)
+apt_pkgs=(chromium python3-torch python3-onnx python3-numpy python3-pytest python3-matplotlib libopenblas0-pthread jargon-text)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -261,3 +261,49 @@ def test_copy_model_exports_and_stays_on_webgpu():
     graph, ins, outs = export_fresh("perceiver-ar-copy")
     onnx.checker.check_model(graph)
     assert ins == ["tokens", "num_latents"] and unsupported(graph) == []
+
+
+@pytest.mark.parametrize("model_id", ["perceiver-ar-tiny", "transformer-tiny", "primer-tiny"])
+def test_attention_map_is_the_weights_the_forward_uses(model_id, monkeypatch):
+    """The analysis graph's row equals the softmax the real forward computes in that layer (heads averaged)."""
+    model = build_model(model_id).eval()
+    seen = []
+
+    def spy(q, k, v, allowed):
+        scores = torch.matmul(q, k.transpose(-1, -2)) / q.shape[-1] ** 0.5
+        seen.append(layers.masked(scores, allowed).softmax(-1))
+        return attend(q, k, v, allowed)
+
+    attend = layers.attend
+    monkeypatch.setattr(layers, "attend", spy)
+    monkeypatch.setattr(perceiver_ar, "attend", spy)
+    tokens = torch.randint(0, 256, (1, 40))
+    with torch.no_grad():
+        if model.io == "latents":
+            model(tokens, torch.tensor(16))
+            row, want = model.attention_map(tokens, torch.tensor(16), torch.tensor([30])), seen[0].mean(1)[:, 30 - 24]
+        else:
+            model(tokens)
+            row, want = model.attention_map(tokens, torch.tensor([30])), seen[0].mean(1)[:, 30]
+    assert torch.allclose(row, want, atol=1e-6)
+    assert abs(row.sum().item() - 1) < 1e-5 and row[0, 31:].abs().max() == 0
+
+
+@pytest.mark.skipif(not os.path.exists(os.path.join(os.path.dirname(__file__), "..", "checkpoints", "perceiver-ar-copy.pt")),
+                    reason="trained copy-task weights")
+def test_copy_model_reads_at_the_mirrored_position():
+    """The paper's learned sparsity: a latent of the trained copy-task model puts its largest cross-attention weight
+    on the byte it must copy, up to 65,000 bytes back."""
+    import random
+
+    model = build_model("perceiver-ar-copy").eval()
+    model.load_state_dict(torch.load(os.path.join(os.path.dirname(__file__), "..", "checkpoints", "perceiver-ar-copy.pt")))
+    n = CONFIGS["perceiver-ar-copy"]["config"]["maxContext"]
+    rnd = random.Random(3)
+    half = [rnd.randrange(0x21, 0x7F) for _ in range(n // 2)]
+    tokens = torch.tensor([half + half[::-1]])
+    with torch.no_grad():
+        for q in (n - 256, n - 200):
+            w = model.attention_map(tokens, torch.tensor(256), torch.tensor([q]))[0]
+            source = n - 1 - (q + 1)  # the byte after q repeats this one
+            assert abs(int(w.argmax()) - source) <= 64, (q, int(w.argmax()), source)

@@ -23,24 +23,20 @@ class Cached:
     def __init__(self, model, capacity, chunk=512, num_latents=None, refill_to=None):
         self.model, self.chunk, self.length, self.io = model, chunk, 0, model.io
         cfg = model.cfg
-        L, H, d = cfg["nLayers"], cfg["nHeads"], cfg["dModel"]
-        dh = d // H
+        sizes = dict(capacity=capacity)
         if self.io == "segments":
-            rows = model.mem_len + model.seg_len
-            self.state = [torch.zeros(L, H, rows, dh), torch.zeros(L, H, rows, dh)]
-            self.mem_valid = self.seg_valid = 0
+            self.mem_valid = self.seg_valid = self.cmem_valid = 0
         elif self.io == "latents":
             self.M = num_latents or cfg["latents"]
             self.F = refill_to or max(self.M // 2, self.M - 128)
-            self.state = [torch.zeros(H, capacity, dh), torch.zeros(H, capacity, dh),
-                          torch.zeros(L, H, self.M, dh), torch.zeros(L, H, self.M, dh)]
+            sizes["latentCapacity"] = self.M
             self.tokens = torch.zeros(1, 0, dtype=torch.long)
             self.latents = self.refills = 0
-        else:
-            self.state = [torch.zeros(L, H, capacity, dh), torch.zeros(L, H, capacity, dh)]
-            if cfg.get("convKernel"):
-                self.state.append(torch.zeros(L, 3, cfg["convKernel"] - 1, d))
-        self.axes = [s["axis"] if "axis" in s else None for s in model.step_signature().state]
+        sig = model.step_signature()  # the state as the manifest describes it: zeros at the chosen sizes
+        dims = {t["name"]: t["dims"] for t in sig.inputs}
+        self.state = [torch.zeros(*[sizes.get(x, x) for x in dims[s["name"]]]) for s in sig.state]
+        self.axes = [s.get("axis") for s in sig.state]
+        self.compressed = "cmem_valid" in dims  # Compressive Transformer: the count of valid compressed rows
 
     def _call(self, args, offsets):
         """Runs step(*args) and writes each returned state into self.state (rows at offsets[i] along its axis)."""
@@ -90,16 +86,23 @@ class Cached:
             while i < n:
                 if self.io == "segments":
                     s = min(n - i, self.chunk, seg - self.seg_valid)
-                    args = (tokens[:, i : i + s], *self.state, torch.tensor(self.mem_valid), torch.tensor(self.seg_valid))
-                    rows.append(self._call(args, [mem + self.seg_valid] * 2))
+                    valid = [torch.tensor(self.mem_valid), torch.tensor(self.seg_valid)]
+                    if self.compressed:
+                        valid.append(torch.tensor(self.cmem_valid))
+                    args = (tokens[:, i : i + s], *self.state, *valid)
+                    rows.append(self._call(args, [mem + self.seg_valid] * len(self.state)))
                     self.seg_valid += s
                     if self.seg_valid == seg:  # the memory shifts as in training: the last mem rows of [memory; segment]
-                        for t in self.state:
-                            t[:, :, :mem] = t[:, :, seg:].clone()
+                        for t, axis in zip(self.state, self.axes):
+                            if axis is not None:
+                                t.narrow(axis, 0, mem).copy_(t.narrow(axis, seg, mem).clone())
+                        if self.compressed:  # the rows it evicted were compressed in that call
+                            rate, cmem = self.model.rate, self.model.cmem_len
+                            self.cmem_valid = min(cmem, self.cmem_valid + max(0, self.mem_valid + seg - mem) // rate)
                         self.seg_valid, self.mem_valid = 0, min(mem, self.mem_valid + seg)
                 else:
                     s = min(n - i, self.chunk)
-                    rows.append(self._call((tokens[:, i : i + s], torch.tensor(self.length), *self.state), [self.length] * 3))
+                    rows.append(self._call((tokens[:, i : i + s], torch.tensor(self.length), *self.state), [self.length] * len(self.state)))
                 self.length += s
                 i += s
             return torch.cat(rows, dim=1)
@@ -194,7 +197,11 @@ def test_a_model_whose_attention_or_forward_differs_inherits_no_step_graph():
         def step(self, *args):
             return args
 
-    assert [cls(8, 2, layers.NoRotary()).steps for cls in (layers.SelfAttention, Other, Exact, Own)] == [True, False, True, True]
+    class OwnCached(Other):
+        def cached_attention(self, *args):
+            return args
+
+    assert [cls(8, 2, layers.NoRotary()).steps for cls in (layers.SelfAttention, Other, Exact, Own, OwnCached)] == [True, False, True, True, True]
 
     class XLPlus(TransformerXL):
         def forward(self, tokens, mems, mem_valid, extra):
@@ -202,3 +209,17 @@ def test_a_model_whose_attention_or_forward_differs_inherits_no_step_graph():
 
     assert XLPlus(CONFIGS["transformer-xl-tiny"]["config"]).step_signature() is None
     assert build_model("memory-efficient-tiny").step_signature() is not None
+
+
+def test_every_bundled_model_with_a_step_ships_its_step_graph():
+    import json
+
+    out = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "public", "models")
+    with open(os.path.join(out, "index.json")) as f:
+        ids = json.load(f)["models"]
+    for model_id in ids:
+        with open(os.path.join(out, model_id, "manifest.json")) as f:
+            manifest = json.load(f)
+        has_step = build_model(model_id).step_signature() is not None
+        assert ("step" in manifest) == has_step, model_id
+        assert os.path.exists(os.path.join(out, model_id, "step.onnx")) == has_step, model_id

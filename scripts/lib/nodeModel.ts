@@ -71,7 +71,7 @@ export async function openNodeStep(id: string, o: NodeSessionOptions = {}): Prom
 }
 
 /** Logits for the covered positions: rows x V flat, row r at window offset start + r. */
-export async function runLogits(m: NodeModel, tokens: ArrayLike<number>, numLatents?: number) {
-  const { logits, rows, start } = await runWindow(m.run, m.manifest, tokens, numLatents);
+export async function runLogits(m: NodeModel, tokens: ArrayLike<number>, numLatents?: number, memoryLength?: number) {
+  const { logits, rows, start } = await runWindow(m.run, m.manifest, tokens, numLatents, memoryLength);
   return { logits, k: rows, start };
 }

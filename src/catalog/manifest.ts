@@ -39,7 +39,9 @@ const Config = z.object({
   activation: z.enum(['relu', 'gelu', 'squared-relu', 'swiglu']),
   norm: z.enum(['layernorm', 'rmsnorm']),
   positions: z.string(), // e.g. "rotary-50%-absolute", "relative-xl"
-  rotaryWavelength: z.number().int().positive().optional(), // longest rotary wavelength, when not maxContext
+  // Rotary base W (absent: maxContext): channel pair i turns at W^(-i/8) radians per byte (8 pairs), so the slowest
+  // turns at W^(-7/8) (a period of 2π·W^(7/8) bytes), not 1/W.
+  rotaryWavelength: z.number().int().positive().optional(),
   maxContext: z.number().int().positive(), // hard limit the UI enforces
   trainedContext: z.number().int().positive(),
   // How positions enter (the copy-task Perceiver AR: "absolute-sinusoidal"); absent: as `positions` says.
@@ -59,15 +61,34 @@ const Config = z.object({
 });
 export type ModelConfig = z.infer<typeof Config>;
 
+// 95% interval (lo, hi) and sample count n: optional, from the evaluation with intervals (scripts/evaluate.ts).
+const Point = z.object({
+  context: z.number(),
+  bpb: z.number().nullable(),
+  lo: z.number().optional(),
+  hi: z.number().optional(),
+  n: z.number().optional(),
+  note: z.string().optional(),
+});
+const Accuracy = z.object({
+  distance: z.number(),
+  exact: z.number().nullable(),
+  perByte: z.number().nullable(),
+  lo: z.number().optional(),
+  hi: z.number().optional(),
+  n: z.number().optional(),
+  note: z.string().optional(),
+});
 const Evaluation = z.object({
   command: z.string(),
-  heldOutBitsPerByte: z.array(z.object({ context: z.number(), bpb: z.number().nullable(), note: z.string().optional() })),
-  copyAccuracy: z.array(
-    z.object({ distance: z.number(), exact: z.number().nullable(), perByte: z.number().nullable(), note: z.string().optional() }),
-  ),
+  heldOutBitsPerByte: z.array(Point), // held-out Brown, the model run as the page runs it
+  copyAccuracy: z.array(Accuracy),
   // The paper's mirrored copy task (models trained on it): accuracy of the bytes copied from `distance` back.
-  mirroredCopyAccuracy: z
-    .array(z.object({ distance: z.number(), exact: z.number().nullable(), perByte: z.number().nullable() }))
+  mirroredCopyAccuracy: z.array(Accuracy).optional(),
+  // Every held-out text; rows: "full" (as the page runs it), "sliding-W" (a window of its training crop W),
+  // "memory-K" (Transformer-XL with a K-row memory).
+  texts: z
+    .array(z.object({ text: z.string(), label: z.string(), rows: z.array(z.object({ variant: z.string(), label: z.string(), points: z.array(Point) })) }))
     .optional(),
 });
 
@@ -130,7 +151,7 @@ export const ManifestSchema = z.object({
   family: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), // any family: what the page needs to know about it is below
   familyName: z.string(), // the family as the page names it
   defaultSelected: z.boolean().optional(), // picked when the page opens without a link
-  size: z.enum(['tiny', 'compare', 'copy']),
+  size: z.enum(['tiny', 'compare', 'copy', '512-crop']), // 512-crop: Perceiver AR on the decoders' crops (a control)
   displayName: z.string(),
   paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),
   simplifications: z.array(z.string()),
@@ -164,6 +185,22 @@ export const ManifestSchema = z.object({
     })
     .optional(),
   reference: z.string(), // file next to the manifest: PyTorch inputs/outputs for parity tests
+  // The analysis graph (attention.onnx, never the timed graph): tokens[1,N] (, num_latents[]), query[1] ->
+  // attention[1,N], the weights with which the query position reads every input position, averaged over heads.
+  // Absent for families whose weights are not one softmax row (sparse pattern, linear attention, XL's memory).
+  attentionGraph: z
+    .object({
+      file: z.string().regex(/^[\w.-]+\.onnx$/),
+      bytes: z.number().int().positive(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      opset: z.number().int(),
+      weights: z.string().regex(/^[\w.-]+\.onnx$/), // read as ONNX external data, like step.weights
+      inputs: z.array(TensorSpec),
+      outputs: z.array(TensorSpec),
+      layer: z.string(), // which attention it reads, in words
+      webgpuUnsupportedOps: z.array(z.string()),
+    })
+    .optional(),
   training: Training.nullable(), // null: random weights
   evaluation: Evaluation.nullable(),
 });

@@ -7,6 +7,7 @@ import { classify } from './failures';
 import { wasmThreadsHere } from './isolation';
 import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
+import { attentionView } from './attentionView';
 import { decoding } from './decoding';
 import { checkGraphNames, ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
@@ -14,7 +15,7 @@ import { measurePeak } from './peak';
 import { provenance } from './provenance';
 import type { InspectedReply, LoadedReply, PredictedReply } from './protocol';
 import { mean } from './surprisal';
-import { firstWindow, lastWindow } from './tokenizer';
+import { modelWindow } from './tokenizer';
 import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type LoadedModel, type Prediction } from './types';
 
 // Failures after which a worker's state cannot be trusted: start the next call on a fresh one.
@@ -138,6 +139,8 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       }
     },
     addUserModel(m, model) {
+      loaded.get(m.id)?.worker.kill({ kind: 'cancelled', message: 'replaced' }); // it ran under an earlier manifest
+      loaded.delete(m.id);
       users.set(m.id, m);
       bytes.set(m.id, Promise.resolve(model));
     },
@@ -166,16 +169,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       const { worker, info } = await loadedWorker(id);
       if (info.manifest.userModel && !info.manifest.userModel.byteLevel)
         throw new EngineError('bad-input', `${info.manifest.displayName} is not byte-level: its logits are not over bytes, so it predicts no text here. A sweep measures its latency and memory.`);
-      const limit = info.manifest.config.maxContext;
-      const n = Math.min(contextLength, limit, input.length);
-      const clippedReason =
-        contextLength > limit
-          ? `this model's limit is ${limit.toLocaleString()} bytes`
-          : contextLength > input.length
-            ? `the input has only ${input.length.toLocaleString()} bytes`
-            : undefined;
-      const { window, start } = info.manifest.config.window === 'prefix' ? firstWindow(input, n) : lastWindow(input, n);
-      const M = info.manifest.io === 'latents' ? Math.min(numLatents ?? info.manifest.config.latents ?? n, n) : undefined;
+      const { n, clippedReason, window, start, M } = modelWindow(info.manifest, input, contextLength, numLatents);
       let r: PredictedReply;
       try {
         r = await worker.request<PredictedReply>({ type: 'predict', window: window.slice(), numLatents: M });
@@ -208,6 +202,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     ...measurement(source),
     peak: (backend, n = 1024) => measurePeak(backend, n, wasmThreads, webgpuImpl, source.provenance),
     ...decoding(loadedWorker, FATAL),
+    ...attentionView(loadedWorker, FATAL),
 
     cache: { list: listCached, delete: deleteCached, clear: clearCache },
   };

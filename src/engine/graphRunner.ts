@@ -30,6 +30,7 @@ export async function runWindow(
   manifest: Manifest,
   window: ArrayLike<number>,
   numLatents?: number,
+  memoryLength?: number, // Transformer-XL: a longer memory than trained (the evaluation, as the XL paper does)
 ): Promise<{ logits: Float32Array; rows: number; start: number }> {
   const n = window.length;
   const V = manifest.config.vocabSize;
@@ -44,7 +45,8 @@ export async function runWindow(
   }
   // Transformer-XL and the Compressive Transformer: segment by segment, each step's new memories fed to the next.
   if (manifest.config.attention.kind !== 'segments') throw new Error(`io "segments" needs a segments attention descriptor`);
-  const { segment: S, memory: mem, compressedMemory: cmem = 0, compressionRate: rate = 1 } = manifest.config.attention;
+  const { segment: S, compressedMemory: cmem = 0, compressionRate: rate = 1 } = manifest.config.attention;
+  const mem = memoryLength ?? manifest.config.attention.memory;
   const { nLayers: L, dModel: d } = manifest.config;
   const zeros = (rows: number): Feed => ({ dtype: 'float32', data: new Float32Array(L * rows * d), dims: [L, 1, rows, d] });
   let mems = zeros(mem);

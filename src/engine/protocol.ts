@@ -86,7 +86,27 @@ export interface InspectedReply {
   io: GraphIO;
 }
 
-export type Request = LoadRequest | PredictRequest | MeasureRequest | LoadStepRequest | DecodeRequest | InspectRequest | ProfileRequest | PeakRequest;
+/** Where one query position reads, from the model's analysis graph (its own session, never the timed one). */
+export interface AttentionRequest {
+  type: 'attention';
+  id: number;
+  graph: ArrayBuffer; // attention.onnx (transferred), its weights read from the forward graph's bytes; one session per sha256
+  sha256: string;
+  window: Uint8Array;
+  numLatents?: number;
+  query: number; // window offset of the query position
+}
+
+export type Request =
+  | LoadRequest
+  | PredictRequest
+  | MeasureRequest
+  | LoadStepRequest
+  | DecodeRequest
+  | InspectRequest
+  | ProfileRequest
+  | PeakRequest
+  | AttentionRequest;
 
 export interface LoadedReply {
   type: 'loaded';
@@ -159,10 +179,26 @@ export interface DecodedReply {
   capacity: number;
 }
 
-export type Reply = LoadedReply | PredictedReply | MeasuredReply | ErrorReply | StepLoadedReply | DecodedReply | InspectedReply | ProfiledReply | PeakedReply;
+export interface AttendedReply {
+  type: 'attended';
+  id: number;
+  weights: Float32Array; // one per window position, summing to 1 (heads averaged)
+}
 
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'inspect', 'profile', 'peak']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'inspected', 'profiled', 'peaked']);
+export type Reply =
+  | LoadedReply
+  | PredictedReply
+  | MeasuredReply
+  | ErrorReply
+  | StepLoadedReply
+  | DecodedReply
+  | InspectedReply
+  | ProfiledReply
+  | PeakedReply
+  | AttendedReply;
+
+const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'inspect', 'profile', 'peak', 'attention']);
+const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'inspected', 'profiled', 'peaked', 'attended']);
 
 export function isRequest(x: unknown): x is Request {
   return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);

@@ -8,7 +8,9 @@
 //   full      (Transformer, + GELU, ++, Primer-EZ): a K/V cache per layer (Primer: also the last rows before its
 //             convolutions); bytes go in chunks of at most step.maxChunk.
 //   segments  (Transformer-XL): keys/values of [memory; current segment]; a call never crosses a segment boundary,
-//             and when a segment completes the memory shifts as in training.
+//             and when a segment completes the memory shifts as in training. With a compressed memory (Compressive
+//             Transformer) also the rows' layer inputs, and the compressed rows' keys/values, which the call that
+//             completes a segment updates itself (it compresses the rows the memory evicts).
 //   latents   (Perceiver AR, the paper's Appendix E.3): cross-attention keys/values of every input and the latent
 //             self-attention keys/values. Each new byte becomes a latent; when M latents are cached, the next byte
 //             runs one forward that refills the cache to F latents (reusing the cached cross-attention keys/values),
@@ -149,6 +151,9 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
   let refills = 0;
   let memValid = 0; // Transformer-XL: valid memory rows, and rows of the current segment
   let segValid = 0;
+  const attention = m.config.attention;
+  const compressed = attention.kind === 'segments' && attention.compressedMemory ? attention : undefined;
+  let cmemValid = 0; // Compressive Transformer: valid compressed rows
   let busy = false;
   let broken: unknown; // a failed call leaves the state half-written: the decoder is not usable after it
   const history = M === undefined ? undefined : new Uint8Array(capacity); // Perceiver AR: a refill re-reads bytes
@@ -233,12 +238,15 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
       const s = Math.min(n - i, chunk, xl ? seg - segValid : n);
       const tokens = int64(Array.prototype.slice.call(bytes, i, i + s) as number[]);
       const feeds: Record<string, Feed> = xl ? { tokens, mem_valid: scalar(memValid), seg_valid: scalar(segValid) } : { tokens, past: scalar(length) };
+      if (compressed) feeds.cmem_valid = scalar(cmemValid);
       c.add(await call(feeds, { capacity: length, fixed: mem + segValid }), s);
       length += s;
       i += s;
       if (xl && (segValid += s) === seg) {
         // the segment is complete: the memory becomes the last mem rows of [memory; segment], as in training
-        for (const st of states) moveRows(st, seg, 0, mem);
+        for (const st of states) if (st.axis !== undefined) moveRows(st, seg, 0, mem);
+        // Compressive Transformer: that call compressed the rows the memory evicted; the real ones count
+        if (compressed) cmemValid = Math.min(compressed.compressedMemory!, cmemValid + Math.floor(Math.max(0, memValid + seg - mem) / compressed.compressionRate!));
         segValid = 0;
         memValid = Math.min(mem, memValid + seg);
       }

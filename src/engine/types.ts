@@ -223,6 +223,15 @@ export type PeakPoint =
   | { ok: false; backend: BackendName; n: number; failure: EngineFailure };
 
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
+/** Where one position reads (the model's analysis graph): attention weights over the window, heads averaged. */
+export interface AttentionMap {
+  modelId: string;
+  windowStart: number; // input offset of the window's first byte
+  query: number; // window offset of the query position (Perceiver AR: one of its latents)
+  weights: Float32Array; // one per window byte, summing to 1
+  layer: string; // which attention layer (the manifest's words)
+}
+
 export interface Engine {
   detectWebGPU(): Promise<GpuInfo>;
   listModels(): Promise<Manifest[]>; // public/models/index.json + each manifest, validated
@@ -236,6 +245,8 @@ export interface Engine {
   predict(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number): Promise<Prediction>;
   /** Feeds `bytes` through the step graph in `pieces` (lengths, e.g. [prompt, 1, 1, ...]), in the loaded worker. */
   decode(modelId: string, bytes: Uint8Array, pieces: number[], opts?: DecodeOptions): Promise<DecodeResult>;
+  /** query: window offset (default the last position; Perceiver AR clamps it into its latents). */
+  attention(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number, query?: number): Promise<AttentionMap>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
   /** ORT's per-operator timings of warm runs, in a profiling worker of its own (timed runs stay unprofiled). */

@@ -22,6 +22,7 @@ let backend: BackendName = 'wasm';
 let sessionOpts: Parameters<typeof createSession>[2] | undefined;
 let weights: Uint8Array | undefined; // the forward graph's bytes: the step graph reads its weights from them
 let stepSession: Session | undefined;
+let analysis: { sha256: string; session: Session } | undefined; // attention.onnx, opened on first use
 
 const WARM_WINDOW = Uint8Array.from({ length: 256 }, (_, i) => 97 + ((i * 7) % 26));
 const timed = async (f: () => Promise<unknown>) => {
@@ -114,6 +115,22 @@ async function handle(req: Request): Promise<void> {
       { type: 'decoded', id: req.id, lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity },
       [lastLogits.buffer],
     );
+    return;
+  }
+  if (req.type === 'attention') {
+    if (!m.attentionGraph || !weights) throw Object.assign(new Error(`${m.id} has no attention graph`), { kind: 'invalid-model' });
+    if (analysis?.sha256 !== req.sha256) {
+      await analysis?.session.release();
+      const externalData = [{ path: m.attentionGraph.weights, data: weights }];
+      analysis = { sha256: req.sha256, session: await createSession(new Uint8Array(req.graph), backend, { ...sessionOpts!, externalData }) };
+    }
+    const feeds: Parameters<Session['run']>[0] = {
+      tokens: { dtype: 'int64', data: BigInt64Array.from(req.window, (b) => BigInt(b)), dims: [1, req.window.length] },
+      query: { dtype: 'int64', data: BigInt64Array.of(BigInt(req.query)), dims: [1] },
+    };
+    if (m.io === 'latents') feeds.num_latents = { dtype: 'int64', data: BigInt64Array.of(BigInt(req.numLatents ?? req.window.length)), dims: [] };
+    const attention = (await analysis.session.run(feeds)).attention.data;
+    post({ type: 'attended', id: req.id, weights: attention }, [attention.buffer]);
     return;
   }
   if (req.type === 'predict') {

@@ -11,7 +11,7 @@ export type Preset =
 export const MIRROR_LENGTH = 65536;
 
 // mulberry32: a tiny seeded PRNG; reproducibility matters here, not statistical quality.
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

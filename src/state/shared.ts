@@ -6,6 +6,7 @@
 // the link holds as it is.
 import { z } from 'zod';
 import type { BackendChoice, BackendName, MeasurePoint } from '../engine/types';
+import { USER_PREFIX } from '../engine/userModel';
 import { defaultInput, presetInput, textInput, type InputFields } from './inputPatches';
 import { foreignPatch, LINK_SOURCE } from './foreignPatches';
 import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './pointSchema';
@@ -69,7 +70,8 @@ export const SHARED = {
     apply(ids, s, note) {
       const known = new Set(s.manifests.map((m) => m.id));
       const unknown = ids.filter((id) => !known.has(id));
-      if (unknown.length) note({ kind: 'error', text: `This link names models this page does not have: ${unknown.join(', ')}. They were left out.` });
+      const own = unknown.some((id) => id.startsWith(USER_PREFIX)) ? ' A model opened from its sender\'s own file travels only as that file: open it here to run it.' : '';
+      if (unknown.length) note({ kind: 'error', text: `This link names models this page does not have: ${unknown.join(', ')}. They were left out.${own}` });
       return { selected: ids.filter((id) => known.has(id)) };
     },
   }),

@@ -14,7 +14,10 @@ function Details({ m }: { m: Manifest }) {
   const bpb = m.evaluation?.heldOutBitsPerByte.filter((e) => e.bpb !== null) ?? [];
   const copy = m.evaluation?.copyAccuracy.filter((c) => c.perByte !== null) ?? [];
   const mirror = m.evaluation?.mirroredCopyAccuracy ?? [];
-  const acc = (cs: { distance: number; perByte: number | null }[]) => cs.map((c) => `${c.perByte?.toFixed(2)} at ${count(c.distance)}`).join(', ');
+  // "± half the 95% interval" where the evaluation has one (scripts/evaluate.ts)
+  const pm = (e: { lo?: number; hi?: number }) => (e.lo !== undefined && e.hi !== undefined ? ` ± ${((e.hi - e.lo) / 2).toFixed(2)}` : '');
+  const acc = (cs: { distance: number; perByte: number | null; lo?: number; hi?: number }[]) =>
+    cs.map((c) => `${c.perByte?.toFixed(2)}${pm(c)} at ${count(c.distance)}`).join(', ');
   return (
     <details onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>details</summary>
@@ -34,7 +37,7 @@ function Details({ m }: { m: Manifest }) {
           : 'Random weights (not trained): latency and memory only; its predictions mean nothing.'}
       </p>
       {open && t && <TrainingCurve m={m} />}
-      {bpb.length > 0 && <p>Held-out bits/byte: {bpb.map((e) => `${e.bpb!.toFixed(2)} at ${count(e.context)}`).join(', ')}.</p>}
+      {bpb.length > 0 && <p>Held-out bits/byte: {bpb.map((e) => `${e.bpb!.toFixed(2)}${pm(e)} at ${count(e.context)}`).join(', ')} (Brown, as run in the page; both texts, sliding windows and intervals: models/README.md).</p>}
       {copy.length > 0 && <p>Copy accuracy per byte by distance (chance 0.01): {acc(copy)}.</p>}
       {mirror.length > 0 && <p>Mirrored copy (the paper's task), accuracy per byte by distance (chance 0.01): {acc(mirror)}.</p>}
       {m.simplifications.length > 0 && (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { isStale, type ModelStatus } from '../state/runs';
 import { useStore } from '../state/store';
+import { AttentionView } from './AttentionView';
 import { ContinueBox } from './ContinueBox';
 import { count, ms } from './format';
 import { SHOWN, SurprisalText } from './SurprisalText';
@@ -79,6 +80,7 @@ function PredictionPanel({ id, others, diffWith, setDiffWith }: { id: string; ot
             Colour: {compare ? 'per-byte surprisal difference' : 'surprisal, pale green (expected) to red (surprising)'}.
           </p>
           <SurprisalText id={id} p={p} bytes={st.predictedOn} compare={compare} />
+          {m?.attentionGraph && <AttentionView m={m} p={p} bytes={st.predictedOn} />}
           <ContinueBox id={id} />
         </>
       )}

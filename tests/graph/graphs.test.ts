@@ -52,6 +52,21 @@ describe.each(ids)('%s', (id) => {
     }
   });
 
+  it.skipIf(!manifest.attentionGraph)('attention graph (weights read from model.onnx) matches PyTorch: the weights of one query, heads averaged, sum to 1, none after it', async () => {
+    const ref = JSON.parse(readFileSync(join(MODELS_DIR, id, manifest.reference), 'utf8')).attention;
+    const session = await ort.InferenceSession.create(join(MODELS_DIR, id, manifest.attentionGraph!.file));
+    expect(session.inputNames).toEqual(manifest.attentionGraph!.inputs.map((t) => t.name));
+    const feeds = Object.fromEntries(manifest.attentionGraph!.inputs.map((s) => [s.name, toTensor(ref.inputs[s.name], s.dtype)]));
+    const got = (await session.run(feeds)).attention.data as Float32Array;
+    const want: number[] = ref.outputs.attention.data;
+    expect(got.length).toBe(want.length);
+    want.forEach((w, i) => expect(Math.abs(got[i] - w)).toBeLessThan(1e-5 + 1e-3 * Math.abs(w)));
+    const query = ref.inputs.query.data[0];
+    expect(got.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
+    expect(Math.max(...got.subarray(query + 1))).toBe(0);
+    await session.release();
+  });
+
   it('is causal: logits at t do not change when tokens after t change', async () => {
     const m = await openNodeModel(id, { threads: 1 });
     const a = rand(N, 1);

@@ -40,6 +40,7 @@ describe('store: opening the page', () => {
     expect(s.text).toContain('<script>x</script>');
     expect(s.sweepContexts).toEqual([256, 512]);
     expect(s.banner?.text).toMatch(/no-such-model/);
+    expect(s.banner?.text).not.toMatch(/own file/);
     expect(fake.calls.predict).toEqual([{ id: 'transformer-tiny', context: 512, bytes: s.bytes.length, latents: 8 }]);
     expect(s.status['transformer-tiny'].prediction?.contextLength).toBe(512);
   });

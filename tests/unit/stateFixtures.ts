@@ -77,6 +77,9 @@ export function fakeEngine(opts: FakeOptions = {}) {
     decode: async () => {
       throw new Error('not used');
     },
+    attention: async () => {
+      throw new Error('not used');
+    },
     async sweep(spec, onPoint, signal) {
       calls.sweeps++;
       const out: MeasurePoint[] = [];

@@ -24,7 +24,7 @@ describe('recognising a graph', () => {
     expect(recognise(hf)).toMatchObject({ io: 'full', vocabSize: 50257, feeds: { tokens: 'input_ids', attentionMask: 'attention_mask', logits: 'logits' } });
   });
   it.each([
-    ['inputs it cannot feed', ioOf('transformer-xl-tiny'), /takes inputs the playground cannot feed: mems float32 \[2, 1, 16, 32\]; mem_valid int64 \[\]/],
+    ['inputs it cannot feed', ioOf('transformer-xl-tiny'), /takes inputs the playground cannot feed: mems float32 \[2, 1, mem, 32\]; mem_valid int64 \[\]/],
     ['no token input', { inputs: [{ name: 'pixel_values', dtype: 'float32', dims: [1, 3, 224, 224] }], outputs: hf.outputs }, /no token input named tokens or input_ids/],
     ['int32 tokens', { ...hf, inputs: [{ name: 'input_ids', dtype: 'int32', dims: ['b', 's'] }] }, /input_ids int32 \[b, s\] is not int64/],
     ['a fixed length', { ...hf, inputs: [{ name: 'input_ids', dtype: 'int64', dims: [1, 128] }] }, /has a fixed length/],
@@ -72,6 +72,12 @@ describe('adding a model of your own', () => {
     await removeUserModel(m.id);
     expect(get().manifests.some((x) => x.id === m.id)).toBe(false);
     expect(get().selected).not.toContain(m.id);
+  });
+
+  it("a link naming someone's own model says it travels only as a file", async () => {
+    await init(fakeEngine().engine, { v: 1, models: ['user-gpt-0123abcd', 'transformer-tiny'], backend: 'wasm', context: 512, input: { text: 'x' } });
+    expect(get().selected).toEqual(['transformer-tiny']);
+    expect(get().banner?.text).toMatch(/user-gpt-0123abcd\. They were left out\. A model opened from its sender's own file travels only as that file/);
   });
 
   it('a graph the engine cannot read, or cannot drive, is refused with its name', async () => {

@@ -1,0 +1,98 @@
+import { useEffect, useRef, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { Manifest } from '../catalog/manifest';
+import type { AttentionMap, Prediction } from '../engine/types';
+import { useStore } from '../state/store';
+import { binWeights, peakOf } from './attentionData';
+import { count, shortN } from './format';
+
+const BINS = 400;
+
+/** "Where it reads": the attention weights of one query position over the window it ran on, from the model's
+ * analysis graph (run on demand in its own session, so the timed graph never pays for it). */
+export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; bytes: Uint8Array }) {
+  const engine = useStore((s) => s.engine);
+  const [query, setQuery] = useState('');
+  const [map, setMap] = useState<AttentionMap>();
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const n = p.contextLength;
+  const first = p.numLatents ? n - p.numLatents : 0; // Perceiver AR: only its latents query
+  const run = async () => {
+    if (!engine) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      setMap(await engine.attention(m.id, bytes, p.requestedContext, p.numLatents, query === '' ? undefined : Number(query)));
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const peak = map && peakOf(map.weights);
+  const bins = map ? binWeights(map.weights, BINS) : [];
+  return (
+    <details className="attention" data-testid={`attention-${m.id}`}>
+      <summary className="small">Where it reads (attention of one position over the window)</summary>
+      <p className="muted small">
+        {p.numLatents ? 'A latent' : 'A position'} and the weight with which it reads every byte of the window in {m.attentionGraph!.layer}, averaged over
+        heads (sums to 1). Query: a window offset from {count(first)} to {count(n - 1)} (empty: the last).
+      </p>
+      <label className="small">
+        query{' '}
+        <input type="number" min={first} max={n - 1} value={query} placeholder={String(n - 1)} onChange={(e) => setQuery(e.target.value)} data-testid={`attention-query-${m.id}`} style={{ width: '7em' }} />
+      </label>{' '}
+      <button onClick={run} disabled={busy || !engine} data-testid={`attention-run-${m.id}`}>
+        {busy ? 'running…' : 'Show'}
+      </button>
+      {error && (
+        <p className="error small" role="alert" data-testid={`attention-error-${m.id}`}>
+          {error}
+        </p>
+      )}
+      {map && peak && (
+        <>
+          <p className="small" data-testid={`attention-peak-${m.id}`} data-peak={map.windowStart + peak.offset} data-query={map.windowStart + map.query}>
+            Position {count(map.windowStart + map.query)} (predicting the byte after it) reads most at byte{' '}
+            <b>{count(map.windowStart + peak.offset)}</b> ({(peak.weight * 100).toFixed(1)}% of its attention; {(peak.near * 100).toFixed(0)}% within 64
+            bytes of it), {count(map.query - peak.offset)} bytes back.
+          </p>
+          <Strip weights={bins.map((b) => b.mass)} query={map.query / n} testId={`attention-strip-${m.id}`} />
+          <div data-testid={`attention-chart-${m.id}`}>
+            <ResponsiveContainer width="100%" height={160}>
+              <LineChart data={bins.map((b) => ({ at: map.windowStart + b.start, mass: b.mass }))} margin={{ left: 4, right: 16, top: 4, bottom: 4 }}>
+                <CartesianGrid strokeDasharray="3 3" />
+                <XAxis dataKey="at" type="number" domain={['dataMin', 'dataMax']} tickFormatter={shortN} fontSize={11} />
+                <YAxis width={44} fontSize={11} tickFormatter={(v) => Number(v).toFixed(2)} />
+                <Tooltip formatter={(v) => Number(v).toFixed(4)} labelFormatter={(a) => `bytes ${count(Number(a))}+ (${Math.ceil(n / BINS)} per point)`} />
+                <Line dataKey="mass" dot={false} isAnimationActive={false} stroke="#2457c5" />
+              </LineChart>
+            </ResponsiveContainer>
+          </div>
+          <p className="muted small">Input position (input offset) →, {Math.ceil(n / BINS)} bytes per point of the strip and the chart.</p>
+        </>
+      )}
+    </details>
+  );
+}
+
+/** One row of cells over the window, darker where more weight falls; a tick marks the query. */
+function Strip({ weights, query, testId }: { weights: number[]; query: number; testId: string }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const c = ref.current;
+    const ctx = c?.getContext('2d');
+    if (!c || !ctx) return;
+    const max = Math.max(...weights, 1e-12);
+    const w = c.width / weights.length;
+    ctx.clearRect(0, 0, c.width, c.height);
+    weights.forEach((x, i) => {
+      ctx.fillStyle = `hsl(220, 80%, ${97 - 60 * Math.sqrt(x / max)}%)`; // sqrt: small but real mass stays visible
+      ctx.fillRect(i * w, 0, Math.ceil(w), c.height);
+    });
+    ctx.fillStyle = '#b00020';
+    ctx.fillRect(Math.min(c.width - 2, query * c.width), 0, 2, c.height);
+  }, [weights, query]);
+  return <canvas ref={ref} width={800} height={22} style={{ width: '100%', height: 22, border: '1px solid #dde1e7' }} data-testid={testId} />;
+}
