@@ -385,7 +385,8 @@ function tables(all: { id: string; name: string; s: Saved }[]) {
   ];
   for (const t of TEXTS) {
     out.push(`**${t.label}**, bits per byte:`, '', ...textTable(text, t), '');
-    out.push(`**${t.label}**, paired difference against ${REFERENCE} on the same windows (mean and 95% interval; negative: better than it; bold: the interval excludes 0):`, '', ...pairedTable(text, t, REFERENCE), '');
+    if (text.some((r) => r.id === REFERENCE))
+      out.push(`**${t.label}**, paired difference against ${REFERENCE} on the same windows (mean and 95% interval; negative: better than it; bold: the interval excludes 0):`, '', ...pairedTable(text, t, REFERENCE), '');
     out.push(`**${t.label}**, what more context buys each model: bits per byte at N minus at ${BASE_CONTEXT}, same model, same windows (negative: longer context helps; bold: the interval excludes 0):`, '', ...gainTable(text, t), '');
     if (text.some((r) => r.id === MATCHED))
       out.push(`**${t.label}**, paired difference against the crop-matched ${MATCHED} (the decoders' 512-byte crops and rotary wavelength):`, '', ...pairedTable(text, t, MATCHED), '');
