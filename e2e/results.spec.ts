@@ -2,6 +2,7 @@
 // or a file labelled as such, checked, overlaid, and re-measured here on request.
 import { test, expect, type Download } from '@playwright/test';
 import { encodeState } from '../src/state/urlCodec';
+import { defaultWasmThreads } from '../src/engine/isolation';
 import { Playground } from './pageObjects';
 
 const A = 'transformer-tiny';
@@ -35,7 +36,7 @@ test('every measured point says where it was measured: table, details, CSV and J
   const [header, ...lines] = (await text(await csvDownload)).trim().split('\n');
   const cols = header.split(',');
   const first = Object.fromEntries(lines[0].split(',').map((v, i) => [cols[i], v]));
-  expect(first).toMatchObject({ model: A, ep: 'wasm', ort_version: '1.30.0', cross_origin_isolated: '1', hardware_threads: String(threads), wasm_threads: String(threads) });
+  expect(first).toMatchObject({ model: A, ep: 'wasm', ort_version: '1.30.0', cross_origin_isolated: '1', hardware_threads: String(threads), wasm_threads: String(defaultWasmThreads(threads)) });
   expect(first.browser).toMatch(/Chrom/);
   expect(first.app_version).toMatch(/^\d+\.\d+\.\d+/);
   expect(Date.now() - Date.parse(first.measured_at)).toBeLessThan(10 * 60_000);
@@ -46,7 +47,7 @@ test('every measured point says where it was measured: table, details, CSV and J
   const saved = JSON.parse(json);
   expect(saved.format).toBe('long-context-playground/results');
   expect(saved.points).toHaveLength(2);
-  expect(saved.points[0].provenance).toMatchObject({ ep: 'wasm', ort: '1.30.0', crossOriginIsolated: true, wasmThreads: threads });
+  expect(saved.points[0].provenance).toMatchObject({ ep: 'wasm', ort: '1.30.0', crossOriginIsolated: true, wasmThreads: defaultWasmThreads(threads) });
 
   // the export, imported into a fresh page: labelled as from the file, apart from that page's own, then compared here
   const fresh = await page.context().newPage();

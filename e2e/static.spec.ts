@@ -5,6 +5,7 @@ import { test, expect } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import { serveStatic } from './staticHost';
 import { Playground } from './pageObjects';
+import { defaultWasmThreads } from '../src/engine/isolation';
 
 const A = 'transformer-tiny';
 let host: Awaited<ReturnType<typeof serveStatic>>;
@@ -29,10 +30,14 @@ test('a static host without COOP/COEP, under a subpath: the service worker isola
   // first visit: the service worker installs and the page reloads once, isolated
   await page.waitForFunction(() => crossOriginIsolated === true, null, { timeout: 60_000 });
   await pg.open(undefined, host.url);
-  const threads = await page.evaluate(() => navigator.hardwareConcurrency);
-  await expect(page.getByTestId('isolation')).toHaveText(`Cross-origin isolated (through a service worker: this host sends no COOP/COEP headers): WASM runs ${threads} thread${threads === 1 ? '' : 's'}.`);
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  const auto = defaultWasmThreads(cores);
+  const n = (t: number) => `${t} thread${t === 1 ? '' : 's'}`;
+  await expect(page.getByTestId('isolation')).toHaveText(`Cross-origin isolated (through a service worker: this host sends no COOP/COEP headers): WASM runs ${n(auto)}.`);
+  // the default is half the cores; ask for all of them, so that more than one runs wherever the machine has more
+  await page.getByTestId('wasm-threads').selectOption(String(cores));
   await runTiny(pg);
-  await expect(page.getByTestId(`ran-${A}`)).toContainText(`ran on wasm, ${threads} thread${threads === 1 ? '' : 's'}`);
+  await expect(page.getByTestId(`ran-${A}`)).toContainText(`ran on wasm, ${n(cores)}`);
   await expect(page.getByTestId(`ran-${A}`)).not.toContainText('not cross-origin isolated');
   await page.getByTestId('copy-link').click();
   await expect(page.getByTestId('share-message')).toContainText('Link copied');
