@@ -274,9 +274,17 @@ def test_attention_map_is_the_weights_the_forward_uses(model_id, monkeypatch):
         seen.append(layers.masked(scores, allowed).softmax(-1))
         return attend(q, k, v, allowed)
 
-    attend = layers.attend
+    def spy_latents(q, k, v, z_pos):
+        # the cross-attention masks only the latents' block (attend_latents): its weights, written with the full mask
+        n, m = k.shape[2], q.shape[2]
+        x_pos = layers.positions(n) + (z_pos[0] - (n - m))
+        seen.append(layers.masked(layers.score(q, k), layers.causal_allowed(z_pos, x_pos)).softmax(-1))
+        return attend_latents(q, k, v, z_pos)
+
+    attend, attend_latents = layers.attend, perceiver_ar.attend_latents
     monkeypatch.setattr(layers, "attend", spy)
     monkeypatch.setattr(perceiver_ar, "attend", spy)
+    monkeypatch.setattr(perceiver_ar, "attend_latents", spy_latents)
     tokens = torch.randint(0, 256, (1, 40))
     with torch.no_grad():
         if model.io == "latents":
