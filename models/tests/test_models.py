@@ -263,35 +263,43 @@ def test_copy_model_exports_and_stays_on_webgpu():
     assert ins == ["tokens", "num_latents"] and unsupported(graph) == []
 
 
-@pytest.mark.parametrize("model_id", ["perceiver-ar-tiny", "transformer-tiny", "primer-tiny"])
+@pytest.mark.parametrize("model_id", ["perceiver-ar-tiny", "transformer-tiny", "primer-tiny", "memory-efficient-tiny"])
 def test_attention_map_is_the_weights_the_forward_uses(model_id, monkeypatch):
-    """The analysis graph's row equals the softmax the real forward computes in that layer (heads averaged)."""
+    """The analysis graph's row equals the softmax the real forward computes in that layer (heads averaged):
+    captured from the full causal attention of the Transformer (the memory-efficient one has the same weights and
+    computes them in blocks) and from Perceiver AR's cross-attention."""
+    torch.manual_seed(0)
     model = build_model(model_id).eval()
     seen = []
 
     def spy(q, k, v, allowed):
-        scores = torch.matmul(q, k.transpose(-1, -2)) / q.shape[-1] ** 0.5
-        seen.append(layers.masked(scores, allowed).softmax(-1))
+        seen.append(layers.masked(layers.score(q, k), allowed).softmax(-1))
         return attend(q, k, v, allowed)
 
-    def spy_latents(q, k, v, z_pos):
-        # the cross-attention masks only the latents' block (attend_latents): its weights, written with the full mask
-        n, m = k.shape[2], q.shape[2]
-        x_pos = layers.positions(n) + (z_pos[0] - (n - m))
-        seen.append(layers.masked(layers.score(q, k), layers.causal_allowed(z_pos, x_pos)).softmax(-1))
-        return attend_latents(q, k, v, z_pos)
-
-    attend, attend_latents = layers.attend, perceiver_ar.attend_latents
-    monkeypatch.setattr(layers, "attend", spy)
-    monkeypatch.setattr(perceiver_ar, "attend", spy)
-    monkeypatch.setattr(perceiver_ar, "attend_latents", spy_latents)
+    attend = layers.attend
     tokens = torch.randint(0, 256, (1, 40))
     with torch.no_grad():
         if model.io == "latents":
+            def spy_latents(q, k, v, z_pos):  # the cross-attention: its weights from the q and k the forward made
+                weights = layers.masked(layers.score(q, k), layers.causal_allowed(z_pos, layers.positions(k.shape[2]))).softmax(-1)
+                out = attend_latents(q, k, v, z_pos)
+                assert torch.allclose(out, torch.matmul(weights, v), atol=1e-5)  # the weights it mixes with
+                seen.append(weights)
+                return out
+
+            attend_latents = perceiver_ar.attend_latents
+            monkeypatch.setattr(perceiver_ar, "attend_latents", spy_latents)
             model(tokens, torch.tensor(16))
-            row, want = model.attention_map(tokens, torch.tensor(16), torch.tensor([30])), seen[0].mean(1)[:, 30 - 24]
+            want = seen[0].mean(1)[:, 30 - 24]
+            row = model.attention_map(tokens, torch.tensor(16), torch.tensor([30]))
         else:
-            model(tokens)
+            monkeypatch.setattr(layers, "attend", spy)
+            if model_id.startswith("memory-efficient"):  # its blocks compute the same softmax: compare with the Transformer's
+                reference = build_model("transformer-tiny").eval()
+                reference.load_state_dict(model.state_dict())
+                reference(tokens)
+            else:
+                model(tokens)
             row, want = model.attention_map(tokens, torch.tensor([30])), seen[0].mean(1)[:, 30]
     assert torch.allclose(row, want, atol=1e-6)
     assert abs(row.sum().item() - 1) < 1e-5 and row[0, 31:].abs().max() == 0
