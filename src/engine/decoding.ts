@@ -5,6 +5,7 @@ import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
 import { decodeStats, positionsNeeded } from './generation';
 import { fetchGraphBytes } from './models';
+import { stateBytes } from './stepRunner';
 import { checkGraphNames, type ModelWorker } from './modelWorker';
 import type { DecodedReply, GeneratedReply, GeneratingReply, StepLoadedReply } from './protocol';
 import {
@@ -110,6 +111,7 @@ export function decoding(
         refillTo: r?.refillTo,
         stateBytes: r?.stateBytes,
         capacity: r?.capacity,
+        windowBytes: cached ? undefined : m.config.window === 'prefix' ? m.config.maxContext : Math.min(opts.contextLength ?? prompt.length, m.config.maxContext),
         memory: r?.memory,
         stopped,
       });
@@ -131,7 +133,12 @@ export function decoding(
         if (signal?.aborted && f.kind === 'cancelled') return result(`stopped by the user after ${got.length.toLocaleString('en-US')} bytes (the step in progress was cut off)`);
         if (fatal.has(f.kind)) worker.kill(f);
         const at = got.length ? ` after ${got.length.toLocaleString('en-US')} bytes` : cached ? ' during the prefill' : '';
-        throw new EngineError(f.kind, `${id} generating on ${info.backend}${at}: ${f.message}`);
+        const positions = positionsNeeded(prompt.length, opts.maxBytes);
+        const hint =
+          f.kind === 'out-of-memory' && cached && m.io !== 'segments'
+            ? ` Its decoding state alone is ${(stateBytes(m, positions, opts.numLatents) / 2 ** 20).toFixed(0)} MiB for ${positions.toLocaleString('en-US')} positions, and it is fed to the step graph at every chunk: lower N or the bytes to generate.`
+            : '';
+        throw new EngineError(f.kind, `${id} generating on ${info.backend}${at}: ${f.message}${hint}`);
       } finally {
         clearTimeout(killTimer);
         signal?.removeEventListener('abort', onAbort);

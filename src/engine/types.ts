@@ -293,6 +293,7 @@ export interface GenerateResult {
   refillTo?: number;
   stateBytes?: number; // cached: the state's tensors (exact)
   capacity?: number; // cached: positions the state holds
+  windowBytes?: number; // without the cache: the most bytes each forward read (the window slides past them)
   memory?: MemoryReading; // measured in the worker at the end (absent when the worker was ended to stop it)
   stopped?: string; // why it ended before maxBytes
 }
