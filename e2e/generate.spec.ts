@@ -103,6 +103,35 @@ test('Continue: 64 greedy bytes with cached decoding from a 4,096-byte prompt eq
   await expect(page.getByTestId('chart-state').locator('.recharts-legend-wrapper')).toContainText(`${ids[0]} (wasm)`);
 });
 
+test("a sweep with cached decoding goes past the one-shot forward's limit; the table, charts and CSV say which is which", async ({ page }) => {
+  test.setTimeout(600_000);
+  const T = 'transformer-tiny'; // its forward reads at most 1,024 bytes; its step graph holds 65,536 positions
+  const pg = new Playground(page);
+  await pg.open();
+  await pg.selectOnly([T]);
+  await pg.setBackend('wasm');
+  await page.getByTestId('sweep-max').selectOption('2048');
+  await expect(page.getByTestId('sweep-decode')).toBeChecked();
+  await page.getByTestId('sweep-run').click();
+  const rows = page.getByTestId('results-table').locator('tr.point');
+  await expect(rows).toHaveCount(4, { timeout: 300_000 }); // 256, 512, 1,024, 2,048
+  await expect(page.getByTestId('sweep-run')).toBeVisible({ timeout: 300_000 });
+  for (let i = 0; i < 4; i++) await expect(rows.nth(i).getByTestId('point-decode')).toContainText(/ms \(32 steps\)/);
+  await expect(rows.nth(3)).toContainText("forward not run: past the one-shot forward's limit of 1,024 bytes (cached decoding goes further)");
+  await expect(page.getByTestId('chart-latency').locator('.recharts-legend-wrapper')).toContainText(`${T} (wasm) prefill (cached)`);
+  await expect(page.getByTestId('chart-latency-failures')).toHaveCount(0); // a forward not run is not a failure
+  for (const chart of ['chart-decode', 'chart-state']) await expect(page.getByTestId(chart).locator('.recharts-legend-wrapper')).toContainText(`${T} (wasm)`);
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  let csv = '';
+  for await (const chunk of await (await download).createReadStream()) csv += chunk;
+  const [header, ...lines] = csv.trim().split('\n');
+  const cols = header.split(',');
+  const cells = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g)].map((m) => m[1]).slice(0, cols.length); // quoted cells hold commas
+  const at2048 = Object.fromEntries(cells(lines.find((l) => l.startsWith(`${T},wasm,2048,`))!).map((v, i) => [cols[i], v]));
+  expect(at2048).toMatchObject({ ok: '0', failure_kind: 'skipped', decode_ok: '1', prefill_bytes: '2016', decode_steps: '32' });
+});
+
 test('the cache switch, and bad input: an empty prompt, a prompt past the capacity and a stop each say so and keep the rest', async ({ page }) => {
   test.setTimeout(600_000);
   const [T, P] = ['transformer-tiny', 'perceiver-ar-tiny'];
