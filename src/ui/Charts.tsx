@@ -167,8 +167,11 @@ export function Charts() {
             <Chart
               id="chart-state"
               title="Decoding state memory"
-              axes={`(${scale}; solid: the state's tensors, exact; dashed: measured in the decoding worker, ${'GPU buffers on WebGPU, WASM heap on WASM'})`}
-              data={decodeRows(decoding, (d) => d.stateBytes, { name: 'measured', value: (d, p) => (p.backend === 'webgpu' ? d.memory.gpuAllocatedPeakBytes : d.memory.wasmHeapBytes) })}
+              axes={`(${scale}; solid: the state's tensors, exact; dashed: this page's sweep, measured in the decoding worker: GPU buffers on WebGPU, WASM heap on WASM)`}
+              data={decodeRows(decoding, (d) => d.stateBytes, {
+                name: 'measured',
+                value: (d, p) => (p.origin || p.single ? undefined : p.backend === 'webgpu' ? d.memory.gpuAllocatedPeakBytes : d.memory.wasmHeapBytes),
+              })}
               measuredName="state"
               fmt={bytesLabel}
               tick={bytesTick}
@@ -183,5 +186,6 @@ export function Charts() {
 const latencyData = (points: ChartPoint[]) =>
   toRows(points, (p) => p.medianMs, {
     spread: (p) => [Math.min(...p.samplesMs, p.medianMs), p.p95Ms],
-    companion: { name: 'prefill (cached)', value: (p) => (p.decode?.ok ? p.decode.prefillMs : undefined) },
+    // one dashed line per model and backend: this page's sweep only (never mixed with results from elsewhere)
+    companion: { name: 'prefill (cached)', value: (p) => (p.decode?.ok && !p.origin && !p.single ? p.decode.prefillMs : undefined) },
   });
