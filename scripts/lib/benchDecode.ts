@@ -55,7 +55,8 @@ export function decodeReport(b: Bench, variant: string) {
     const decs = b.decode.filter((q) => q.modelId === id);
     const decOk = decs.filter((q) => q.decode?.ok).at(-1);
     const decFail = decs.find((q) => !q.decode?.ok);
-    const why = (q: BenchPoint | undefined, failure: { kind: string; message: string } | undefined) => (q && failure ? `; stopped at ${fmt(q.contextLength)}: ${failure.kind}: ${failure.message}` : '; reached the largest N asked');
+    const why = (q: BenchPoint | undefined, failure: { kind: string; message: string } | undefined) =>
+      q && failure ? `; stopped at ${fmt(q.contextLength)}: ${failure.kind}: ${failure.message.replace(/\s+/g, ' ').trim()}` : '; reached the largest N asked';
     console.log(
       `${id}\tforward ${fwdOk ? fmt(fwdOk.contextLength) : 'none'}${why(fwdFail, fwdFail && !fwdFail.ok ? fwdFail.failure : undefined)}` +
         `\n${' '.repeat(id.length)}\tdecode  ${decOk ? fmt(decOk.contextLength) : 'none'}${why(decFail, decFail?.decode && !decFail.decode.ok ? decFail.decode.failure : decFail ? { kind: 'not measured', message: '' } : undefined)}`,
