@@ -27,9 +27,10 @@ test('paste a long text, run two models on WASM, sweep: both series in the chart
     await expect(legend).toContainText(`${A} (wasm)`);
     await expect(legend).toContainText(`${B} (wasm)`);
     // each sweep series is drawn: a path through its points (a flat line has no height, so check its geometry); the
-    // runs before the sweep are single-run series of their own (diamonds, no line)
+    // runs before the sweep are single-run series of their own (diamonds, no line); dashed lines (the estimate, the
+    // cached prefill) are others
     for (const id of [A, B])
-      await expect(page.getByTestId(chart).locator(`path.recharts-line-curve[name^="${id} (wasm)"]:not([name*="single"]):not([name*="estimate"])`)).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+      await expect(page.getByTestId(chart).locator(`path.recharts-line-curve[name="${id} (wasm)"], path.recharts-line-curve[name="${id} (wasm) measured"]`)).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   }
   await expect(page.getByTestId('chart-latency').locator('.recharts-legend-wrapper')).toContainText(`${A} (wasm) · single runs (slider)`);
   await expect(page.getByTestId('chart-memory').locator('.recharts-legend-wrapper')).toContainText('estimate');

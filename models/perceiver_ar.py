@@ -13,8 +13,8 @@ M is a run-time input: the paper trades compute for quality at test time by chan
 import torch
 import torch.nn as nn
 
-from layers import (MLP, Block, NoRotary, Rotary, attend, attention_row, cached, causal_allowed, make_norm, masked, merge_heads,
-                    positions, positions_of, score, sinusoid, split_heads)
+from layers import (MLP, Block, NoRotary, Rotary, attention_row, causal_allowed, make_norm, masked, merge_heads, positions,
+                    score, sinusoid, split_heads)
 from manifest import Signature, StepSignature, tensor
 
 
@@ -64,13 +64,24 @@ class CrossAttend(nn.Module):
     def step(self, z, x, z_pos, x_pos, past, keys, values):
         """Cached cross-attention: the latents z at z_pos attend to the cached inputs (rows < past of keys/values
         [H,cap,dh], keys rotated) and to the new inputs x [1,S,d] at x_pos (past..past+S-1) up to their own position.
-        -> (z, the new inputs' keys and values [H,S,dh])."""
+        -> (z, the new inputs' keys and values [H,S,dh]).
+
+        The cache is read where it lies, never sliced or concatenated with the new rows: each of those copies the
+        whole cache (64 MiB at 65,536 bytes), and a decode step is otherwise a few MatMuls over it. Every cached input
+        is before every latent, so its scores need no causal mask, only one that drops the rows not written yet (at or
+        past `past`: the cache is the caller's, at its capacity); the new rows' scores are masked causally; one softmax
+        runs over both parts, merged by their common maximum."""
         kv = self.norm_kv(x)
         q = self.rotary(split_heads(self.q(self.norm_q(z)), self.h), z_pos)
         k = self.rotary(split_heads(self.k(kv), self.h), x_pos)
         v = split_heads(self.v(kv), self.h)
-        out = attend(q, cached(keys, k, past), cached(values, v, past), causal_allowed(z_pos, positions_of(past + x.shape[1])))
-        z = z + self.o(merge_heads(out))
+        written = positions(keys.shape[1]) < past.to(torch.int32)
+        old = masked(score(q[0], keys), written)  # [H,q,cap]
+        new = masked(score(q, k), causal_allowed(z_pos, x_pos))[0]  # [H,q,S]
+        top = torch.cat([old.amax(-1, keepdim=True), new.amax(-1, keepdim=True)], -1).amax(-1, keepdim=True)  # WebGPU has no Max
+        old, new = (old - top).exp(), (new - top).exp()
+        out = (torch.matmul(old, values) + torch.matmul(new, v[0])) / (old.sum(-1, keepdim=True) + new.sum(-1, keepdim=True))
+        z = z + self.o(merge_heads(out[None]))
         return z + self.mlp(self.norm_mlp(z)), k[0], v[0]
 
     def attention_row(self, z, x, z_pos, x_pos):

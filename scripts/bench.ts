@@ -1,6 +1,7 @@
 // npm run bench: drives the built app in headless Chromium over the bundled models, measures the same graphs in
 // native onnxruntime-node (ORT as shipped: CPU arena on, one process per point), writes results/bench.{json,csv,png}
-// and prints latencies, GFLOP/s against each backend's matrix-multiply peak, and issue 14's ratios and targets.
+// and prints latencies, GFLOP/s against each backend's matrix-multiply peak, and issue 14's ratios and targets;
+// then cached decoding (prefill, ms per byte, speed-up over the re-run, the largest N; issue 11's targets).
 // Figures for the compass, never asserts; on a shared CPU they are noisy (the load average is recorded).
 //
 //   --models a,b           compare models on WASM (default: every *-compare model)
@@ -14,6 +15,11 @@
 //   --quick 1              Perceiver AR, Transformer and Transformer-XL at 1024, 4096, 8192, the default threads and all
 //   --point-timeout-s S    a point slower than this ends that model's sweep (default 120)
 //   --warmup-runs W --warmup-ms T --min-runs R   runs after the first, which is reported apart (default 1, 1000, 3)
+//   --decode 0             skip cached decoding (default: every --models model with a step graph, at the engine's default
+//                          WASM threads, N = 256, 512, ... up to its step graph's capacity and --max-context)
+//   --decode-contexts a,b  N values for decoding (--quick: 1024, 4096, 8192, and 65536 for Perceiver AR)
+//   --decode-timeout-s S   a decoding point slower than this ends that model's decoding (default 900: a prefill of
+//                          65,536 bytes through a full-attention decoder takes minutes on 2 cores)
 //   --port P               default 4180
 import { chromium, type Page } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
@@ -22,7 +28,8 @@ import { loadavg } from 'node:os';
 import { chromiumArgs } from '../playwright.config';
 import { readIndex, readManifest } from './lib/nodeModel';
 import { defaultWasmThreads } from '../src/engine/isolation';
-import type { NativePeak, NativePoint } from './lib/nativePoint';
+import type { NativeDecode, NativePeak, NativePoint } from './lib/nativePoint';
+import { decodingLimit } from '../src/engine/decoding';
 import { report, type Bench, type BenchPoint, type FirstPrediction } from './lib/benchReport';
 import type { Automation } from '../src/automation';
 import type { BackendName } from '../src/engine/types';
@@ -39,7 +46,9 @@ const backends = (list('backends') ?? (quick ? ['wasm'] : ['wasm', 'webgpu', 'we
 // on the software adapter a tiny model takes seconds a point: two families (full and latents) keep a run under 30 minutes
 const webgpuModels = list('webgpu-models') ?? ['perceiver-ar-tiny', 'transformer-tiny'].filter((id) => ids.includes(id));
 const maxContext = Number(args.get('max-context') ?? 262144);
-const explicitContexts = list('contexts')?.map(Number) ?? (quick ? [1024, 4096, 8192] : undefined);
+const explicitContexts = list('contexts')?.map(Number) ?? (quick ? [1024, 4096, 8192, 65536] : undefined);
+const withDecode = args.get('decode') !== '0';
+const decodeTimeoutMs = Number(args.get('decode-timeout-s') ?? 900) * 1000;
 const profileAt = (list('profile-at') ?? ['1024', '4096', '8192']).map(Number).filter((n) => n > 0);
 const withNative = args.get('native') !== '0';
 const pointTimeoutMs = Number(args.get('point-timeout-s') ?? 120) * 1000;
@@ -62,6 +71,18 @@ function contextsFor(id: string): number[] {
   return out;
 }
 
+/** N values at which a model's cached decoding is measured: up to its step graph's capacity (past the forward's limit). */
+function decodeContextsFor(id: string): number[] {
+  const m = readManifest(id);
+  if (!m.step) return [];
+  const limit = Math.min(decodingLimit(m), maxContext);
+  const explicit = list('decode-contexts')?.map(Number) ?? (quick ? [1024, 4096, 8192, ...(m.io === 'latents' ? [65536] : [])] : undefined);
+  if (explicit) return explicit.filter((n) => n <= limit);
+  const out: number[] = [];
+  for (let n = 256; n <= limit; n *= 2) out.push(n);
+  return out;
+}
+
 async function waitForServer(url: string) {
   for (let i = 0; i < 100; i++) {
     try {
@@ -75,9 +96,9 @@ async function waitForServer(url: string) {
 }
 
 /** One engine call in the page, or null past the time budget (the page is reloaded: the only sure way to stop a worker). */
-async function inPage<A, T>(page: Page, open: () => Promise<void>, fn: (lcp: Automation, arg: A) => Promise<T>, arg: A): Promise<T | null> {
+async function inPage<A, T>(page: Page, open: () => Promise<void>, fn: (lcp: Automation, arg: A) => Promise<T>, arg: A, timeoutMs = pointTimeoutMs): Promise<T | null> {
   const call = page.evaluate(([fn, arg]) => new Function(`return ${fn}`)()((window as any).lcp, arg), [fn.toString(), arg] as const) as Promise<T>;
-  const r = await Promise.race([call, new Promise<null>((res) => setTimeout(() => res(null), pointTimeoutMs))]);
+  const r = await Promise.race([call, new Promise<null>((res) => setTimeout(() => res(null), timeoutMs))]);
   if (r === null) await open();
   return r;
 }
@@ -99,7 +120,7 @@ async function firstPrediction(page: Page, base: string): Promise<FirstPredictio
   return { models: selected, readyMs, preloadedMs, runToPredictionsMs, sessionMs: loaded.map((l: { loadMs: number }) => l.loadMs), context: await page.evaluate(() => (window as any).lcp.store.getState().context) };
 }
 
-function native<T>(kind: 'model' | 'matmul', ...rest: (string | number)[]): T {
+function native<T>(kind: 'model' | 'decode' | 'matmul', ...rest: (string | number)[]): T {
   // a process per point: ORT's arena keeps what a large point allocated
   const out = execFileSync('npx', ['tsx', 'scripts/lib/nativePoint.ts', kind, ...rest.map(String)], {
     env: { ...process.env, LCP_POLICY: JSON.stringify(measureOpts) },
@@ -115,7 +136,7 @@ async function main() {
   const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'], { stdio: 'ignore', detached: true });
   const base = `http://127.0.0.1:${port}/`;
   const started = Date.now();
-  const bench: Bench = { stamp: new Date().toISOString(), env: {}, loadAverage: { start: loadavg() }, measureOpts, points: [], peaks: [], profiles: [], native: [] };
+  const bench: Bench = { stamp: new Date().toISOString(), env: {}, loadAverage: { start: loadavg() }, measureOpts, points: [], peaks: [], profiles: [], native: [], decode: [], nativeDecode: [] };
   try {
     await waitForServer(base);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
@@ -173,6 +194,23 @@ async function main() {
         }
       }
     }
+    // Cached decoding with the engine's default thread count (what the page runs): a prefill of N - D bytes, then D
+    // decode steps (measureDecode.ts); the forward it is compared with is the sweep's point above
+    if (withDecode && backends.includes('wasm'))
+      for (const id of models) {
+        for (const n of decodeContextsFor(id)) {
+          process.stdout.write(`decode wasm ${id} N=${n} ... `);
+          const o = { decode: true, skipForward: 'the bench times the forward in its sweep' };
+          const p = await inPage(page, open, (lcp, a) => lcp.engine.measure(a.id, 'wasm', a.n, a.o), { id, n, o }, decodeTimeoutMs);
+          const point: BenchPoint = p
+            ? { ...p, variant: 'decode' }
+            : { ok: false, modelId: id, backend: 'wasm', contextLength: n, variant: 'decode', failure: { kind: 'skipped', message: o.skipForward }, estimate: null as never, decode: { ok: false, failure: { kind: 'cancelled', message: `over the bench's ${decodeTimeoutMs / 1000} s per-point budget for decoding` } } };
+          bench.decode.push(point);
+          const d = point.decode;
+          console.log(d?.ok ? `prefill ${d.prefillMs.toFixed(0)} ms, ${d.msPerByte.toFixed(2)} ms per byte (median ${d.medianMs.toFixed(2)}, ${d.stepsMs.length} steps, ${d.refills} refills), state ${(d.stateBytes / 2 ** 20).toFixed(1)} MiB` : `FAILED ${d ? `${d.failure.kind}: ${d.failure.message}` : 'no decoding'}`);
+          if (!d?.ok) break;
+        }
+      }
     // Profiles with the engine's default thread count (what the page runs)
     for (const n of profileAt)
       for (const id of models.filter((id) => n <= Math.min(readManifest(id).config.maxContext, maxContext))) {
@@ -205,6 +243,17 @@ async function main() {
       }
     }
   }
+  if (withNative)
+    for (const p of bench.decode) {
+      // natively too where the forward ran: WASM against native for decoding, and its own speed-up
+      if (!p.decode?.ok || !bench.native.some((x) => x.modelId === p.modelId && x.contextLength === p.contextLength)) continue;
+      try {
+        bench.nativeDecode.push(native<NativeDecode>('decode', p.modelId, p.contextLength));
+        console.log(`native decode ${p.modelId}|${p.contextLength}: ${bench.nativeDecode.at(-1)!.msPerByte.toFixed(2)} ms per byte`);
+      } catch (e) {
+        console.log(`native decode ${p.modelId}|${p.contextLength} failed: ${(e as Error).message.split('\n')[0]}`);
+      }
+    }
   bench.loadAverage.end = loadavg();
   bench.wallSeconds = (Date.now() - started) / 1000;
   report(bench);

@@ -1,11 +1,13 @@
 // What npm run bench writes and prints: results/bench.{json,csv,png}, latency tables with GFLOP/s, WASM thread
-// counts, WASM against native, and issue 14's targets, each with the figures it rests on.
+// counts, WASM against native, and issue 14's targets, each with the figures it rests on; cached decoding
+// (results/bench-decode.csv, issue 11's targets) in benchDecode.ts.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { defaultWasmThreads } from '../../src/engine/isolation';
 import type { MeasurePoint, PeakPoint, ProfilePoint } from '../../src/engine/types';
-import type { NativePeak, NativePoint } from './nativePoint';
+import { decodeReport } from './benchDecode';
+import type { NativeDecode, NativePeak, NativePoint } from './nativePoint';
 
 export type BenchPoint = MeasurePoint & { variant: string }; // e.g. "wasm 2t", "webgpu jsep", "webgpu native"
 type Ok = Extract<BenchPoint, { ok: true }>;
@@ -31,6 +33,8 @@ export interface Bench {
   profiles: ProfilePoint[];
   nativePeak?: NativePeak;
   native: NativePoint[];
+  decode: BenchPoint[]; // cached decoding at N (the points' `decode`; their forward skipped: it is in `points`)
+  nativeDecode: NativeDecode[];
   wallSeconds?: number;
 }
 
@@ -162,10 +166,11 @@ export function report(b: Bench) {
   threadTable(b);
   nativeTable(b);
   targets(b);
+  decodeReport(b, defaultWasm(b));
   try {
     execFileSync('/usr/bin/python3', ['scripts/plot_bench.py', 'results/bench.json', 'results/bench.png'], { stdio: 'inherit' });
   } catch (e) {
     console.log('chart not drawn:', (e as Error).message);
   }
-  console.log(`\nwrote results/bench.json, results/bench.csv, results/bench.png (${fmt(b.wallSeconds ?? 0)} s)`);
+  console.log(`\nwrote results/bench.json, results/bench.csv${b.decode.length ? ', results/bench-decode.csv' : ''}, results/bench.png (${fmt(b.wallSeconds ?? 0)} s)`);
 }

@@ -3,6 +3,8 @@ import { estimate } from '../catalog/costModel';
 import type { Manifest } from '../catalog/manifest';
 import { detectWebGPU } from './backend';
 import { classify } from './failures';
+import { decodingLimit } from './decoding';
+import { measureDecode } from './measureDecode';
 import type { ModelWorker } from './modelWorker';
 import type { LoadedReply, MeasuredReply, ProfiledReply } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
@@ -18,7 +20,7 @@ export interface ModelSource {
   provenance(backend: BackendName, session?: Pick<LoadedReply, 'webgpuImpl' | 'wasmThreads' | 'device'>): Promise<Provenance>;
 }
 
-function syntheticWindow(n: number, vocab: number): Uint8Array {
+export function syntheticWindow(n: number, vocab: number): Uint8Array {
   // Text-like bytes; latency does not depend on content, and a fixed pattern keeps runs comparable. Ids stay in the
   // vocabulary of a person's model with fewer than 123 tokens.
   const w = new Uint8Array(n);
@@ -74,18 +76,29 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
 
   async function measure(id: string, backend: BackendName, contextLength: number, o: MeasureOptions = {}, signal?: AbortSignal): Promise<MeasurePoint> {
     const m = await src.manifestOf(id);
+    const point = await measureForward(m, backend, contextLength, o, signal);
+    if (!o.decode || signal?.aborted) return point;
+    // decoding in a fresh worker of its own: its memory is decoding's, not what the forward left behind
+    const window = (n: number) => syntheticWindow(n, Math.min(256, m.config.vocabSize));
+    const decode = await measureDecode(m, contextLength, o.numLatents, window, (work) => inFreshWorker(m, backend, false, signal, work));
+    return { ...point, decode };
+  }
+
+  async function measureForward(m: Manifest, backend: BackendName, contextLength: number, o: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint> {
     const M = latentsOf(m, contextLength, o.numLatents);
     const est = estimateOf(m, contextLength, M);
-    const base = { modelId: id, backend, contextLength, numLatents: M, estimate: est };
+    const base = { modelId: m.id, backend, contextLength, numLatents: M, estimate: est };
     let session: LoadedReply | undefined;
     const fail = async (failure: EngineFailure): Promise<MeasurePoint> => ({ ok: false, ...base, failure, provenance: await src.provenance(backend, session) });
+    if (o.skipForward) return fail({ kind: 'skipped', message: o.skipForward });
     const refused = await refusal(m, backend, contextLength, est.largestTensorBytes);
     if (refused) return fail(refused);
     try {
       // a fresh worker per point: no buffer cache or heap inherited from another configuration
       return await inFreshWorker(m, backend, false, signal, async (worker, loaded) => {
         session = loaded;
-        const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) };
+        const { warmupRuns, warmupMs, minRuns, minTimeMs, maxRuns } = o;
+        const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries({ warmupRuns, warmupMs, minRuns, minTimeMs, maxRuns }).filter(([, v]) => v !== undefined)) };
         const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, policy });
         const med = median(r.samplesMs);
         const provenance = await src.provenance(backend, loaded);
@@ -136,19 +149,33 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
         for (const id of spec.modelIds) {
           const m = ms.get(id);
           if (!m) continue;
-          const ns = spec.contextLengths ?? powersOfTwo(256, m.config.maxContext);
+          const top = spec.decode && m.step ? Math.max(m.config.maxContext, decodingLimit(m)) : m.config.maxContext;
+          const ns = spec.contextLengths ?? powersOfTwo(256, top);
           for (const n of ns) plan.push({ id, backend, n, numLatents: spec.numLatents });
         }
     const points: MeasurePoint[] = [];
-    const stopped = new Set<string>();
+    // after a failure at N, larger N of that model and backend are skipped: the forward and decoding apart
+    const failedAt = new Map<string, MeasurePoint>();
     for (const [i, step] of plan.entries()) {
       if (signal?.aborted) break;
+      const m = ms.get(step.id)!;
       const key = `${step.id}|${step.backend}`;
-      if (stopped.has(key)) continue;
-      const p = await measure(step.id, step.backend, step.n, { ...spec.measure, numLatents: step.numLatents }, signal);
-      if (!p.ok && p.failure.kind === 'cancelled' && signal?.aborted) break;
+      const decode = !!spec.decode && !!m.step && !failedAt.has(`${key}|decode`) && step.n <= decodingLimit(m);
+      const fwdFailure = failedAt.get(`${key}|forward`);
+      const skipForward = fwdFailure
+        ? `not run: the one-shot forward failed at N = ${fwdFailure.contextLength.toLocaleString('en-US')}`
+        : decode && step.n > m.config.maxContext
+          ? `not run: past the one-shot forward's limit of ${m.config.maxContext.toLocaleString('en-US')} bytes (cached decoding goes further)`
+          : undefined;
+      if (skipForward && !decode) continue;
+      const p = await measure(step.id, step.backend, step.n, { ...spec.measure, numLatents: step.numLatents, decode, skipForward }, signal);
+      const cancelled = (!p.ok && p.failure.kind === 'cancelled') || (p.decode && !p.decode.ok && p.decode.failure.kind === 'cancelled');
+      if (cancelled && signal?.aborted) break;
       points.push(p);
-      if (!p.ok && spec.stopAfterFailure !== false) stopped.add(key);
+      if (spec.stopAfterFailure !== false) {
+        if (!p.ok && p.failure.kind !== 'skipped') failedAt.set(`${key}|forward`, p);
+        if (p.decode && !p.decode.ok) failedAt.set(`${key}|decode`, p);
+      }
       const progress: SweepProgress = { done: i + 1, total: plan.length, current: { modelId: step.id, backend: step.backend, contextLength: step.n } };
       onPoint(p, progress);
     }

@@ -1,7 +1,8 @@
 // Typed messages between the page (client.ts) and a model worker (worker.ts). Every request carries an id;
-// the worker answers with the same id, either the matching reply or an `error`.
+// the worker answers with the same id, either the matching reply or an `error` (a generation first streams
+// progress replies; a stop is answered by the generation it ends).
 import type { Manifest } from '../catalog/manifest';
-import type { BackendName, DeviceInfo, EngineFailure, MemoryReading, TopByte } from './types';
+import type { BackendName, DeviceInfo, EngineFailure, GenerateOptions, MemoryReading, TopByte } from './types';
 import type { GraphIO } from './userModel';
 import type { RunPolicy } from './stats';
 import type { OpProfile } from './profile';
@@ -86,6 +87,21 @@ export interface InspectedReply {
   io: GraphIO;
 }
 
+/** Generation (generation.ts): streams a `generating` reply per byte, ends with `generated` (or `error`). */
+export interface GenerateRequest {
+  type: 'generate';
+  id: number;
+  prompt: Uint8Array;
+  options: GenerateOptions;
+}
+
+/** Asks the generation `target` to end after the byte in progress; it answers with its `generated` reply. */
+export interface StopRequest {
+  type: 'stop';
+  id: number;
+  target: number;
+}
+
 /** Where one query position reads, from the model's analysis graph (its own session, never the timed one). */
 export interface AttentionRequest {
   type: 'attention';
@@ -106,7 +122,9 @@ export type Request =
   | InspectRequest
   | ProfileRequest
   | PeakRequest
-  | AttentionRequest;
+  | AttentionRequest
+  | GenerateRequest
+  | StopRequest;
 
 export interface LoadedReply {
   type: 'loaded';
@@ -179,6 +197,28 @@ export interface DecodedReply {
   capacity: number;
 }
 
+/** Progress of a generation: one byte. The request stays open. */
+export interface GeneratingReply {
+  type: 'generating';
+  id: number;
+  byte: number;
+  ms: number;
+  latents?: number;
+  refills: number;
+}
+
+export interface GeneratedReply {
+  type: 'generated';
+  id: number;
+  stopped: boolean;
+  refills: number;
+  numLatents?: number;
+  refillTo?: number;
+  stateBytes?: number;
+  capacity?: number;
+  memory: MemoryReading;
+}
+
 export interface AttendedReply {
   type: 'attended';
   id: number;
@@ -195,10 +235,14 @@ export type Reply =
   | InspectedReply
   | ProfiledReply
   | PeakedReply
-  | AttendedReply;
+  | AttendedReply
+  | GeneratingReply
+  | GeneratedReply;
 
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'inspect', 'profile', 'peak', 'attention']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'inspected', 'profiled', 'peaked', 'attended']);
+const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'inspect', 'profile', 'peak', 'attention', 'generate', 'stop']);
+const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'inspected', 'profiled', 'peaked', 'attended', 'generating', 'generated']);
+/** Replies that report progress: the request they answer is still running. */
+export const PROGRESS_TYPES = new Set<Reply['type']>(['generating']);
 
 export function isRequest(x: unknown): x is Request {
   return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);

@@ -46,6 +46,7 @@ export type FailureKind =
   | 'bad-input'
   | 'webgpu-unavailable'
   | 'cancelled'
+  | 'skipped' // not run, on purpose (e.g. a sweep's one-shot forward past its limit, where only decoding is measured)
   | 'unknown';
 
 export interface EngineFailure {
@@ -140,7 +141,34 @@ export interface MeasureOptions {
   minRuns?: number; // default 5
   minTimeMs?: number; // default 1000
   maxRuns?: number; // default 50
+  decode?: boolean; // also measure cached decoding at N (the point's `decode`, in a fresh worker of its own)
+  skipForward?: string; // do not run the one-shot forward; the point fails as 'skipped' with this reason
 }
+
+/**
+ * Cached decoding at N, measured in a fresh worker: a prefill of N - D bytes through the step graph, then D decode
+ * steps of one byte (greedy), so the last step reads N positions. D is at least 32; for Perceiver AR a whole number
+ * of refill periods (M - F + 1 bytes: one refill and M - F cheap steps) when N allows one (measure.ts decodePlan).
+ */
+export interface DecodePointOk {
+  ok: true;
+  promptBytes: number;
+  prefillMs: number; // the prompt through the step graph, first byte sampled: time to first byte
+  stepsMs: number[]; // each decode step (D of them), refills included
+  msPerByte: number; // mean of stepsMs: amortised over the refills
+  medianMs: number;
+  p95Ms: number;
+  refills: number;
+  refillTo?: number; // Perceiver AR: F
+  stateBytes: number; // the state's tensors (exact)
+  memory: MemoryReading; // measured in the decoding worker
+  note?: string; // e.g. why no refill happened
+}
+export interface DecodePointFailed {
+  ok: false;
+  failure: EngineFailure;
+}
+export type DecodePoint = DecodePointOk | DecodePointFailed;
 
 export interface MeasurePointOk {
   ok: true;
@@ -158,6 +186,7 @@ export interface MeasurePointOk {
   estimate: MemoryEstimate;
   wasmThreads: number;
   provenance?: Provenance; // absent only in results shared before it was recorded
+  decode?: DecodePoint; // when decoding was measured too
 }
 
 export interface MeasurePointFailed {
@@ -169,6 +198,7 @@ export interface MeasurePointFailed {
   failure: EngineFailure;
   estimate: MemoryEstimate;
   provenance?: Provenance; // absent only in results shared before it was recorded, or when no session was made
+  decode?: DecodePoint; // decoding can run where the one-shot forward failed or was skipped
 }
 
 export type MeasurePoint = MeasurePointOk | MeasurePointFailed;
@@ -179,7 +209,8 @@ export interface SweepSpec {
   contextLengths?: number[]; // default: powers of two from 256 to each model's maxContext
   numLatents?: number;
   measure?: MeasureOptions;
-  stopAfterFailure?: boolean; // default true: after a model fails at N, larger N are skipped
+  stopAfterFailure?: boolean; // default true: after a model fails at N, larger N are skipped (forward and decoding apart)
+  decode?: boolean; // also cached decoding at each N, up to the step graph's capacity (past the forward's limit)
   /** Exactly these points instead of models x backends x contextLengths (e.g. to re-measure another device's). */
   plan?: { modelId: string; backend: BackendName; contextLength: number; numLatents?: number }[];
 }
@@ -222,6 +253,51 @@ export type PeakPoint =
   | { ok: true; backend: BackendName; n: number; firstRunMs: number; medianMs: number; gflops: number; provenance: Provenance }
   | { ok: false; backend: BackendName; n: number; failure: EngineFailure };
 
+/** Generation (engine.generate): bytes sampled after a prompt, the loop inside the model's worker. */
+export interface GenerateOptions {
+  maxBytes: number; // bytes to generate
+  temperature?: number; // 0 (default): greedy, the argmax
+  topK?: number; // sample among the k most likely bytes (default 256: all)
+  seed?: number; // the same seed, settings and model give the same bytes (default 1)
+  cache?: boolean; // true (default): cached decoding through the step graph; false: the forward graph re-runs the window per byte
+  numLatents?: number; // Perceiver AR: M
+  refill?: number; // Perceiver AR, cached: F, the latents a refill keeps (default: the manifest's rule)
+  contextLength?: number; // without the cache: the window each forward reads (default: the prompt's length)
+}
+
+/** One byte as it streams in. */
+export interface GenerateProgress {
+  byte: number;
+  index: number; // 0: the first byte, after the prefill
+  ms: number; // time of this byte: the prefill for the first, one decode step after
+  latents?: number; // Perceiver AR: latents behind this byte's logits
+  refills: number;
+}
+
+export interface GenerateResult {
+  modelId: string;
+  backend: BackendName;
+  wasmThreads: number;
+  cached: boolean;
+  promptBytes: number;
+  bytes: Uint8Array; // what was generated (fewer than asked when stopped)
+  stepMs: number[]; // per byte: [0] the prefill plus the first byte (time to first byte), then one per decode step
+  latents: number[]; // Perceiver AR: latents behind each byte's logits (empty for the others)
+  prefillMs: number;
+  medianMs?: number; // decode steps (bytes after the first): median, p95, mean and rate
+  p95Ms?: number;
+  msPerByte?: number; // mean: Perceiver AR's refills included
+  bytesPerSec?: number;
+  refills: number;
+  numLatents?: number; // Perceiver AR: M and, cached, F
+  refillTo?: number;
+  stateBytes?: number; // cached: the state's tensors (exact)
+  capacity?: number; // cached: positions the state holds
+  windowBytes?: number; // without the cache: the most bytes each forward read (the window slides past them)
+  memory?: MemoryReading; // measured in the worker at the end (absent when the worker was ended to stop it)
+  stopped?: string; // why it ended before maxBytes
+}
+
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
 /** Where one position reads (the model's analysis graph): attention weights over the window, heads averaged. */
 export interface AttentionMap {
@@ -247,6 +323,8 @@ export interface Engine {
   decode(modelId: string, bytes: Uint8Array, pieces: number[], opts?: DecodeOptions): Promise<DecodeResult>;
   /** query: window offset (default the last position; Perceiver AR clamps it into its latents). */
   attention(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number, query?: number): Promise<AttentionMap>;
+  /** Samples up to opts.maxBytes bytes after `prompt`, streamed through onByte; an abort stops it (result.stopped). */
+  generate(modelId: string, prompt: Uint8Array, opts: GenerateOptions, onByte?: (p: GenerateProgress) => void, signal?: AbortSignal): Promise<GenerateResult>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
   /** ORT's per-operator timings of warm runs, in a profiling worker of its own (timed runs stay unprofiled). */

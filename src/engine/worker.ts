@@ -5,6 +5,7 @@ import { createSession, type Session } from './ort';
 import { runWindow } from './graphRunner';
 import { createDecoder } from './stepRunner';
 import { adaptFeeds } from './userModel';
+import { cachedSource, generateBytes, windowSource } from './generation';
 import { score } from './surprisal';
 import { timeRuns } from './stats';
 import { classify } from './failures';
@@ -32,6 +33,11 @@ const timed = async (f: () => Promise<unknown>) => {
 };
 
 const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
+
+const stops = new Set<number>(); // generations asked to stop
+// A macrotask turn without setTimeout's clamping: lets a stop message in between two bytes.
+const turn = new MessageChannel();
+const pause = () => new Promise<void>((resolve) => ((turn.port1.onmessage = () => resolve()), turn.port2.postMessage(null)));
 
 async function handle(req: Request): Promise<void> {
   if (req.type === 'inspect') {
@@ -131,6 +137,30 @@ async function handle(req: Request): Promise<void> {
     if (m.io === 'latents') feeds.num_latents = { dtype: 'int64', data: BigInt64Array.of(BigInt(req.numLatents ?? req.window.length)), dims: [] };
     const attention = (await analysis.session.run(feeds)).attention.data;
     post({ type: 'attended', id: req.id, weights: attention }, [attention.buffer]);
+    return;
+  }
+  if (req.type === 'stop') {
+    stops.add(req.target);
+    return;
+  }
+  if (req.type === 'generate') {
+    const o = req.options;
+    if (o.cache !== false && !stepSession) throw Object.assign(new Error('The step graph is not loaded in this worker'), { kind: 'invalid-model' });
+    const st = stepSession;
+    const src = o.cache === false ? windowSource(run, m, req.prompt, o) : cachedSource((feeds) => st!.run(feeds), m, req.prompt, o);
+    resetPeak();
+    try {
+      const { stopped } = await generateBytes(src, o, {
+        onByte: (b) => post({ type: 'generating', id: req.id, ...b }),
+        pause,
+        stopRequested: () => stops.has(req.id),
+      });
+      const { refills } = src.now();
+      const { numLatents, refillTo, stateBytes, capacity } = src;
+      post({ type: 'generated', id: req.id, stopped, refills, numLatents, refillTo, stateBytes, capacity, memory: readMemory(backend === 'webgpu') });
+    } finally {
+      stops.delete(req.id);
+    }
     return;
   }
   if (req.type === 'predict') {

@@ -5,7 +5,7 @@
 import { estimate } from '../catalog/costModel';
 import type { Manifest } from '../catalog/manifest';
 import { median, quantile } from '../engine/stats';
-import type { MeasurePoint } from '../engine/types';
+import type { DecodePointOk, MeasurePoint } from '../engine/types';
 
 /** No session.run of onnxruntime-web (tensors in, logits out) finishes faster than this. */
 export const MIN_RUN_MS = 0.01;
@@ -25,6 +25,7 @@ export function pointProblems(p: MeasurePoint, m: Manifest | undefined, now = Da
   if (p.provenance && (p.backend === 'wasm') !== (p.provenance.ep === 'wasm')) out.push(`ran on ${p.backend} but records the ${p.provenance.ep} build`);
   if (m.io === 'latents' ? !p.numLatents || p.numLatents > p.contextLength : p.numLatents !== undefined)
     out.push(m.io === 'latents' ? `latents ${p.numLatents ?? 'missing'} do not fit N` : 'latents given for a model without latents');
+  if (p.decode?.ok) out.push(...decodeProblems(p.decode, p.contextLength).map((x) => `decoding: ${x}`));
   if (!p.ok) return out;
   if (p.contextLength > m.config.maxContext) out.push(`N is beyond the model's limit of ${n(m.config.maxContext)} bytes`);
   if (!p.samplesMs.length) return [...out, 'no timed runs'];
@@ -42,6 +43,17 @@ export function pointProblems(p: MeasurePoint, m: Manifest | undefined, now = Da
     if (!v.crossOriginIsolated && v.wasmThreads > 1) out.push(`${v.wasmThreads} WASM threads without cross-origin isolation`);
     if (v.hardwareThreads > 0 && v.wasmThreads > v.hardwareThreads) out.push(`${v.wasmThreads} WASM threads on ${v.hardwareThreads} hardware threads`);
   }
+  return out;
+}
+
+function decodeProblems(d: DecodePointOk, N: number): string[] {
+  const out: string[] = [];
+  if (d.promptBytes + d.stepsMs.length !== N) out.push(`a ${n(d.promptBytes)}-byte prompt and ${d.stepsMs.length} steps do not end at N`);
+  const mean = d.stepsMs.reduce((a, b) => a + b, 0) / d.stepsMs.length;
+  if (!near(d.msPerByte, mean)) out.push(`${n(d.msPerByte)} ms per byte is not the mean of its steps (${n(mean)} ms)`);
+  if (!near(d.medianMs, median(d.stepsMs))) out.push(`median ${n(d.medianMs)} ms is not the median of its steps`);
+  if (!near(d.p95Ms, quantile(d.stepsMs, 0.95))) out.push(`p95 ${n(d.p95Ms)} ms is not the p95 of its steps`);
+  if (Math.min(...d.stepsMs, d.prefillMs) < MIN_RUN_MS) out.push(`a step in under ${MIN_RUN_MS * 1000} µs`);
   return out;
 }
 

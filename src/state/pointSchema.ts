@@ -9,7 +9,7 @@ export const Context = z.number().int().min(1).max(1 << 20);
 const Num = z.number().nonnegative(); // zod 4 numbers are finite: no NaN, no Infinity
 const FAILURE_KINDS = [
   'out-of-memory', 'buffer-limit', 'device-lost', 'invalid-model', 'over-limit',
-  'bad-input', 'webgpu-unavailable', 'cancelled', 'unknown',
+  'bad-input', 'webgpu-unavailable', 'cancelled', 'skipped', 'unknown',
 ] as const satisfies readonly FailureKind[];
 
 const Str = z.string().max(200);
@@ -23,12 +23,33 @@ export const ProvenanceSchema = z.object({
   ort: Str, app: Str, measuredAt: z.iso.datetime(),
 });
 
+const Memory = z.object({ gpuAllocatedPeakBytes: Num.optional(), gpuAllocatedLiveBytes: Num.optional(), wasmHeapBytes: Num.optional(), jsHeapBytes: Num.optional() });
+const Failure = z.object({ kind: z.enum(FAILURE_KINDS), message: z.string().max(1000) });
+const Decode = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    promptBytes: Context,
+    prefillMs: Num,
+    stepsMs: z.array(Num).min(1).max(1000),
+    msPerByte: Num,
+    medianMs: Num,
+    p95Ms: Num,
+    refills: z.number().int().nonnegative(),
+    refillTo: z.number().int().positive().optional(),
+    stateBytes: Num,
+    memory: Memory,
+    note: z.string().max(300).optional(),
+  }),
+  z.object({ ok: z.literal(false), failure: Failure }),
+]);
+
 const Estimate = z.object({
   weightsBytes: Num, activationsBytes: Num, attentionBytes: Num, cacheBytes: Num, totalBytes: Num, flops: Num, largestTensorBytes: Num,
 });
 const PointBase = {
   modelId: ModelId, backend: Backend, contextLength: Context, numLatents: z.number().int().positive().optional(), estimate: Estimate,
   provenance: ProvenanceSchema.optional(), // absent in links made before it was recorded
+  decode: Decode.optional(), // cached decoding at N, when it was measured
 };
 /** Links made before the rename called bytes per second `tokensPerSec` (the tokens here are bytes). */
 const renameLegacy = (v: unknown) => {
@@ -45,11 +66,11 @@ export const PointSchema = z.preprocess(renameLegacy, z.discriminatedUnion('ok',
     medianMs: Num,
     p95Ms: Num,
     bytesPerSec: Num, // N / median seconds
-    memory: z.object({ gpuAllocatedPeakBytes: Num.optional(), gpuAllocatedLiveBytes: Num.optional(), wasmHeapBytes: Num.optional(), jsHeapBytes: Num.optional() }),
+    memory: Memory,
     wasmThreads: z.number().int().nonnegative(),
     sessionMs: Num.optional(), // the point's fresh worker creating its session (absent in older links)
   }),
-  z.object({ ok: z.literal(false), ...PointBase, failure: z.object({ kind: z.enum(FAILURE_KINDS), message: z.string().max(1000) }) }),
+  z.object({ ok: z.literal(false), ...PointBase, failure: Failure }),
 ]));
 // The schema must describe what the engine produces: a compile error here means they drifted apart.
 const _pointsFit: MeasurePoint[] = [] as z.infer<typeof PointSchema>[];

@@ -61,6 +61,19 @@ const PresetSchema = z.discriminatedUnion('kind', [
 const _presetsFit: Preset = {} as z.infer<typeof PresetSchema>; // compile error: presets.ts and the link drifted apart
 void _presetsFit;
 
+/** Continue's settings (generation slice, engine.generate); `refill` is Perceiver AR's F (absent: the manifest's rule). */
+const GenerationSchema = z.object({
+  maxBytes: z.number().int().min(1).max(65536),
+  temperature: z.number().min(0).max(10),
+  topK: z.number().int().min(1).max(256),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  refill: z.number().int().min(1).max(65536).optional(),
+  cache: z.boolean(),
+});
+export type GenerationSettings = z.infer<typeof GenerationSchema>;
+export const GENERATION_DEFAULTS: GenerationSettings = { maxBytes: 64, temperature: 0.8, topK: 5, seed: 1, cache: true };
+const isDefault = (g: GenerationSettings) => (Object.keys(GenerationSchema.shape) as (keyof GenerationSettings)[]).every((k) => g[k] === GENERATION_DEFAULTS[k]);
+
 export const SHARED = {
   models: prop({
     schema: z.array(ModelId).max(20),
@@ -96,11 +109,19 @@ export const SHARED = {
     },
   }),
   sweep: prop({
-    schema: z.object({ contexts: z.array(Context).max(32).optional(), backends: z.array(Backend).max(2) }).optional(),
-    fields: () => ({ sweepContexts: undefined as number[] | undefined, sweepBackends: ['wasm'] as BackendName[] }),
-    watch: ['sweepContexts', 'sweepBackends'],
-    read: (s) => ({ contexts: s.sweepContexts, backends: s.sweepBackends }),
-    apply: (v, s) => ({ sweepContexts: v?.contexts, sweepBackends: v?.backends ?? s.sweepBackends }),
+    // decode: false when the sweep leaves cached decoding out (absent: measured, the default)
+    schema: z.object({ contexts: z.array(Context).max(32).optional(), backends: z.array(Backend).max(2), decode: z.literal(false).optional() }).optional(),
+    fields: () => ({ sweepContexts: undefined as number[] | undefined, sweepBackends: ['wasm'] as BackendName[], sweepDecode: true }),
+    watch: ['sweepContexts', 'sweepBackends', 'sweepDecode'],
+    read: (s) => ({ contexts: s.sweepContexts, backends: s.sweepBackends, decode: s.sweepDecode ? undefined : (false as const) }),
+    apply: (v, s) => ({ sweepContexts: v?.contexts, sweepBackends: v?.backends ?? s.sweepBackends, sweepDecode: v?.decode ?? true }),
+  }),
+  generation: prop({
+    schema: GenerationSchema.optional(), // absent: the defaults
+    fields: () => ({ generation: GENERATION_DEFAULTS }),
+    watch: ['generation'],
+    read: (s) => (isDefault(s.generation) ? undefined : s.generation),
+    apply: (v) => ({ generation: v ?? GENERATION_DEFAULTS }),
   }),
   results: prop({
     // only when the person asks for it ("results in link"): this page's points and those it has from elsewhere,

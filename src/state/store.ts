@@ -7,6 +7,7 @@
 //   sweep.ts    measured points over N
 //   foreign.ts  results measured elsewhere (links, imported files), checked and kept apart
 //   profiling.ts per-operator profiles and the backend's MatMul peak
+//   generation.ts  Continue: each model's generation, streamed
 //   sharing.ts  links in and out
 //   userModels.ts  a person's own ONNX models: opened, recognised, asked about, kept in this browser
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
@@ -14,6 +15,7 @@
 // touch the store only inside functions, never while its module is being evaluated.
 import { create } from 'zustand';
 import { foreignInitial, type ForeignSlice } from './foreign';
+import { generationInitial, type GenerationSlice } from './generation';
 import { inputInitial, type InputSlice } from './input';
 import { pageInitial, type PageSlice } from './page';
 import { profilingInitial, type ProfilingSlice } from './profiling';
@@ -24,7 +26,7 @@ import { sweepInitial, type SweepSlice } from './sweep';
 import { userModelsInitial, type UserModelsSlice } from './userModels';
 
 /** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice;
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice & GenerationSlice;
 export type PageState = SharedSlice & LocalState;
 
 const initialState = (): PageState => ({
@@ -37,6 +39,7 @@ const initialState = (): PageState => ({
   ...sharingInitial(),
   ...profilingInitial(),
   ...userModelsInitial(),
+  ...generationInitial(),
 });
 
 export const useStore = create<PageState>()(initialState);

@@ -17,6 +17,7 @@ export function sweepInitial(): SweepSlice {
 export const SWEEP_MEASURE: MeasureOptions = { warmupRuns: 1, minRuns: 3, minTimeMs: 300, maxRuns: 20 };
 
 export const setSweepBackends = (sweepBackends: BackendName[]) => set({ sweepBackends });
+export const setSweepDecode = (sweepDecode: boolean) => set({ sweepDecode });
 /** Sweep N = 256, 512, … up to `max` (undefined: each model's own limit). */
 export const setSweepMax = (max: number | undefined) => {
   const ns: number[] = [];
@@ -28,7 +29,7 @@ let sweepAbort: AbortController | undefined;
 
 /** Sweeps the selected models and backends over N, or exactly the points of `plan`. */
 export async function runSweep(plan?: SweepSpec['plan']) {
-  const { engine, selected, sweepBackends, sweepContexts, latents } = get();
+  const { engine, selected, sweepBackends, sweepContexts, sweepDecode, latents } = get();
   if (!engine || get().sweeping) return;
   if (!plan && !selected.length) return set({ banner: { kind: 'info', text: 'Pick at least one model to sweep.' } });
   if (!plan && !sweepBackends.length) return set({ banner: { kind: 'info', text: 'Pick at least one backend to sweep.' } });
@@ -37,7 +38,7 @@ export async function runSweep(plan?: SweepSpec['plan']) {
   set({ sweeping: true, sweepProgress: { done: 0, total: 0 } });
   try {
     await engine.sweep(
-      { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: SWEEP_MEASURE, plan },
+      { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: SWEEP_MEASURE, plan, decode: sweepDecode },
       (p, sweepProgress) => {
         measured++;
         set((s) => ({ points: [...s.points.filter((q) => !samePoint(q, p)), p], sweepProgress }));
@@ -58,5 +59,5 @@ export const samePoint = (a: MeasurePoint, b: MeasurePoint) =>
   a.modelId === b.modelId && a.backend === b.backend && a.contextLength === b.contextLength && a.numLatents === b.numLatents;
 
 export const stopSweep = () => sweepAbort?.abort();
-/** Clears this page's measurements: sweep points and the slider's single runs. */
-export const clearPoints = () => set({ points: [], singles: [], sweepProgress: undefined });
+/** Clears this page's measurements: sweep points, the slider's single runs and Continue's decode runs. */
+export const clearPoints = () => set({ points: [], singles: [], decodeRuns: [], sweepProgress: undefined });

@@ -2,6 +2,7 @@ import { BackendPicker } from './BackendPicker';
 import { Banner } from './Banner';
 import { CachePanel } from './CachePanel';
 import { ForeignPanel } from './ForeignPanel';
+import { GenerationSettings } from './GenerationSettings';
 import { Charts } from './Charts';
 import { ContextSlider } from './ContextSlider';
 import { InputPanel } from './InputPanel';
@@ -33,6 +34,7 @@ export function App() {
           <InputPanel />
           <ContextSlider />
           <PredictionPanels />
+          <GenerationSettings />
           <SweepPanel />
           <ForeignPanel />
           <Charts />

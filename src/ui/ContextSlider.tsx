@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { maxSelectedContext, MIN_CONTEXT, selectedManifests, setContext, setLatents } from '../state/page';
+import { decodingLimit } from '../engine/decoding';
+import { maxSliderContext, MIN_CONTEXT, selectedManifests, setContext, setLatents } from '../state/page';
 import { runPredictions } from '../state/runs';
 import { useStore } from '../state/store';
 import { count } from './format';
@@ -10,10 +11,13 @@ const STEP = 0.25; // in log2(N): four stops per doubling, so 256, 304, 362, 431
 /** Log-scale slider over [256, longest limit among the selected models]; models re-run when it settles. */
 export function ContextSlider() {
   const context = useStore((s) => s.context);
-  const max = useStore(maxSelectedContext);
+  const max = useStore(maxSliderContext);
   const latents = useStore((s) => s.latents);
   const perceiver = useStore((s) => selectedManifests(s).find((m) => m.io === 'latents'));
-  const limits = useStore((s) => selectedManifests(s).filter((m) => m.config.maxContext < maxSelectedContext(s)).map((m) => `${m.displayName} ${count(m.config.maxContext)}`).join(', '));
+  const limits = useStore((s) => selectedManifests(s).filter((m) => m.config.maxContext < maxSliderContext(s)).map((m) => `${m.displayName} ${count(m.config.maxContext)}`).join(', '));
+  const decodes = useStore((s) =>
+    selectedManifests(s).filter((m) => m.step && m.io !== 'segments' && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
+  );
   const timer = useRef<number>(undefined);
   const lo = Math.log2(MIN_CONTEXT);
   const hi = Math.log2(max);
@@ -66,7 +70,12 @@ export function ContextSlider() {
         </label>
       )}
       <button className="primary" data-testid="run" onClick={runPredictions}>Run</button>
-      {limits && <p className="muted small full">Smaller limits (bytes): {limits}; those models use at most their limit and say so.</p>}
+      {limits && (
+        <p className="muted small full" data-testid="context-limits">
+          Smaller limits (bytes): {limits}; those models use at most their limit and say so.
+          {decodes && ` Continue with the cache reads further, chunk by chunk through the step graph: up to ${decodes} positions.`}
+        </p>
+      )}
     </section>
   );
 }

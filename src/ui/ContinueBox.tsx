@@ -1,59 +1,72 @@
-import { useRef, useState } from 'react';
+import type { Manifest } from '../catalog/manifest';
+import type { GenerateResult } from '../engine/types';
+import { decode } from '../engine/tokenizer';
+import { startGeneration, stopGeneration } from '../state/generation';
 import { useStore } from '../state/store';
-import { sampleByte } from './sampling';
+import { bytesLabel, count, ms } from './format';
 
-const MAX_BYTES = 80;
-
-/** Samples a continuation byte by byte. There is no KV cache: each byte re-runs the whole model on the window. */
+/**
+ * Continue: samples a continuation of what the model reads, inside its worker, streamed byte by byte. With the cache
+ * the step graph keeps its state (one prefill, then a cheap step per byte); without, the forward graph re-runs the
+ * whole window for every byte.
+ */
 export function ContinueBox({ id }: { id: string }) {
-  const [out, setOut] = useState('');
-  const [note, setNote] = useState('');
-  const [running, setRunning] = useState(false);
-  const [temperature, setTemperature] = useState(0.8);
-  const [k, setK] = useState(5);
-  const stop = useRef(false);
-  const go = async () => {
-    const { engine, bytes, context, latents, manifests } = useStore.getState();
-    // A "prefix" model (positions from the first byte) must see the whole input to predict the byte after its end.
-    const prefix = manifests.find((m) => m.id === id)?.config.window === 'prefix';
-    if (!engine || !bytes.length) return;
-    stop.current = false;
-    setRunning(true);
-    setOut('');
-    setNote('');
-    const input = new Uint8Array(bytes.length + MAX_BYTES);
-    input.set(bytes);
-    let len = bytes.length;
-    const t0 = performance.now();
-    try {
-      for (let i = 0; i < MAX_BYTES && !stop.current; i++) {
-        const p = await engine.predict(id, input.subarray(0, len), prefix ? len : context, latents);
-        if (p.contextLength < len && prefix) throw new Error(`this model reads the first ${p.contextLength.toLocaleString('en-US')} bytes only: the input is longer`);
-        input[len++] = sampleByte(p.nextTop, temperature, k);
-        setOut(new TextDecoder().decode(input.subarray(bytes.length, len)));
-        setNote(`${len - bytes.length} bytes, ${((performance.now() - t0) / (len - bytes.length)).toFixed(0)} ms per byte (window ${p.contextLength.toLocaleString('en-US')} bytes)`);
-      }
-    } catch (e) {
-      setNote((n) => `${n} — stopped: ${(e as Error).message}`);
-    } finally {
-      setRunning(false);
-    }
-  };
+  const gen = useStore((s) => s.generations[id]);
+  const m = useStore((s) => s.manifests.find((x) => x.id === id));
+  const cache = useStore((s) => s.generation.cache);
+  const running = !!gen?.running;
   return (
-    <div className="continue small">
-      <button onClick={running ? () => (stop.current = true) : go} data-testid={`continue-${id}`}>{running ? 'Stop' : 'Continue'}</button>{' '}
-      <label>
-        temperature <input type="number" min={0} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(Math.max(0, Number(e.target.value)))} />
-      </label>{' '}
-      <label>
-        top-k <input type="number" min={1} max={5} value={k} onChange={(e) => setK(Math.max(1, Math.min(5, Number(e.target.value) || 1)))} />
-      </label>
-      <span className="muted"> Samples up to {MAX_BYTES} bytes; re-runs the full model per byte on the growing window (no KV cache).</span>
-      {(out || note) && (
+    <div className="continue small" data-testid={`continue-box-${id}`}>
+      <button onClick={() => (running ? stopGeneration(id) : startGeneration(id))} data-testid={`continue-${id}`}>{running ? 'Stop' : 'Continue'}</button>{' '}
+      <span className="muted">{cache ? 'cached decoding (the step graph keeps its state)' : 'no cache: the whole window re-runs for every byte'}</span>
+      {gen && (
         <>
-          <pre className="continuation" data-testid={`continuation-${id}`}>{out}</pre>
-          <span className="muted">{note}</span>
+          <pre className="continuation" data-testid={`continuation-${id}`}>{decode(gen.bytes)}</pre>
+          {running && (
+            <span className="muted" data-testid={`continue-live-${id}`}>
+              {count(gen.bytes.length)} bytes{gen.liveBytesPerSec ? ` · ${gen.liveBytesPerSec.toFixed(1)} bytes/s` : gen.cached ? ` · prefill of ${count(gen.promptBytes)} bytes…` : ''}
+            </span>
+          )}
+          {gen.result && m && <Summary r={gen.result} m={m} />}
+          {gen.error && (
+            <p className="error" role="alert" data-testid={`continue-error-${id}`}>
+              {gen.error}
+              {gen.bytes.length ? ` The ${count(gen.bytes.length)} bytes above came before it.` : ''}
+            </p>
+          )}
         </>
+      )}
+    </div>
+  );
+}
+
+/** What the run measured: prefill against decode, the state, and for Perceiver AR its refills and what they trade. */
+function Summary({ r, m }: { r: GenerateResult; m: Manifest }) {
+  const threads = r.backend === 'wasm' ? ` ×${r.wasmThreads} threads` : '';
+  const heap = r.memory && (r.backend === 'webgpu' ? r.memory.gpuAllocatedPeakBytes && `GPU buffers ${bytesLabel(r.memory.gpuAllocatedPeakBytes)}` : r.memory.wasmHeapBytes && `WASM heap ${bytesLabel(r.memory.wasmHeapBytes)}`);
+  const decodeText = r.msPerByte !== undefined && `then ${ms(r.msPerByte)} per byte (median ${ms(r.medianMs!)}, p95 ${ms(r.p95Ms!)}), ${r.bytesPerSec!.toFixed(1)} bytes/s`;
+  return (
+    <div className="muted" data-testid={`continue-result-${r.modelId}`}>
+      <p>
+        {count(r.bytes.length)} byte{r.bytes.length === 1 ? '' : 's'} on {r.backend}
+        {threads}, {r.cached ? 'cached' : 'no cache'}:{' '}
+        <span data-testid={`continue-prefill-${r.modelId}`}>
+          {r.cached ? `prefill ${ms(r.prefillMs)} for the ${count(r.promptBytes)}-byte prompt (time to first byte)` : `first byte ${ms(r.prefillMs)} (one forward over the window)`}
+        </span>
+        {decodeText && (
+          <>
+            , <span data-testid={`continue-decode-${r.modelId}`}>{decodeText}</span>
+          </>
+        )}
+        {r.cached ? '' : `; every byte re-ran the forward graph over the window (at most the last ${count(r.windowBytes!)} bytes)${r.numLatents ? ` with M = ${r.numLatents} latents` : ''}`}.
+        {r.stateBytes !== undefined && ` State ${bytesLabel(r.stateBytes)} for ${count(r.capacity!)} positions (its tensors, exact).`}
+        {heap && ` Measured at the end: ${heap}.`}
+        {r.stopped && <span data-testid={`continue-stopped-${r.modelId}`}> {r.stopped[0].toUpperCase() + r.stopped.slice(1)}.</span>}
+      </p>
+      {r.cached && r.refillTo !== undefined && (
+        <p data-testid={`continue-refills-${r.modelId}`}>
+          Perceiver AR: M = {r.numLatents} latents, {r.refills} refill{r.refills === 1 ? '' : 's'} to F = {r.refillTo}. {m.step?.refill?.trades}
+        </p>
       )}
     </div>
   );

@@ -5,7 +5,7 @@ import { EP_LABEL, provenanceLabel, provenanceRows } from './provenanceText';
 import { sourcedPoints, THIS_PAGE, type SourcedPoint } from './download';
 
 const keyOf = (p: SourcedPoint) => `${p.source}|${p.modelId}|${p.backend}|${p.contextLength}|${p.numLatents}|${p.provenance?.measuredAt}`;
-const COLUMNS = ['', 'source', 'model', 'backend', 'N', 'median', 'p95', 'first run', 'bytes/s', 'GFLOP/s (analytic)', 'measured memory', 'estimate', 'measured on', 'status'];
+const COLUMNS = ['', 'source', 'model', 'backend', 'N', 'median', 'p95', 'first run', 'bytes/s', 'GFLOP/s (analytic)', 'measured memory', 'estimate', 'prefill', 'decode per byte', 'state', 'measured on', 'status'];
 
 /**
  * One row per point, this page's first, then results from elsewhere (labelled, in their own colour); a row opens to
@@ -52,8 +52,17 @@ export function ResultsTable() {
                     : ''}
                 </td>
                 <td>{p.estimate?.totalBytes ? `${bytesLabel(p.estimate.totalBytes)} (est.)` : '—'}</td>
+                <td>{p.decode?.ok ? `${ms(p.decode.prefillMs)} (${count(p.decode.promptBytes)} bytes)` : ''}</td>
+                <td data-testid="point-decode">
+                  {p.decode?.ok
+                    ? `${ms(p.decode.msPerByte)} (${p.decode.stepsMs.length} steps${p.decode.refillTo !== undefined ? `, ${p.decode.refills} refill${p.decode.refills === 1 ? '' : 's'} to F = ${p.decode.refillTo}` : ''})`
+                    : p.decode
+                      ? `failed: ${p.decode.failure.kind} — ${p.decode.failure.message}`
+                      : ''}
+                </td>
+                <td>{p.decode?.ok ? bytesLabel(p.decode.stateBytes) : ''}</td>
                 <td className="provenance" data-testid="point-provenance">{provenanceLabel(p.provenance)}</td>
-                <td>{p.ok ? `${p.samplesMs.length} runs` : `failed at ${count(p.contextLength)}: ${p.failure.kind} — ${p.failure.message}`}</td>
+                <td>{p.ok ? `${p.samplesMs.length} runs` : p.failure.kind === 'skipped' ? `forward ${p.failure.message}` : `failed at ${count(p.contextLength)}: ${p.failure.kind} — ${p.failure.message}`}</td>
               </tr>
               {open[key] && (
                 <tr className="point-details" data-testid="point-details">
@@ -73,6 +82,26 @@ export function ResultsTable() {
                             <>
                               <dt>session created in</dt>
                               <dd>{ms(p.sessionMs)} (the point's fresh worker)</dd>
+                            </>
+                          )}
+                        </>
+                      )}
+                      {p.decode?.ok && (
+                        <>
+                          <dt>decode steps (ms)</dt>
+                          <dd>
+                            median {ms(p.decode.medianMs)}, p95 {ms(p.decode.p95Ms)}: {p.decode.stepsMs.map((x) => x.toFixed(1)).join(', ')}
+                          </dd>
+                          <dt>decoding memory</dt>
+                          <dd>
+                            state {bytesLabel(p.decode.stateBytes)} (exact)
+                            {p.decode.memory.wasmHeapBytes ? `; WASM heap ${bytesLabel(p.decode.memory.wasmHeapBytes)}` : ''}
+                            {p.decode.memory.gpuAllocatedPeakBytes ? `; GPU peak ${bytesLabel(p.decode.memory.gpuAllocatedPeakBytes)}` : ''} (measured)
+                          </dd>
+                          {p.decode.note && (
+                            <>
+                              <dt>note</dt>
+                              <dd>{p.decode.note}</dd>
                             </>
                           )}
                         </>

@@ -1,4 +1,4 @@
-import { clearPoints, runSweep, setSweepBackends, setSweepMax, stopSweep, SWEEP_MEASURE } from '../state/sweep';
+import { clearPoints, runSweep, setSweepBackends, setSweepDecode, setSweepMax, stopSweep, SWEEP_MEASURE } from '../state/sweep';
 import { useStore } from '../state/store';
 import { count } from './format';
 import type { BackendName } from '../engine/types';
@@ -9,6 +9,7 @@ export function SweepPanel() {
   const backends = useStore((s) => s.sweepBackends);
   const upTo = useStore((s) => s.sweepContexts?.at(-1));
   const gpu = useStore((s) => s.gpu);
+  const decode = useStore((s) => s.sweepDecode);
   const toggle = (b: BackendName) => setSweepBackends(backends.includes(b) ? backends.filter((x) => x !== b) : [...backends, b]);
   return (
     <section className="panel sweep" aria-label="Sweep">
@@ -16,7 +17,9 @@ export function SweepPanel() {
       <p className="small muted">
         Every selected model at N = 256, 512, … up to the chosen N or its own limit, each point in a fresh worker (no buffer cache inherited). The first run
         (shader compilation, allocation) is reported apart; then {SWEEP_MEASURE.warmupRuns} warm-up run, then timed runs until at least {SWEEP_MEASURE.minRuns} runs
-        and {SWEEP_MEASURE.minTimeMs! / 1000} s. A model stops at its first failure (out of memory, over a device limit); points appear as they are measured.
+        and {SWEEP_MEASURE.minTimeMs! / 1000} s. A model stops at its first failure (out of memory, over a device limit); points appear as they are measured. With cached decoding, each N
+        also gets a fresh worker that prefills N − D bytes through the step graph and times D one-byte decode steps (D ≥ 32; for Perceiver AR whole
+        refill periods, so a refill is included where N allows one); decoding goes on past the one-shot forward's limit, up to the step graph's capacity.
       </p>
       <div className="row">
         <label>
@@ -27,6 +30,9 @@ export function SweepPanel() {
               <option key={n} value={n}>{count(n)}</option>
             ))}
           </select>
+        </label>
+        <label title="At each N also a prefill and decode steps through the step graph; cached decoding goes past the one-shot forward's limit, up to the step graph's capacity">
+          <input type="checkbox" checked={decode} onChange={(e) => setSweepDecode(e.target.checked)} disabled={sweeping} data-testid="sweep-decode" /> cached decoding too
         </label>
         <label><input type="checkbox" checked={backends.includes('wasm')} onChange={() => toggle('wasm')} disabled={sweeping} data-testid="sweep-wasm" /> WASM</label>
         <label title={gpu?.isFallbackAdapter ? 'This adapter is a software fallback: WebGPU timings here measure the CPU emulating a GPU' : undefined}>

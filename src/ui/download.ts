@@ -1,5 +1,5 @@
 // Saving a file from the page, and the results in the two formats people ask for.
-import type { GpuInfo, MeasurePoint } from '../engine/types';
+import type { DecodePoint, GpuInfo, MeasurePoint } from '../engine/types';
 import type { ForeignResults } from '../state/foreignPatches';
 
 export function download(name: string, blob: Blob) {
@@ -26,7 +26,8 @@ export const sourcedPoints = (own: MeasurePoint[], foreign: ForeignResults[]): S
 
 export const CSV_HEADER =
   'model,backend,context,latents,ok,median_ms,p95_ms,first_run_ms,runs,bytes_per_s,wasm_threads,gpu_peak_bytes,wasm_heap_bytes,estimate_bytes,failure_kind,failure,' +
-  'browser,platform,hardware_threads,cross_origin_isolated,ep,gpu_adapter,gpu_fallback,gpu_max_buffer_bytes,gpu_max_binding_bytes,ort_version,app_version,measured_at,source';
+  'browser,platform,hardware_threads,cross_origin_isolated,ep,gpu_adapter,gpu_fallback,gpu_max_buffer_bytes,gpu_max_binding_bytes,ort_version,app_version,measured_at,source,' +
+  'decode_ok,prefill_bytes,prefill_ms,decode_steps,decode_ms_per_byte,decode_median_ms,decode_p95_ms,refills,refill_to,state_bytes,decode_wasm_heap_bytes,decode_gpu_peak_bytes,decode_failure';
 
 /** One line per point; `source` says whether this page measured it or where it came from. */
 export function pointsCsv(points: (MeasurePoint & { source?: string })[]): string {
@@ -44,10 +45,18 @@ export function pointsCsv(points: (MeasurePoint & { source?: string })[]): strin
         v?.browser, v?.platform, v?.hardwareThreads, v && (v.crossOriginIsolated ? 1 : 0), v?.ep,
         gpu && [gpu.vendor, gpu.architecture, gpu.description].filter(Boolean).join(' / '), gpu && (gpu.isFallbackAdapter ? 1 : 0),
         gpu?.maxBufferSize, gpu?.maxStorageBufferBindingSize, v?.ort, v?.app, v?.measuredAt, p.source ?? THIS_PAGE,
+        ...decodeCells(p.decode),
       ].map(csvCell).join(','),
     );
   }
   return rows.join('\n') + '\n';
+}
+
+/** The decoding columns: empty when decoding was not measured. */
+function decodeCells(d: DecodePoint | undefined): unknown[] {
+  if (!d) return Array(13).fill('');
+  if (!d.ok) return [0, ...Array(11).fill(''), `${d.failure.kind}: ${d.failure.message}`];
+  return [1, d.promptBytes, d.prefillMs, d.stepsMs.length, d.msPerByte, d.medianMs, d.p95Ms, d.refills, d.refillTo, d.stateBytes, d.memory.wasmHeapBytes, d.memory.gpuAllocatedPeakBytes, ''];
 }
 
 export const RESULTS_FORMAT = 'long-context-playground/results';

@@ -114,6 +114,12 @@ describe('plausibility of one point', () => {
     const fast = { ...good, modelId: compare.id, contextLength: 16384, samplesMs: [0.1, 0.1], medianMs: 0.1, p95Ms: 0.1, bytesPerSec: 16384 / 0.0001 };
     expect(pointProblems(fast, compare, now)).toEqual(['5,766 TFLOP/s, past any device (the fastest GPUs reach about 100 in float32)']);
   });
+  it("decoding figures must agree with its steps, and end at N", () => {
+    const decode = { ok: true as const, promptBytes: 253, prefillMs: 20, stepsMs: [1, 2, 6], msPerByte: 3, medianMs: 2, p95Ms: 5.6, refills: 0, stateBytes: 4096, memory: {} };
+    expect(pointProblems({ ...good, decode }, tiny, now)).toEqual([]);
+    expect(pointProblems({ ...good, decode: { ...decode, msPerByte: 0.3 } }, tiny, now)).toEqual(['decoding: 0.3 ms per byte is not the mean of its steps (3 ms)']);
+    expect(pointProblems({ ...good, decode: { ...decode, promptBytes: 100 } }, tiny, now).join()).toMatch(/100-byte prompt and 3 steps do not end at N/);
+  });
   it('a latents model needs latents within N; an unknown model is refused', () => {
     expect(pointProblems({ ...good, modelId: 'perceiver-ar-tiny', numLatents: 512 }, perceiver, now)).toEqual(['latents 512 do not fit N']);
     expect(pointProblems(good, undefined, now)).toEqual(['this page has no such model']);

@@ -27,7 +27,8 @@ describe('shared-state table', () => {
 
   it('every shared field set on one page arrives on another through a link', async () => {
     await init(fakeEngine().engine, null);
-    useStore.setState({ selected: ['primer-tiny'], backend: 'webgpu', context: 777, latents: 32, sweepContexts: [256], sweepBackends: ['webgpu'] });
+    useStore.setState({ selected: ['primer-tiny'], backend: 'webgpu', context: 777, latents: 32, sweepContexts: [256], sweepBackends: ['webgpu'], sweepDecode: false });
+    useStore.setState({ generation: { maxBytes: 9, temperature: 0.3, topK: 17, seed: 5, refill: 12, cache: false } });
     setText('a text typed on the first page');
     const d = decodeState(encodeState(sharedState(false)));
     const sent = Object.fromEntries(Object.keys(sharedInitial()).map((k) => [k, get()[k as keyof ReturnType<typeof get>]]));
@@ -48,7 +49,7 @@ describe('shared-state table', () => {
 });
 
 describe('store modules', () => {
-  it.each(['store', 'page', 'input', 'runs', 'sweep', 'sharing', 'shared', 'urlCodec', 'urlSync'])('load when %s is imported first', async (first) => {
+  it.each(['store', 'page', 'input', 'runs', 'sweep', 'sharing', 'shared', 'urlCodec', 'urlSync', 'generation'])('load when %s is imported first', async (first) => {
     vi.resetModules();
     await import(`../../src/state/${first}.ts`);
     const { useStore: fresh } = await import('../../src/state/store');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catalog/manifest';
 import { estimate } from '../../src/catalog/costModel';
-import { EngineError, type Engine, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
+import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
 import { CATEGORIES, type Category } from '../../src/engine/profile';
 
 export const manifests: Manifest[] = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8'))).models.map((id) =>
@@ -19,10 +19,11 @@ export interface FakeOptions {
   failProfile?: string[]; // model ids whose profile fails
   predictDelayMs?: (id: string, context: number) => number;
   inspect?: Engine['inspect']; // what a person's graph would show (default: the engine refuses it)
+  failGenerate?: Record<string, { after: number; error: EngineError }>; // model id -> fails after this many bytes
 }
 
 export function fakeEngine(opts: FakeOptions = {}) {
-  const calls = { load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
+  const calls = { generate: [] as { id: string; prompt: number; opts: GenerateOptions }[], load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
   const known = [...manifests]; // this engine's models: the bundled ones, and any a test adds as its own
   const engine: Engine = {
     detectWebGPU: async () => ({ available: false, reason: 'test', isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } }),
@@ -79,6 +80,24 @@ export function fakeEngine(opts: FakeOptions = {}) {
     },
     attention: async () => {
       throw new Error('not used');
+    },
+    // one byte per millisecond: prompt[last] + 1, + 2, ...; stops on abort after the byte in progress
+    async generate(id, prompt, o, onByte, signal) {
+      calls.generate.push({ id, prompt: prompt.length, opts: o });
+      const out: number[] = [];
+      const fail = opts.failGenerate?.[id];
+      for (let i = 0; i < o.maxBytes && !signal?.aborted; i++) {
+        if (fail && i === fail.after) throw fail.error;
+        await new Promise((r) => setTimeout(r, 1));
+        out.push((prompt[prompt.length - 1] + 1 + i) % 256);
+        onByte?.({ byte: out[i], index: i, ms: i ? 1 : 10, refills: 0 });
+      }
+      const stepMs = out.map((_, i) => (i ? 1 : 10));
+      return {
+        modelId: id, backend: 'wasm', wasmThreads: 1, cached: o.cache !== false, promptBytes: prompt.length, bytes: Uint8Array.from(out), stepMs, latents: [],
+        prefillMs: 10, medianMs: 1, p95Ms: 1, msPerByte: 1, bytesPerSec: 1000, refills: 0, stateBytes: 1024, capacity: prompt.length + o.maxBytes - 1,
+        memory: { wasmHeapBytes: 1 << 24 }, stopped: out.length < o.maxBytes ? `stopped by the user after ${out.length} bytes` : undefined,
+      };
     },
     async sweep(spec, onPoint, signal) {
       calls.sweeps++;

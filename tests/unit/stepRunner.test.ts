@@ -2,33 +2,8 @@
 // (chunks, Transformer-XL segments, Perceiver AR refills) and how big its state is. The graph tests check the
 // logits on the real step graphs.
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import { ManifestSchema, type Manifest } from '../../src/catalog/manifest';
-import type { Feed, RunFn } from '../../src/engine/graphRunner';
+import { load, recorder } from './fakeStep';
 import { createDecoder, defaultRefill, stateBytes } from '../../src/engine/stepRunner';
-
-const load = (id: string): Manifest => ManifestSchema.parse(JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8')));
-const scalar = (f: Feed) => Number(f.data[0]);
-
-/** A fake step session: records each call's scalars and new-byte count; returns zeros of the right shapes. */
-function recorder(m: Manifest) {
-  const calls: Record<string, number>[] = [];
-  const run: RunFn = async (feeds) => {
-    const s = feeds.tokens.dims[1];
-    const q = feeds.num_latents ? scalar(feeds.num_latents) : s;
-    const call: Record<string, number> = { s };
-    for (const [k, f] of Object.entries(feeds)) if (f.dims.length === 0) call[k] = scalar(f);
-    calls.push(call);
-    const out: Awaited<ReturnType<RunFn>> = { logits: { data: new Float32Array(q * 256), dims: [1, q, 256] } };
-    for (const { name, axis } of m.step!.state) {
-      const spec = m.step!.inputs.find((t) => t.name === name)!;
-      const dims = feeds[name].dims.map((d, i) => (i === axis ? (spec.dims[i] === 'latentCapacity' ? q : s) : d));
-      out[`new_${name}`] = { data: new Float32Array(dims.reduce((a, b) => a * b, 1)), dims };
-    }
-    return out;
-  };
-  return { calls, run };
-}
 
 describe('stepRunner', () => {
   it('state bytes: keys and values per layer and position (decoders), inputs and latents (Perceiver AR), fixed (XL)', () => {

@@ -1,11 +1,10 @@
-// Pure helpers behind the charts, the diff view, the continuation sampler and the exports.
+// Pure helpers behind the charts, the diff view and the exports.
 import { describe, expect, it } from 'vitest';
-import { chartPoints, measuredMemory, toRows, valueRange } from '../../src/ui/seriesData';
+import { chartPoints, decodeRows, measuredMemory, toRows, valueRange } from '../../src/ui/seriesData';
 import { bitsAt, diffSummary } from '../../src/ui/surprisalDiff';
-import { sampleByte } from '../../src/ui/sampling';
 import { CSV_HEADER, pointsCsv } from '../../src/ui/download';
 import { bytesTick, compact, shortN } from '../../src/ui/format';
-import type { MeasurePoint, MeasurePointOk, Prediction, Provenance } from '../../src/engine/types';
+import type { MeasurePoint, MeasurePointFailed, MeasurePointOk, Prediction, Provenance } from '../../src/engine/types';
 import { provenanceLabel, provenanceRows } from '../../src/ui/provenanceText';
 import { browserName } from '../../src/engine/provenance';
 
@@ -37,7 +36,7 @@ describe('chart rows', () => {
     const single = { modelId: 'a', backend: 'wasm' as const, contextLength: 256, latencyMs: 12, estimate: est(25600) };
     const pts = chartPoints([ok('a', 'wasm', 256, 10) as MeasurePoint], [single], []);
     const lat = toRows(pts, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs), p.p95Ms] });
-    expect(lat.series).toEqual([{ key: 'a (wasm)', base: 'a (wasm)' }, { key: 'a (wasm) · single runs (slider)', base: 'a (wasm)', single: true }]);
+    expect(lat.series).toEqual([{ key: 'a (wasm)', base: 'a (wasm)' }, { key: 'a (wasm) · single runs (slider)', base: 'a (wasm)', single: 'slider' }]);
     expect(lat.rows[0]['a (wasm) · single runs (slider)']).toBe(12);
     expect(lat.rows[0]['a (wasm) · single runs (slider) spread']).toBeUndefined();
     expect(toRows(pts, (p) => p.bytesPerSec).rows[0]['a (wasm) · single runs (slider)']).toBeCloseTo(256 / 0.012);
@@ -47,6 +46,23 @@ describe('chart rows', () => {
     const { rows } = toRows(points, (p) => p.medianMs, { spread: (p) => [Math.min(...p.samplesMs), p.p95Ms], estimate: (p) => p.estimate.totalBytes });
     expect(rows[0]['a (wasm) spread']).toEqual([1, 4]);
     expect(rows[2]['a (wasm) estimate']).toBe(102400);
+  });
+  it('decoding: its own values and failures; past the forward limit the forward charts draw nothing, the prefill dashed', () => {
+    const dec = (msPerByte: number, prefillMs: number) => ({ ok: true as const, promptBytes: 1, prefillMs, stepsMs: [msPerByte], msPerByte, medianMs: msPerByte, p95Ms: msPerByte, refills: 0, stateBytes: 64, memory: { wasmHeapBytes: 1 << 20 } });
+    const skipped = (n: number, decode: MeasurePoint['decode']): MeasurePoint => ({ ...(oom('a', n) as MeasurePointFailed), failure: { kind: 'skipped', message: 'not run' }, decode });
+    const pts = [ok('a', 'wasm', 256, 10, { decode: dec(2, 30) }), oom('a', 512), skipped(1024, dec(3, 90)), skipped(2048, { ok: false, failure: { kind: 'out-of-memory', message: 'OOM' } })];
+    const fwd = toRows(pts, (p) => p.medianMs, { companion: { name: 'prefill (cached)', value: (p) => (p.decode?.ok ? p.decode.prefillMs : undefined) } });
+    expect(fwd.failures.map((f) => f.n)).toEqual([512]); // skipped is not a failure of the forward
+    expect(fwd.rows.map((r) => r.n)).toEqual([256, 512, 1024]);
+    expect(fwd.rows[2]).toEqual({ n: 1024, 'a (wasm) prefill (cached)': 90 });
+    const decode = decodeRows(pts, (d) => d.msPerByte, { name: 'measured', value: (d) => d.memory.wasmHeapBytes });
+    expect(decode.rows).toEqual([
+      { n: 256, 'a (wasm)': 2, 'a (wasm) measured': 1 << 20 },
+      { n: 1024, 'a (wasm)': 3, 'a (wasm) measured': 1 << 20 },
+      { n: 2048 },
+    ]);
+    expect(decode.failures).toEqual([{ series: 'a (wasm)', n: 2048, kind: 'out-of-memory', message: 'OOM' }]);
+    expect(decode.companion).toBe('measured');
   });
   it('memory: GPU buffers on WebGPU, the WASM heap on WASM', () => {
     expect(measuredMemory(ok('a', 'webgpu', 256, 1) as MeasurePointOk)).toBe(2560);
@@ -74,21 +90,6 @@ describe('diff between two models', () => {
   });
 });
 
-describe('continuation sampling', () => {
-  const top = [{ byte: 65, p: 0.6 }, { byte: 66, p: 0.3 }, { byte: 67, p: 0.1 }];
-  it('temperature 0 or top-k 1 is greedy', () => {
-    expect(sampleByte(top, 0, 3, () => 0.99)).toBe(65);
-    expect(sampleByte(top, 1, 1, () => 0.99)).toBe(65);
-  });
-  it('draws in proportion to p^(1/T) among the top k', () => {
-    expect(sampleByte(top, 1, 3, () => 0.5)).toBe(65); // 0.5 < 0.6
-    expect(sampleByte(top, 1, 3, () => 0.7)).toBe(66); // 0.6 <= 0.7 < 0.9
-    expect(sampleByte(top, 1, 2, () => 0.95)).toBe(66); // C is outside the top 2
-    // high temperature flattens: with T = 100 the three weights are nearly equal
-    expect(sampleByte(top, 100, 3, () => 0.7)).toBe(67);
-  });
-});
-
 const provenance: Provenance = {
   browser: 'Chrome 156.0.7500.0', platform: 'Linux x86-64', hardwareThreads: 8, crossOriginIsolated: true, ep: 'webgpu-jsep', wasmThreads: 0,
   gpu: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true, maxBufferSize: 2 ** 30, maxStorageBufferBindingSize: 2 ** 27 },
@@ -100,7 +101,7 @@ describe('exports', () => {
     const csv = pointsCsv([ok('a', 'wasm', 256, 10), oom('a', 1024), ok('b', 'webgpu', 512, 40, { provenance })]).trimEnd().split('\n');
     expect(csv[0]).toBe(CSV_HEADER);
     expect(csv[1].startsWith('a,wasm,256,,1,10,14,20,3,25600,1,2560,256000,25600,,')).toBe(true);
-    expect(csv[2]).toBe('a,wasm,1024,,0,,,,,,,,,102400,out-of-memory,"Out of memory, ""really""",,,,,,,,,,,,,this page');
+    expect(csv[2]).toBe('a,wasm,1024,,0,,,,,,,,,102400,out-of-memory,"Out of memory, ""really""",,,,,,,,,,,,,this page' + ','.repeat(13));
     const cols = CSV_HEADER.split(',');
     const row = Object.fromEntries(csv[3].split(',').map((v, i) => [cols[i], v]));
     expect(row).toMatchObject({
@@ -109,6 +110,16 @@ describe('exports', () => {
       ort_version: '1.30.0', app_version: '0.1.0+abc1234', measured_at: '2026-11-02T10:00:00.000Z',
     });
     expect(csv[3].split(',')).toHaveLength(cols.length);
+  });
+  it('CSV: cached decoding in its own columns, its failure apart from the forward one', () => {
+    const decode = { ok: true as const, promptBytes: 4064, prefillMs: 900, stepsMs: [2, 4], msPerByte: 3, medianMs: 3, p95Ms: 3.9, refills: 1, refillTo: 128, stateBytes: 4096, memory: { wasmHeapBytes: 1 << 26 } };
+    const skipped: MeasurePoint = { ...(oom('a', 32768) as MeasurePointFailed), failure: { kind: 'skipped', message: 'not run' }, decode: { ok: false, failure: { kind: 'out-of-memory', message: 'Out of memory' } } };
+    const csv = pointsCsv([ok('a', 'wasm', 4096, 10, { decode }), skipped]).trimEnd().split('\n');
+    const cols = CSV_HEADER.split(',');
+    const rows = csv.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [cols[i], v])));
+    expect(rows[0]).toMatchObject({ decode_ok: '1', prefill_bytes: '4064', prefill_ms: '900', decode_steps: '2', decode_ms_per_byte: '3', refills: '1', refill_to: '128', state_bytes: '4096', decode_wasm_heap_bytes: String(1 << 26), decode_failure: '' });
+    expect(rows[1]).toMatchObject({ ok: '0', failure_kind: 'skipped', decode_ok: '0', decode_failure: 'out-of-memory: Out of memory' });
+    for (const line of csv) expect(line.split(',')).toHaveLength(cols.length);
   });
   it('provenance in words: compact for the table, every fact for the details', () => {
     expect(provenanceLabel(provenance)).toBe('Chrome 156 · Linux x86-64 · 8 threads');

@@ -1,0 +1,56 @@
+import { defaultRefill } from '../engine/stepRunner';
+import { setGeneration } from '../state/generation';
+import { selectedManifests } from '../state/page';
+import { useStore } from '../state/store';
+
+/** Continue's settings, for every model (they travel in share links). */
+export function GenerationSettings() {
+  const g = useStore((s) => s.generation);
+  const latents = useStore((s) => s.latents);
+  const perceiver = useStore((s) => selectedManifests(s).find((m) => m.io === 'latents' && m.step));
+  const M = perceiver && (latents ?? perceiver.config.latents ?? 0);
+  const num = (v: string, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(Number(v) || lo)));
+  return (
+    <section className="panel generation small" aria-label="Continue settings">
+      <div className="row">
+        <b>Continue</b>
+        <label>
+          bytes <input type="number" min={1} max={4096} value={g.maxBytes} onChange={(e) => setGeneration({ maxBytes: num(e.target.value, 1, 4096) })} data-testid="gen-max-bytes" />
+        </label>
+        <label title="0: greedy, always the most likely byte">
+          temperature{' '}
+          <input type="number" min={0} max={2} step={0.1} value={g.temperature} onChange={(e) => setGeneration({ temperature: Math.min(2, Math.max(0, Number(e.target.value) || 0)) })} data-testid="gen-temperature" />
+        </label>
+        <label>
+          top-k <input type="number" min={1} max={256} value={g.topK} onChange={(e) => setGeneration({ topK: num(e.target.value, 1, 256) })} data-testid="gen-topk" />
+        </label>
+        <label>
+          seed <input type="number" min={0} value={g.seed} onChange={(e) => setGeneration({ seed: num(e.target.value, 0, 2 ** 32 - 1) })} data-testid="gen-seed" />
+        </label>
+        {perceiver && M ? (
+          <label title="Perceiver AR: when the latent cache holds M latents, one forward refills it to F">
+            refill F{' '}
+            <input
+              type="number"
+              min={1}
+              max={M}
+              placeholder={String(defaultRefill(perceiver.step!, M))}
+              value={g.refill ?? ''}
+              onChange={(e) => setGeneration({ refill: e.target.value === '' ? undefined : num(e.target.value, 1, 65536) })}
+              data-testid="gen-refill"
+            />{' '}
+            of M = {M}
+          </label>
+        ) : null}
+        <label>
+          <input type="checkbox" checked={g.cache} onChange={(e) => setGeneration({ cache: e.target.checked })} data-testid="gen-cache" /> cache
+        </label>
+      </div>
+      <p className="muted">
+        Generation runs inside each model's worker and streams bytes in. With the cache, the prompt (the last N bytes) is read once in chunks through
+        the model's step graph (prefill), then each byte is one cheap step on the saved keys and values; untick it to re-run the whole window for every
+        byte and see the difference. Temperature 0 is greedy; a seed gives the same bytes again.
+      </p>
+    </section>
+  );
+}
