@@ -199,7 +199,11 @@ def main():
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--only", action="append", default=[])
     args = ap.parse_args()
-    for model_id in (list(CONFIGS) if args.all else args.only):
+    # --all: every tiny model (random weights, for tests) and every model whose weights exist; a compare model that
+    # was never trained is skipped, never bundled with random weights.
+    trained = lambda i: os.path.exists(os.path.join(CKPT, f"{CONFIGS[i].get('weightsFrom', i)}.pt"))
+    ids = [i for i in CONFIGS if i.endswith("-tiny") or trained(i)] if args.all else args.only
+    for model_id in ids:
         export(model_id)
     write_index()
 
