@@ -10,17 +10,9 @@ export type Preset =
 /** Length of the paper's mirrored copy sequence the copy-task Perceiver AR was trained on (its maxContext). */
 export const MIRROR_LENGTH = 65536;
 
-// mulberry32: a tiny seeded PRNG; reproducibility matters here, not statistical quality.
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// a seeded PRNG (mulberry32): reproducibility matters here, not statistical quality
+import { seededRandom as rng } from '../engine/sampling';
+export { rng };
 
 const PRINTABLE = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
 
