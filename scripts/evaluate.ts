@@ -6,7 +6,8 @@
 // Per-window values are cached in results/eval-cache/<id>.json under the graph's sha256: a rerun resumes, and more
 // windows extend what is there. Writes models/eval/<id>.json (summary and per-window values, tied to the sha256),
 // each manifest's `evaluation`, the tables in models/README.md and models/plots/eval.png.
-//   npm run models:eval [-- <id> ...]     EVAL_CELL_SECONDS=60 caps the time of one model x text x context cell
+//   npm run models:eval [-- <id> ...]     EVAL_CELL_SECONDS=60 caps the time of one model x text x context cell;
+//                                         EVAL_THREADS=N: ORT intra-op threads (default: one per core)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -255,7 +256,8 @@ async function mirrorRows(m: NodeModel, cache: ReturnType<typeof cacheOf>) {
 }
 
 async function evaluate(id: string): Promise<Saved> {
-  const m = await openNodeModel(id, { arena: false }); // memory over speed: see NodeSessionOptions.arena
+  // memory over speed: see NodeSessionOptions.arena; EVAL_THREADS=1 when two evaluations share the 2 cores
+  const m = await openNodeModel(id, { arena: false, threads: Number(process.env.EVAL_THREADS ?? 0) });
   const sha256 = m.manifest.graph.sha256;
   const cache = cacheOf(id, sha256);
   const windows: Record<string, number[]> = {};
