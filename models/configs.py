@@ -12,6 +12,7 @@ from linear_transformer import LinearTransformer
 from memory_efficient import MemoryEfficientTransformer
 from perceiver_ar import PerceiverAR
 from primer import Primer
+from sliding_window import SlidingWindowTransformer
 from sparse_transformer import SparseTransformer
 from transformer import Transformer
 from transformer_xl import TransformerXL
@@ -138,6 +139,16 @@ FAMILIES = {
                          "The loops run on the CPU under WebGPU (their bodies on the GPU)."],
         compare=dict(LONG, attention=dict(kind="blockwise", queryChunk=256, keyChunk=2048)),
         tiny=dict(attention=dict(kind="blockwise", queryChunk=64, keyChunk=256))),
+    "sliding-window": dict(
+        cls=SlidingWindowTransformer, name="Sliding-window Transformer",
+        paper=paper("Longformer: The Long-Document Transformer", "Beltagy, Peters, Cohan", 2020,
+                    "https://arxiv.org/abs/2004.05150"),
+        simplifications=["Causal local attention only (the Sparse Transformer's 'local' mode): one window for every "
+                         "layer and head, no dilation and no global tokens (Longformer adds both); rotary positions.",
+                         "Computed block by block (each block of w queries scores its own block and the one before), "
+                         "so memory and time grow linearly in N; L layers reach L x (window - 1) positions back."],
+        compare=dict(LONG, attention=dict(kind="window", window=256)),
+        tiny=dict(attention=dict(kind="window", window=32))),
 }
 
 

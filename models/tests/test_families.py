@@ -45,6 +45,17 @@ def test_fixed_sparse_pattern_is_the_papers(n):
     assert torch.allclose(got, dense(q, k, v, pattern), atol=1e-5)
 
 
+@pytest.mark.parametrize("n", [1, 40, 96, 130])
+def test_sliding_window_is_a_band(n):
+    from sliding_window import WindowAttention
+
+    w = 32
+    i, j = positions(n)[:, None], positions(n)[None, :]
+    q, k, v = qkv(n)
+    got = module(WindowAttention, window=w).attention(q, k, v, positions(n))
+    assert torch.allclose(got, dense(q, k, v, (j <= i) & (j > i - w)), atol=1e-5)
+
+
 @pytest.mark.parametrize("n", [1, 15, 64, 100])
 def test_chunked_linear_attention_equals_the_recurrence(n):
     """The paper's RNN form, position by position: S += phi(k) v^T, z += phi(k), out = phi(q) S / phi(q).z."""
@@ -110,7 +121,8 @@ def score_elements(model_id, n, monkeypatch):
         return out
 
     monkeypatch.setattr(layers, "score", counting)
-    monkeypatch.setattr("sparse_transformer.score", counting)
+    for mod in ("sparse_transformer", "sliding_window"):
+        monkeypatch.setattr(f"{mod}.score", counting)
     model = build_model(model_id).eval()
     with torch.no_grad():
         model.forward_train(torch.randint(0, 256, (1, n)))
@@ -126,7 +138,12 @@ def test_sparse_scores_grow_as_n_times_block_plus_summaries(monkeypatch):
     assert full / score_elements("sparse-transformer-compare", 4096, monkeypatch) > 10
 
 
-@pytest.mark.parametrize("model_id", ["linear-transformer-compare"])
+def test_sliding_window_scores_grow_linearly(monkeypatch):
+    counts = [score_elements("sliding-window-compare", n, monkeypatch) for n in (1024, 2048, 4096)]
+    assert counts[1] == 2 * counts[0] and counts[2] == 2 * counts[1]
+
+
+@pytest.mark.parametrize("model_id", ["linear-transformer-compare", "sliding-window-compare"])
 def test_largest_tensor_grows_linearly(model_id):
     """Nothing N x N and nothing N x dh^2 per head: doubling N doubles the largest tensor."""
     a, b = largest_tensor(model_id, 2048), largest_tensor(model_id, 4096)
@@ -161,6 +178,18 @@ def test_reaches_the_first_of_4096_bytes(model_id):
     b[0, 0] = (b[0, 0] + 1) % 256
     with torch.no_grad():
         assert (model(a)[0, -1] - model(b)[0, -1]).abs().max() > 1e-6
+
+
+def test_sliding_window_reach_is_layers_times_window():
+    model = build_model("sliding-window-tiny").eval()
+    w, L = model.blocks[0].attn.window, len(model.blocks)
+    reach = L * (w - 1)  # position p sees p - reach at most
+    a = torch.randint(0, 256, (1, reach + 10))
+    b = a.clone()
+    b[0, 0] = (b[0, 0] + 1) % 256
+    with torch.no_grad():
+        diff = (model(a) - model(b)).abs().amax(-1)[0]
+    assert diff[reach] > 1e-6 and diff[reach + 1 :].max() == 0
 
 
 def test_compressed_memory_reaches_past_transformer_xl():
