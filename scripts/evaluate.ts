@@ -6,7 +6,7 @@
 // Per-window values are cached in results/eval-cache/<id>.json under the graph's sha256: a rerun resumes, and more
 // windows extend what is there. Writes models/eval/<id>.json (summary and per-window values, tied to the sha256),
 // each manifest's `evaluation`, the tables in models/README.md and models/plots/eval.png.
-//   npm run models:eval [-- <id> ...]     EVAL_CELL_SECONDS=60 caps the time of one model x text x context cell;
+//   npm run models:eval [-- <id> ... | -- --tables]     EVAL_CELL_SECONDS=60 caps the time of one model x text x context cell;
 //                                         EVAL_THREADS=N: ORT intra-op threads (default: one per core)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
@@ -382,7 +382,7 @@ function tables(all: { id: string; name: string; s: Saved }[]) {
   const text = all.filter((r) => r.s.evaluation.texts);
   const mirror = all.filter((r) => r.s.evaluation.mirroredCopyAccuracy);
   const out = [
-    `Produced by \`${COMMAND}\` from the shipped ONNX files (native onnxruntime-node, CPU). **Bits per byte** on the last ${SCORED} bytes of each window of N bytes (so each scored byte sees N−${SCORED} to N−1 bytes before it), the same windows for every model; in brackets in the header the number of windows (spread over the whole text; fewer where a slow model hit the ${CELL_SECONDS}-second cap of one cell, then marked n=). ± is half the 95% interval (percentile bootstrap over windows). A *sliding window of W* predicts each block of ${SLIDE} scored bytes from the W bytes that end with it (so from W−${SLIDE} to W−1 bytes of context), the same at every N > W. Texts: held-out Brown (every 10th document, never trained on) and the Jargon File 4.4.7 (public domain, Debian's jargon-text: a glossary of hacker slang, another genre, never trained on).`,
+    `Produced by \`${COMMAND}\` from the shipped ONNX files (native onnxruntime-node, CPU). **Bits per byte** on the last ${SCORED} bytes of each window of N bytes (so each scored byte sees N−${SCORED} to N−1 bytes before it), the same windows for every model; in brackets in the header the number of windows (spread over the whole text; fewer where a slow model hit the time cap of one cell, `EVAL_CELL_SECONDS`, then marked n=; cached windows are kept, so a cell holds what its longest run reached). ± is half the 95% interval (percentile bootstrap over windows). A *sliding window of W* predicts each block of ${SLIDE} scored bytes from the W bytes that end with it (so from W−${SLIDE} to W−1 bytes of context), the same at every N > W. Texts: held-out Brown (every 10th document, never trained on) and the Jargon File 4.4.7 (public domain, Debian's jargon-text: a glossary of hacker slang, another genre, never trained on).`,
     '',
   ];
   for (const t of TEXTS) {
@@ -410,7 +410,9 @@ function tables(all: { id: string; name: string; s: Saved }[]) {
   return out.join('\n');
 }
 
-const ids = process.argv.slice(2).length ? process.argv.slice(2) : readIndex().filter((id) => !id.endsWith('-tiny'));
+// --tables: evaluate nothing, rewrite the tables and plot from models/eval/*.json (after evaluations run apart)
+const argv = process.argv.slice(2);
+const ids = argv[0] === '--tables' ? [] : argv.length ? argv : readIndex().filter((id) => !id.endsWith('-tiny'));
 const t0 = performance.now();
 const fresh = new Map<string, Saved>();
 for (const id of ids) {
