@@ -12,12 +12,13 @@ export interface Isolation {
 }
 
 /**
- * WASM threads per model worker when none is asked for: half the hardware threads, at most 4 (onnxruntime-web's own
- * formula). The page runs the selected models side by side, and a kernel split over every core waits for its
- * slowest thread whenever anything else runs: on this project's 2 cores, 1 thread beat 2 at 5 of 6 points of
- * `npm run bench --quick` (src/engine/README.md).
+ * WASM threads per model worker when none is asked for: every hardware thread, at most 4 (onnxruntime-web's own cap).
+ * Measured on this project's 2 cores with nothing else running: 2 threads beat 1 at every point of `npm run bench --
+ * --quick 1` (1.6 to 1.9x), and also with the two default models predicting side by side, a worker each (1.6 to 1.7x
+ * at 4,096 and 8,192 bytes, even at 1,024). Only a CPU loaded by other work (training runs) reversed it (1 thread
+ * won 38 of 41 points): src/engine/README.md. The page's picker sets any count, and every result records it.
  */
-export const defaultWasmThreads = (cores: number) => Math.min(4, Math.max(1, Math.ceil(cores / 2)));
+export const defaultWasmThreads = (cores: number) => Math.min(4, Math.max(1, cores));
 
 /** Threads for ORT's WASM backend: `requested`, else the default, when isolated; else 1. */
 export const wasmThreadsHere = (requested?: number) =>
