@@ -2,7 +2,6 @@
 // stop that keeps what came, a failure that keeps the rest of the page, and cached runs on the decode charts.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { init, setContext } from '../../src/state/page';
-import { setText } from '../../src/state/input';
 import { decodedContext, setGeneration, startGeneration, stopGeneration } from '../../src/state/generation';
 import { runPredictions } from '../../src/state/runs';
 import { clearPoints } from '../../src/state/sweep';
@@ -10,17 +9,12 @@ import { sharedState } from '../../src/state/sharing';
 import { resetStore, useStore } from '../../src/state/store';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
 import { EngineError } from '../../src/engine/types';
-import { fakeEngine } from './stateFixtures';
+import { fakeEngine, openPage, type FakeOptions } from './stateFixtures';
 
 const get = useStore.getState;
 const TEXT = 'abcdefghij'.repeat(300); // 3,000 bytes
 
-async function page(opts?: Parameters<typeof fakeEngine>[0]) {
-  const fake = fakeEngine(opts);
-  await init(fake.engine, null);
-  setText(TEXT);
-  return fake;
-}
+const page = (opts?: FakeOptions) => openPage(TEXT, opts);
 
 beforeEach(() => resetStore());
 

@@ -6,17 +6,12 @@ import { isStale, runPredictions } from '../../src/state/runs';
 import { loadFile, MAX_FILE_BYTES, setText } from '../../src/state/input';
 import { resetStore, useStore } from '../../src/state/store';
 import { EngineError, type MeasurePointOk } from '../../src/engine/types';
-import { fakeEngine, namedBlob } from './stateFixtures';
+import { fakeEngine, namedBlob, openPage, type FakeOptions } from './stateFixtures';
 
 const get = useStore.getState;
 const TEXT = 'The quick brown fox jumps over the lazy dog. '.repeat(100); // 4,500 bytes
 
-async function page(opts?: Parameters<typeof fakeEngine>[0]) {
-  const fake = fakeEngine(opts);
-  await init(fake.engine, null);
-  setText(TEXT);
-  return fake;
-}
+const page = (opts?: FakeOptions) => openPage(TEXT, opts);
 
 beforeEach(() => resetStore());
 

@@ -5,6 +5,8 @@ import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catal
 import { estimate } from '../../src/catalog/costModel';
 import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
 import { CATEGORIES, type Category } from '../../src/engine/profile';
+import { init } from '../../src/state/page';
+import { setText } from '../../src/state/input';
 
 export const manifests: Manifest[] = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8'))).models.map((id) =>
   ManifestSchema.parse(JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8'))),
@@ -127,3 +129,11 @@ export function fakeEngine(opts: FakeOptions = {}) {
 
 /** A Blob with a name, as the store's loadFile takes it. */
 export const namedBlob = (name: string, bytes: Uint8Array | string) => Object.assign(new Blob([bytes as BlobPart]), { name });
+
+/** The page opened on a scripted engine, with `text` as its input; returns the fake for its calls and failures. */
+export async function openPage(text: string, opts?: FakeOptions) {
+  const fake = fakeEngine(opts);
+  await init(fake.engine, null);
+  setText(text);
+  return fake;
+}
