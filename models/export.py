@@ -136,15 +136,24 @@ def export_attention(model, out_dir, forward_blob):
     return entry, ref
 
 
+def weights_source(model_id):
+    """The model whose parameters this one uses: itself, or its `weightsFrom` (the same weights computed another way)."""
+    return CONFIGS[model_id].get("weightsFrom", model_id)
+
+
+def checkpoint(model_id):
+    return os.path.join(CKPT, f"{weights_source(model_id)}.pt")
+
+
 def export(model_id):
     entry = CONFIGS[model_id]
-    source = entry.get("weightsFrom", model_id)  # a model whose parameters this one computes another way
+    source = weights_source(model_id)
     torch.manual_seed(0)
     model = build_model(model_id)
     if source != model_id:
         torch.manual_seed(0)
         model.load_state_dict(build_model(source).state_dict())
-    ckpt = os.path.join(CKPT, f"{source}.pt")
+    ckpt = checkpoint(model_id)
     training = None
     out_dir = os.path.join(OUT, model_id)
     os.makedirs(out_dir, exist_ok=True)
@@ -201,8 +210,7 @@ def main():
     args = ap.parse_args()
     # --all: every tiny model (random weights, for tests) and every model whose weights exist; a compare model that
     # was never trained is skipped, never bundled with random weights.
-    trained = lambda i: os.path.exists(os.path.join(CKPT, f"{CONFIGS[i].get('weightsFrom', i)}.pt"))
-    ids = [i for i in CONFIGS if i.endswith("-tiny") or trained(i)] if args.all else args.only
+    ids = [i for i in CONFIGS if i.endswith("-tiny") or os.path.exists(checkpoint(i))] if args.all else args.only
     for model_id in ids:
         export(model_id)
     write_index()
