@@ -221,6 +221,10 @@ RECALL = dict(dModel=128, nHeads=4, nLayers=2, dFf=512, rotaryWavelength=65536, 
 RECALL_FAMILIES = ["transformer", "perceiver-ar", "perceiver-ar-conv", "transformer-gelu", "transformer-pp", "primer",
                    "transformer-xl", "sparse-transformer", "sliding-window", "linear-transformer",
                    "compressive-transformer", "memory-efficient"]
+# Training crops (train_recall.py): the decoders at 128 bytes; Perceiver AR's cost is linear in N, so its crops are
+# longer (both Perceiver ARs the same); XL and the Compressive Transformer need several segments for their memories.
+RECALL_CROPS = {"perceiver-ar": 1024, "perceiver-ar-conv": 1024, "transformer-xl": 512, "compressive-transformer": 1024}
+RECALL_CROP = 128
 RECALL_LATENTS = dict(latents=64, latentOptions=[32, 64, 128, 256], maxContext=262144,
                       attention=dict(kind="latents", latents=64))
 
@@ -231,6 +235,7 @@ def _recall_config(family):
            **RECALL}
     if f["cls"] in (PerceiverAR, PerceiverARConv):
         cfg.update(RECALL_LATENTS)  # 1 cross-attention + 1 latent self-attention layer
+    cfg["trainedContext"] = RECALL_CROPS.get(family, RECALL_CROP)
     return cfg
 
 
