@@ -1,7 +1,7 @@
 // Results measured elsewhere: from a link or an imported JSON file. Kept apart from this page's points, checked
 // for plausibility before they are drawn, labelled by where they came from and the device that measured them;
 // "Compare with this device" measures the same points here.
-import type { MeasurePoint } from '../engine/types';
+import type { MeasurePoint } from '../engine';
 import { foreignPatch, type ForeignResults } from './foreignPatches';
 import { ResultsFileSchema } from './pointSchema';
 import { get, set } from './store';

@@ -1,6 +1,6 @@
 // Continue: each model's generation (engine.generate), streamed into the store byte by byte, one at a time per
 // model and stoppable. Cached generations also join the decode charts as single runs.
-import type { FailureKind, GenerateResult } from '../engine/types';
+import type { FailureKind, GenerateResult } from '../engine';
 import type { GenerationSettings } from './shared';
 import { get, set } from './store';
 

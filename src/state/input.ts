@@ -1,6 +1,6 @@
 // The input the models read: typed or pasted text, a preset, a dropped or picked file. Bytes are kept next to the
 // text; a file that is not text, or too big, leaves the input as it was.
-import { looksBinary } from '../engine/tokenizer';
+import { looksBinary } from '../engine';
 import { defaultInput, presetInput, textInput } from './inputPatches';
 import type { Preset } from './presets';
 import { set } from './store';

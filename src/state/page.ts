@@ -1,8 +1,7 @@
 // The page around the models: the engine, the bundled models, the WebGPU adapter, the banner; the settings'
 // setters; what happens when the page opens.
 import type { Manifest } from '../catalog/manifest';
-import { decodingLimit } from '../engine/decoding';
-import type { BackendChoice, Engine, GpuInfo } from '../engine/types';
+import { type BackendChoice, decodingLimit, type Engine, type GpuInfo } from '../engine';
 import { loadDefaultInput } from './input';
 import { preloadModels } from './runs';
 import { applyShared } from './sharing';

@@ -1,6 +1,5 @@
 // Predictions: every selected model run on the last N bytes, each succeeding or failing alone.
-import { estimateOf } from '../engine/measure';
-import type { BackendChoice, BackendName, Engine, FailureKind, LoadedModel, LoadProgress, MemoryEstimate, Prediction } from '../engine/types';
+import { type BackendChoice, type BackendName, type Engine, estimateOf, type FailureKind, type LoadedModel, type LoadProgress, type MemoryEstimate, type Prediction } from '../engine';
 import { EMPTY_INPUT } from './inputPatches';
 import { get, set, type PageState } from './store';
 

@@ -1,5 +1,5 @@
 // Sweeps: every selected model measured over N = 256, 512, …; points arrive one by one and can be stopped.
-import type { BackendName, MeasureOptions, MeasurePoint, SweepProgress, SweepSpec } from '../engine/types';
+import type { BackendName, MeasureOptions, MeasurePoint, SweepProgress, SweepSpec } from '../engine';
 import { MIN_CONTEXT } from './page';
 import { get, set } from './store';
 

@@ -2,8 +2,7 @@
 // cannot be driven with or ask what the graph does not tell, then run it like a bundled model. The file is read in
 // the page and kept in this browser's cache; it is never uploaded.
 import { ManifestSchema, type Manifest } from '../catalog/manifest';
-import { recognise, looksLikeOnnx, MAX_USER_MODEL_BYTES, USER_PREFIX, type GraphIO, type Recognised, type UserAnswers } from '../engine/userModel';
-import { deleteUserModel, loadUserModels, manifestOfRecord, saveUserModel, type UserModelRecord } from '../engine/userModelCache';
+import { deleteUserModel, type GraphIO, loadUserModels, looksLikeOnnx, manifestOfRecord, MAX_USER_MODEL_BYTES, recognise, type Recognised, saveUserModel, USER_PREFIX, type UserAnswers, type UserModelRecord } from '../engine';
 import { get, set } from './store';
 
 /** A graph read and recognised, waiting for the answers the graph cannot give. */

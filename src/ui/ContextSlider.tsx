@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { decodingLimit } from '../engine/decoding';
+import { decodingLimit } from '../engine';
 import { maxSliderContext, MIN_CONTEXT, selectedManifests, setContext, setLatents } from '../state/page';
 import { runPredictions } from '../state/runs';
 import { useStore } from '../state/store';

@@ -1,6 +1,5 @@
 import type { Manifest } from '../catalog/manifest';
-import type { GenerateResult } from '../engine/types';
-import { decode } from '../engine/tokenizer';
+import { decode, type GenerateResult } from '../engine';
 import { startGeneration, stopGeneration } from '../state/generation';
 import { useStore } from '../state/store';
 import { bytesLabel, count, ms } from './format';

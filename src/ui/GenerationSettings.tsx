@@ -1,4 +1,4 @@
-import { defaultRefill } from '../engine/stepRunner';
+import { defaultRefill } from '../engine';
 import { setGeneration } from '../state/generation';
 import { selectedManifests } from '../state/page';
 import { useStore } from '../state/store';

@@ -1,7 +1,7 @@
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { estimate } from '../catalog/costModel';
-import type { BackendName } from '../engine/types';
+import type { BackendName } from '../engine';
 import type { ProfileResult } from '../state/pointSchema';
 import { clearProfiles, measurePeak, runProfiles, setProfileBackend, setProfileContexts, stopProfiles } from '../state/profiling';
 import { useStore } from '../state/store';

@@ -1,7 +1,7 @@
 import { clearPoints, runSweep, setSweepBackends, setSweepDecode, setSweepMax, stopSweep, SWEEP_MEASURE } from '../state/sweep';
 import { useStore } from '../state/store';
 import { count } from './format';
-import type { BackendName } from '../engine/types';
+import type { BackendName } from '../engine';
 
 export function SweepPanel() {
   const sweeping = useStore((s) => s.sweeping);

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { addUserModel, cancelUserModel, openUserModel } from '../state/userModels';
 import { useStore } from '../state/store';
-import { MAX_USER_MODEL_BYTES } from '../engine/userModel';
+import { MAX_USER_MODEL_BYTES } from '../engine';
 import type { UserModelDraft } from '../state/userModels';
 
 /** The questions a graph cannot answer, with what it did tell as defaults. */
