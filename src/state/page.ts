@@ -5,7 +5,6 @@ import { type BackendChoice, decodingLimit, type Engine, type GpuInfo } from '..
 import { loadDefaultInput } from './input';
 import { preloadModels } from './runs';
 import { applyShared } from './sharing';
-import { restoreUserModels } from './userModels';
 import type { SharedState } from './shared';
 import { get, set, type PageState } from './store';
 
@@ -51,7 +50,7 @@ export async function init(engine: Engine, shared: SharedState | null, linkError
     set({ ready: true, banner: { kind: 'error', text: `Could not read the bundled models: ${(e as Error).message}` } });
     return;
   }
-  await restoreUserModels(); // before a link, which may name one of them
+  await get().restoreUserModels(); // before a link, which may name one of them
   if (shared) return applyShared(shared);
   const manifests = get().manifests;
   const defaults = manifests.filter((m) => m.defaultSelected).map((m) => m.id);

@@ -1,6 +1,5 @@
 import type { Manifest } from '../catalog/manifest';
 import { decode, type GenerateResult } from '../engine';
-import { startGeneration, stopGeneration } from '../state/generation';
 import { useStore } from '../state/store';
 import { bytesLabel, count, ms } from './format';
 
@@ -14,6 +13,7 @@ export function ContinueBox({ id }: { id: string }) {
   const m = useStore((s) => s.manifests.find((x) => x.id === id));
   const cache = useStore((s) => s.generation.cache);
   const running = !!gen?.running;
+  const { startGeneration, stopGeneration } = useStore.getState();
   return (
     <div className="continue small" data-testid={`continue-box-${id}`}>
       <button onClick={() => (running ? stopGeneration(id) : startGeneration(id))} data-testid={`continue-${id}`}>{running ? 'Stop' : 'Continue'}</button>{' '}
