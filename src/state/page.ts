@@ -1,7 +1,7 @@
 // The page around the models: the engine, the bundled models, the WebGPU adapter, the banner; the settings'
 // setters; what happens when the page opens.
 import type { Manifest } from '../catalog/manifest';
-import { type BackendChoice, decodingLimit, type Engine, type GpuInfo } from '../engine';
+import type { BackendChoice, Engine, GpuInfo } from '../engine';
 import { loadDefaultInput } from './input';
 import { preloadModels } from './runs';
 import { applyShared } from './sharing';
@@ -28,14 +28,6 @@ export interface PageSlice {
 export function pageInitial(): PageSlice {
   return { ready: false, manifests: [], logAxes: true, engineSettings: { webgpuImpl: 'jsep' } };
 }
-
-export const MIN_CONTEXT = 256;
-
-export const selectedManifests = (s: PageState) =>
-  s.selected.map((id) => s.manifests.find((m) => m.id === id)).filter((m): m is Manifest => !!m);
-export const maxSelectedContext = (s: PageState) => Math.max(MIN_CONTEXT, ...selectedManifests(s).map((m) => m.config.maxContext));
-/** The slider's end: the longest one-shot forward, or the longest cached decoding (Continue) when that goes further. */
-export const maxSliderContext = (s: PageState) => Math.max(maxSelectedContext(s), ...selectedManifests(s).filter((m) => m.step).map(decodingLimit));
 
 export async function init(engine: Engine, shared: SharedState | null, linkError?: string, makeEngine?: PageSlice['makeEngine']) {
   set({ engine, makeEngine, banner: linkError ? { kind: 'error', text: linkError } : undefined });

@@ -14,7 +14,7 @@
 // this module imports their initial state, so `xInitial` must be a function declaration (hoisted) and a slice may
 // touch the store only inside functions, never while its module is being evaluated.
 import { create, type StateCreator } from 'zustand';
-import { foreignInitial } from './foreign';
+import { createForeignSlice } from './foreign';
 import { createGenerationSlice } from './generation';
 import { inputInitial } from './input';
 import { pageInitial } from './page';
@@ -22,7 +22,7 @@ import { createProfilingSlice } from './profiling';
 import { resetRuns, runsInitial } from './runs';
 import { sharedInitial } from './shared';
 import { sharingInitial } from './sharing';
-import { sweepInitial } from './sweep';
+import { createSweepSlice } from './sweep';
 import type { PageState } from './types';
 import { createUserModelsSlice } from './userModels';
 
@@ -33,8 +33,8 @@ const createPageState: StateCreator<PageState> = (...a) => ({
   ...pageInitial(),
   ...inputInitial(),
   ...runsInitial(),
-  ...sweepInitial(),
-  ...foreignInitial(),
+  ...createSweepSlice(...a),
+  ...createForeignSlice(...a),
   ...sharingInitial(),
   ...createProfilingSlice(...a),
   ...createUserModelsSlice(...a),

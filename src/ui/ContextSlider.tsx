@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { decodingLimit } from '../engine';
-import { maxSliderContext, MIN_CONTEXT, selectedManifests, setContext, setLatents } from '../state/page';
+import { setContext, setLatents } from '../state/page';
+import { maxSliderContext, MIN_CONTEXT, selectedManifests } from '../state/selectors';
 import { runPredictions } from '../state/runs';
 import { useStore } from '../state/store';
 import { count } from './format';

@@ -1,5 +1,5 @@
 import { defaultRefill } from '../engine';
-import { selectedManifests } from '../state/page';
+import { selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 
 /** Continue's settings, for every model (they travel in share links). */

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { choosePreset, loadFile, setText, touchInput } from '../state/input';
-import { maxSelectedContext, setContext } from '../state/page';
+import { setContext } from '../state/page';
+import { maxSelectedContext } from '../state/selectors';
 import { useStore } from '../state/store';
 import { MIRROR_LENGTH, type Preset } from '../state/presets';
 import { count } from './format';

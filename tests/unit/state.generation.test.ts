@@ -4,7 +4,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { init, setContext } from '../../src/state/page';
 import { decodedContext } from '../../src/state/generation';
 import { runPredictions } from '../../src/state/runs';
-import { clearPoints } from '../../src/state/sweep';
 import { sharedState } from '../../src/state/sharing';
 import { resetStore, useStore } from '../../src/state/store';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
@@ -33,7 +32,7 @@ describe('store: Continue', () => {
     expect(g).toMatchObject({ running: false, cached: true, promptBytes: 1024 });
     expect(Array.from(g.bytes)).toEqual([107, 108, 109, 110, 111]); // the fake continues after 'j' (106)
     expect(get().decodeRuns.map((r) => [r.modelId, decodedContext(r)])).toEqual([['transformer-compare', 1028]]);
-    clearPoints();
+    get().clearPoints();
     expect(get().decodeRuns).toEqual([]);
   });
 

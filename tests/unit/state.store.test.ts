@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyShared, setShareResults, sharedState } from '../../src/state/sharing';
-import { clearPoints, runSweep, setSweepMax, stopSweep } from '../../src/state/sweep';
 import { init, setContext, setEngineSettings, toggleModel } from '../../src/state/page';
 import { isStale, runPredictions } from '../../src/state/runs';
 import { loadFile, MAX_FILE_BYTES, setText } from '../../src/state/input';
@@ -52,8 +51,8 @@ describe('store: opening the page', () => {
 
   it("a link's results are shown as from a link, never as this page's, and keep being shared", async () => {
     await init(fakeEngine().engine, null);
-    setSweepMax(512);
-    await runSweep();
+    get().setSweepMax(512);
+    await get().runSweep();
     const results = get().points;
     resetStore();
     await init(fakeEngine().engine, null);
@@ -66,8 +65,8 @@ describe('store: opening the page', () => {
 
   it("a link with a fabricated point is refused with a message; its settings still apply", async () => {
     await init(fakeEngine().engine, null);
-    setSweepMax(256);
-    await runSweep();
+    get().setSweepMax(256);
+    await get().runSweep();
     const real = get().points[0] as MeasurePointOk;
     const fake = { ...real, samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, bytesPerSec: 1e12 };
     resetStore();
@@ -173,7 +172,7 @@ describe('store: the slider feeds the charts', () => {
     const runs = get().singles.map((r) => `${r.modelId}@${r.contextLength}`).sort();
     expect(runs).toEqual(['perceiver-ar-compare@1024', 'perceiver-ar-compare@2048', 'transformer-compare@1024', 'transformer-compare@2048']);
     expect(get().singles[0]).toMatchObject({ latencyMs: 1, estimate: { totalBytes: expect.any(Number) } });
-    clearPoints();
+    get().clearPoints();
     expect(get().singles).toEqual([]);
   });
 });
@@ -207,26 +206,26 @@ describe('store: files', () => {
 describe('store: sweeps and sharing', () => {
   it('points arrive one by one, a re-measured point replaces the old one, and the bar ends full', async () => {
     await page();
-    setSweepMax(512);
+    get().setSweepMax(512);
     const seen: number[] = [];
     const unsub = useStore.subscribe((s) => seen.push(s.points.length));
-    await runSweep();
+    await get().runSweep();
     unsub();
     expect(get().points).toHaveLength(4);
     expect(new Set(seen)).toEqual(new Set([0, 1, 2, 3, 4]));
-    await runSweep();
+    await get().runSweep();
     expect(get().points).toHaveLength(4);
     expect(get().sweepProgress).toMatchObject({ done: 4, total: 4 });
-    clearPoints();
+    get().clearPoints();
     expect(get().points).toEqual([]);
   });
 
   it('Stop ends the sweep early, keeps what was measured, and says so', async () => {
     await page();
-    setSweepMax(8192);
-    const run = runSweep();
+    get().setSweepMax(8192);
+    const run = get().runSweep();
     await new Promise((r) => setTimeout(r, 8));
-    stopSweep();
+    get().stopSweep();
     await run;
     expect(get().sweeping).toBe(false);
     expect(get().points.length).toBeGreaterThan(0);
@@ -239,7 +238,7 @@ describe('store: sweeps and sharing', () => {
     expect(sharedState(false).input).toEqual({ text: TEXT });
     useStore.setState({ preset: { kind: 'copy', distance: 64, seed: 1 } });
     expect(sharedState(true)).toMatchObject({ input: { preset: { kind: 'copy', distance: 64, seed: 1 } }, run: true });
-    await runSweep();
+    await get().runSweep();
     expect(sharedState(false).results).toBeUndefined();
     setShareResults(true);
     expect(sharedState(false).results).toHaveLength(get().points.length);
