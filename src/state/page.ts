@@ -2,8 +2,6 @@
 // setters; what happens when the page opens.
 import type { Manifest } from '../catalog/manifest';
 import type { BackendChoice, Engine, GpuInfo } from '../engine';
-import { loadDefaultInput } from './input';
-import { preloadModels } from './runs';
 import { applyShared } from './sharing';
 import type { SharedState } from './shared';
 import { get, set, type PageState } from './store';
@@ -47,14 +45,14 @@ export async function init(engine: Engine, shared: SharedState | null, linkError
   const manifests = get().manifests;
   const defaults = manifests.filter((m) => m.defaultSelected).map((m) => m.id);
   set({ selected: defaults.length ? defaults : manifests.slice(0, 2).map((m) => m.id), ready: true });
-  preloadModels();
-  await loadDefaultInput();
+  get().preloadModels();
+  await get().loadDefaultInput();
 }
 
 export function toggleModel(id: string) {
   const adding = !get().selected.includes(id);
   set((s) => ({ selected: adding ? [...s.selected, id] : s.selected.filter((x) => x !== id) }));
-  if (adding) preloadModels([id]);
+  if (adding) get().preloadModels([id]);
 }
 
 export const setBackend = (backend: BackendChoice) => set({ backend });
@@ -77,5 +75,5 @@ export async function setEngineSettings(engineSettings: EngineSettings) {
     engineSettings,
     status: Object.fromEntries(Object.entries(s.status).map(([id, st]) => [id, { ...st, loaded: undefined }])),
   }));
-  preloadModels();
+  get().preloadModels();
 }

@@ -16,10 +16,10 @@
 import { create, type StateCreator } from 'zustand';
 import { createForeignSlice } from './foreign';
 import { createGenerationSlice } from './generation';
-import { inputInitial } from './input';
+import { createInputSlice } from './input';
 import { pageInitial } from './page';
 import { createProfilingSlice } from './profiling';
-import { resetRuns, runsInitial } from './runs';
+import { createRunsSlice } from './runs';
 import { sharedInitial } from './shared';
 import { sharingInitial } from './sharing';
 import { createSweepSlice } from './sweep';
@@ -31,8 +31,8 @@ export type { LocalState, PageState } from './types';
 const createPageState: StateCreator<PageState> = (...a) => ({
   ...sharedInitial(),
   ...pageInitial(),
-  ...inputInitial(),
-  ...runsInitial(),
+  ...createInputSlice(...a),
+  ...createRunsSlice(...a),
   ...createSweepSlice(...a),
   ...createForeignSlice(...a),
   ...sharingInitial(),
@@ -47,7 +47,6 @@ export const { setState: set, getState: get } = useStore;
 
 /** Back to a fresh page (tests). */
 export function resetStore() {
-  resetRuns();
   // the slices made again: fresh actions, with none of the old ones' runs in flight
   useStore.setState(createPageState(useStore.setState, useStore.getState, useStore), true);
 }

@@ -3,7 +3,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { init, setContext } from '../../src/state/page';
 import { decodedContext } from '../../src/state/generation';
-import { runPredictions } from '../../src/state/runs';
 import { sharedState } from '../../src/state/sharing';
 import { resetStore, useStore } from '../../src/state/store';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
@@ -60,7 +59,7 @@ describe('store: Continue', () => {
 
   it("a failure is the model's message; the bytes before it and the other results stay", async () => {
     await page({ failGenerate: { 'transformer-compare': { after: 2, error: new EngineError('out-of-memory', 'transformer-compare generating on wasm after 2 bytes: Out of memory') } } });
-    await runPredictions();
+    await get().runPredictions();
     await get().startGeneration('perceiver-ar-compare');
     await get().startGeneration('transformer-compare');
     const g = get().generations['transformer-compare'];
