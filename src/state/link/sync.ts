@@ -1,17 +1,20 @@
 // Keeps the URL fragment in step with the page state (debounced), so the address bar is always a share link;
-// and reads it again when the person edits or pastes a link into the address bar of an open page.
-import { setBanner } from './page';
-import { watchedValues } from './shared';
-import { applyShared, setLinkNote, sharedState } from './sharing';
-import { useStore } from './store';
-import { decodeState, encodeState, LinkTooLongError } from './urlCodec';
+// and opens it again (the link slice's openLink) when the person edits or pastes a link into the address bar of an
+// open page.
+import { useStore } from '../store';
+import { LinkTooLongError } from './codec';
+import { encodeState, readShared, watchedValues, type SharedState } from './fields';
 
 const DEBOUNCE_MS = 800; // deflating a long pasted text takes some milliseconds: not on every keystroke
 
 const changed = (a: unknown[], b: unknown[]) => a.some((x, i) => x !== b[i]);
 
+/** The state a share link carries, now. Text only when the input is not a preset; results only when asked for. */
+export const sharedState = (run: boolean, withText = true): SharedState => readShared(useStore.getState(), { run, withText });
+
 /** The fragment for the current state; a text too long for a link is left out, and the page says so. */
 export function currentFragment(run = false): string {
+  const { setLinkNote } = useStore.getState();
   try {
     const frag = encodeState(sharedState(run));
     setLinkNote(undefined);
@@ -63,7 +66,7 @@ export function startUrlSync(target: Window = window): () => void {
       try {
         writeLink(false);
       } catch (e) {
-        setLinkNote(`The link could not be written: ${(e as Error).message}`);
+        useStore.getState().setLinkNote(`The link could not be written: ${(e as Error).message}`);
       }
     }, DEBOUNCE_MS);
   });
@@ -71,9 +74,7 @@ export function startUrlSync(target: Window = window): () => void {
     const hash = target.location.hash.replace(/^#/, '');
     if (hash === lastWritten) return;
     lastWritten = hash;
-    const d = decodeState(hash);
-    if (!d.ok) setBanner({ kind: 'error', text: d.error });
-    else if (d.state) void applyShared(d.state);
+    void useStore.getState().openLink(hash);
   };
   target.addEventListener('hashchange', onHashChange);
   return () => {
