@@ -2,7 +2,7 @@
 // stop that keeps what came, a failure that keeps the rest of the page, and cached runs on the decode charts.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { decodedContext } from '../../src/state/generation';
-import { encodeState, sharedState } from '../../src/state/link';
+import { encodeState } from '../../src/state/link';
 import { resetStore, useStore } from '../../src/state/store';
 import { EngineError } from '../../src/engine/types';
 import { fakeEngine, openPage, type FakeOptions } from './stateFixtures';
@@ -69,9 +69,9 @@ describe('store: Continue', () => {
 
   it('its settings travel in a link; defaults leave the link as it was', async () => {
     await page();
-    expect(sharedState(false).generation).toBeUndefined();
+    expect(get().sharedState(false).generation).toBeUndefined();
     get().setGeneration({ maxBytes: 100, temperature: 0, topK: 1, seed: 42, refill: 240, cache: false });
-    const link = encodeState(sharedState(false));
+    const link = encodeState(get().sharedState(false));
     resetStore();
     await get().init(fakeEngine().engine, link);
     expect(get().generation).toEqual({ maxBytes: 100, temperature: 0, topK: 1, seed: 42, refill: 240, cache: false });

@@ -1,7 +1,7 @@
 // Profiles in the page state: every selected model at the chosen N within its limit, failures kept apart, a link
 // carries the profiles to another page.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { encodeState, sharedState } from '../../src/state/link';
+import { encodeState } from '../../src/state/link';
 import { resetStore, useStore } from '../../src/state/store';
 import { fakeEngine } from './stateFixtures';
 
@@ -32,7 +32,7 @@ describe('profiling', () => {
     await get().runProfiles();
     const sent = get().profiles;
     expect(sent).toHaveLength(2);
-    const link = encodeState(sharedState(false));
+    const link = encodeState(get().sharedState(false));
     resetStore();
     await get().init(fakeEngine().engine, link);
     expect(get().profiles).toEqual(sent);

@@ -1,7 +1,7 @@
 // The shared-state table (src/state/shared.ts): every entry survives a link round trip, links made before the
 // table still open, and the store's slices load in any import order.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { decodeState, encodeState, SHARED, sharedInitial, sharedState } from '../../src/state/link';
+import { decodeState, encodeState, SHARED, sharedInitial } from '../../src/state/link';
 import { resetStore, useStore } from '../../src/state/store';
 import { fakeEngine } from './stateFixtures';
 
@@ -17,7 +17,7 @@ describe('shared-state table', () => {
     await get().init(fakeEngine().engine, null);
     for (const e of Object.values(SHARED)) for (const f of Object.keys(e.fields())) expect(get()).toHaveProperty(f);
     for (const e of Object.values(SHARED)) for (const f of e.watch) expect(Object.keys(sharedInitial()).concat(Object.keys(get()))).toContain(f);
-    const link = sharedState(false);
+    const link = get().sharedState(false);
     expect(decodeState(encodeState(link))).toEqual({ ok: true, state: JSON.parse(JSON.stringify(link)) });
   });
 
@@ -26,7 +26,7 @@ describe('shared-state table', () => {
     useStore.setState({ selected: ['primer-tiny'], backend: 'webgpu', context: 777, latents: 32, sweepContexts: [256], sweepBackends: ['webgpu'], sweepDecode: false });
     useStore.setState({ generation: { maxBytes: 9, temperature: 0.3, topK: 17, seed: 5, refill: 12, cache: false } });
     get().setText('a text typed on the first page');
-    const link = encodeState(sharedState(false));
+    const link = encodeState(get().sharedState(false));
     const sent = Object.fromEntries(Object.keys(sharedInitial()).map((k) => [k, get()[k as keyof ReturnType<typeof get>]]));
     resetStore();
     await get().init(fakeEngine().engine, link);
@@ -40,7 +40,7 @@ describe('shared-state table', () => {
     expect(get()).toMatchObject({ selected: ['perceiver-ar-tiny', 'transformer-tiny'], backend: 'wasm', context: 724, latents: 64, text: 'The quick brown fox. ', sweepContexts: [256, 512], sweepBackends: ['wasm', 'webgpu'], shareResults: true });
     expect(get().points).toHaveLength(0); // measured elsewhere: never this page's own
     expect(get().foreign).toMatchObject([{ source: 'from a link', points: [{ modelId: 'transformer-tiny', medianMs: 2 }] }]);
-    expect(sharedState(false)).toEqual(d.ok && d.state);
+    expect(get().sharedState(false)).toEqual(d.ok && d.state);
   });
 });
 

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { encodeState, sharedState } from '../../src/state/link';
+import { encodeState } from '../../src/state/link';
 import { isStale } from '../../src/state/runs';
 import { MAX_FILE_BYTES } from '../../src/state/input';
 import { resetStore, useStore } from '../../src/state/store';
@@ -59,7 +59,7 @@ describe('store: opening the page', () => {
     expect(get().points).toEqual([]);
     expect(get().foreign).toEqual([{ source: 'from a link', points: results }]);
     expect(get().shareResults).toBe(true);
-    expect(sharedState(false).results).toEqual(results);
+    expect(get().sharedState(false).results).toEqual(results);
   });
 
   it("a link with a fabricated point is refused with a message; its settings still apply", async () => {
@@ -234,14 +234,14 @@ describe('store: sweeps and sharing', () => {
 
   it('the shared state carries a preset by name, a typed text in full, results only when asked', async () => {
     await page();
-    expect(sharedState(false).input).toEqual({ text: TEXT });
+    expect(get().sharedState(false).input).toEqual({ text: TEXT });
     useStore.setState({ preset: { kind: 'copy', distance: 64, seed: 1 } });
-    expect(sharedState(true)).toMatchObject({ input: { preset: { kind: 'copy', distance: 64, seed: 1 } }, run: true });
+    expect(get().sharedState(true)).toMatchObject({ input: { preset: { kind: 'copy', distance: 64, seed: 1 } }, run: true });
     await get().runSweep();
-    expect(sharedState(false).results).toBeUndefined();
+    expect(get().sharedState(false).results).toBeUndefined();
     get().setShareResults(true);
-    expect(sharedState(false).results).toHaveLength(get().points.length);
+    expect(get().sharedState(false).results).toHaveLength(get().points.length);
     useStore.setState({ preset: undefined });
-    expect(sharedState(false, false).input).toEqual({ omitted: TEXT.length });
+    expect(get().sharedState(false, false).input).toEqual({ omitted: TEXT.length });
   });
 });
