@@ -1,24 +1,14 @@
-// The engine's public API: what the page (src/state, src/ui, src/main.tsx) and the automation API may import. Every
-// other module under src/engine is internal (workers, runners, onnxruntime-web); tests and Node scripts may reach
-// into them, the page may not.
-export { createEngine } from './client';
+// The engine's public API: what the page (src/state, src/ui, main.tsx) may use. Everything else under src/engine is
+// the engine's own business.
 export * from './types';
-
-// bytes <-> text, and what a model reads of an input
-export { decode, encode, looksBinary, showByte } from './tokenizer';
-// what a model allows: cached decoding's limit, a refill's default, the cost estimate drawn next to a measurement
+export { createEngine } from './client';
 export { decodingLimit } from './decoding';
-export { defaultRefill } from './stepRunner';
+export { defaultWasmThreads, isolation, type Isolation } from './isolation';
 export { estimateOf } from './measure';
-// statistics and the seeded generator the page shares with the engine
-export { median, quantile } from './stats';
-export { seededRandom } from './sampling';
-// threads and isolation
-export { defaultWasmThreads, isolation } from './isolation';
-// files next to a manifest
 export { fetchTrainingLog } from './models';
-// profiles: operator categories
-export { CATEGORIES, type Category, type OpProfile } from './profile';
-// a person's own model
+export { CATEGORIES, type Category } from './profile';
+export { median, quantile } from './stats';
+export { defaultRefill } from './stepRunner';
+export { decode, encode, looksBinary, showByte } from './tokenizer';
 export { looksLikeOnnx, MAX_USER_MODEL_BYTES, recognise, USER_PREFIX, type GraphIO, type Recognised, type UserAnswers } from './userModel';
 export { deleteUserModel, loadUserModels, manifestOfRecord, saveUserModel, type UserModelRecord } from './userModelCache';
