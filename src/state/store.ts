@@ -7,6 +7,7 @@ import { createGenerationSlice } from './generation';
 import { createInputSlice } from './input';
 import { sharedInitial } from './link/fields';
 import { createLinkSlice } from './link/slice';
+import { createLookupsSlice } from './lookups';
 import { createPageSlice } from './page';
 import { createProfilingSlice } from './profiling';
 import { createRunsSlice } from './runs';
@@ -27,6 +28,7 @@ const createPageState: StateCreator<PageState> = (...a) => ({
   ...createProfilingSlice(...a),
   ...createUserModelsSlice(...a),
   ...createGenerationSlice(...a),
+  ...createLookupsSlice(...a),
 });
 
 export const useStore = create<PageState>()(createPageState);
