@@ -6,7 +6,8 @@
 // Per-probe results are cached in results/recall-cache/<id>.json under the graph's sha256, so a rerun resumes.
 // Writes evaluation.recall into models/eval/<id>.json and the model's manifest, and the tables in models/README.md.
 //   npm run models:eval:recall [-- <id> ... | -- --tables]    RECALL_PROBES=n (default 50) probes per point;
-//   EVAL_THREADS=n ORT threads (default 1: it shares the CPU with training)
+//   RECALL_CELL_SECONDS (default 600) caps the time of one point (at least 10 probes); RECALL_MAX_FORWARD (60 s):
+//   a point whose forward is predicted slower is not run; EVAL_THREADS=n ORT threads (default 1: training shares the CPU)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS_DIR, openNodeModel, readIndex, readManifest, runLogits, type NodeModel } from './lib/nodeModel';
@@ -17,13 +18,20 @@ import { argmax } from '../src/engine/sampling';
 const COMMAND = 'npm run models:eval:recall';
 const PROBES = Number(process.env.RECALL_PROBES ?? 50);
 const SEED = 18_000; // probe i of point p of curve c: SEED + 100,000 c + 1,000 p + i, the same for every model
-const DISTANCES = [256, 1024, 4096, 16384, 65536, 262144];
+// 128: the decoders' training length; 512 Transformer-XL's; 1,024 the Perceiver ARs' and the Compressive Transformer's
+const DISTANCES = [128, 256, 512, 1024, 4096, 16384, 65536, 262144];
 const MQAR = { pairs: 8, queries: 4 }; // the distance curve
-const PAIRS = [1, 2, 4, 8, 16, 32]; // the pairs curve, at distance PAIRS_DISTANCE
-const PAIRS_DISTANCE = 256;
+// the pairs curves: at the decoders' training length (13 pairs fill it) and at 1,024 bytes
+const PAIRS = [
+  { distance: 128, pairs: [1, 2, 4, 8, 13] },
+  { distance: 1024, pairs: [1, 2, 4, 8, 16, 32, 64, 128] },
+];
 const DEPTHS = [0, 0.25, 0.5, 0.75, 1];
 const LENGTHS = [1024, 4096, 16384, 65536, 262144];
-const MAX_FORWARD_SECONDS = Number(process.env.RECALL_MAX_FORWARD ?? 40);
+const MAX_FORWARD_SECONDS = Number(process.env.RECALL_MAX_FORWARD ?? 60);
+// A point stops adding probes after this many seconds (n then says how many ran; cached probes are kept, so a
+// later run with more time extends it).
+const CELL_SECONDS = Number(process.env.RECALL_CELL_SECONDS ?? 600);
 const CACHE_DIR = 'results/recall-cache';
 const heldout = new Uint8Array(readFileSync('public/data/heldout.txt'));
 
@@ -79,7 +87,9 @@ async function point(m: NodeModel, cache: Cache, task: TaskName, params: Record<
     return { accuracy: null, note: `not run: a forward at ${known[0].toLocaleString()} bytes took ${known[1].toFixed(1)} s` };
   let right = 0;
   let n = 0;
+  const t0 = performance.now();
   for (let i = 0; i < PROBES; i++) {
+    if (n >= 10 && (performance.now() - t0) / 1000 > CELL_SECONDS) break;
     const seed = seed0 + i;
     const key = `${task}:${JSON.stringify(params)}:${seed}`;
     if (!(key in cache.data.probes)) {
@@ -89,11 +99,6 @@ async function point(m: NodeModel, cache: Cache, task: TaskName, params: Record<
       const s = (performance.now() - t) / 1000;
       secondsAt.set(length, Math.max(s, secondsAt.get(length) ?? 0));
       if (i % 10 === 9) cache.save();
-      if (s > MAX_FORWARD_SECONDS && i < PROBES - 1) {
-        n++;
-        right += cache.data.probes[key];
-        break;
-      }
     }
     right += cache.data.probes[key];
     n++;
@@ -116,17 +121,19 @@ async function evaluate(id: string): Promise<RecallEvaluation> {
     log(`mqar distance ${d}`, c);
   }
   curves.push(byDistance);
-  const byPairs = { task: 'mqar' as const, params: { distance: PAIRS_DISTANCE, queries: MQAR.queries }, axis: 'pairs' as const, points: [] as (Cell & { x: number })[] };
-  for (const [p, pairs] of PAIRS.entries()) {
-    const c = await point(m, cache, 'mqar', { pairs, queries: MQAR.queries, distance: PAIRS_DISTANCE }, PAIRS_DISTANCE, SEED + 100_000 + 1000 * p, secondsAt);
-    byPairs.points.push({ x: pairs, ...c });
-    log(`mqar pairs ${pairs}`, c);
+  for (const [ci, { distance, pairs: counts }] of PAIRS.entries()) {
+    const byPairs = { task: 'mqar' as const, params: { distance, queries: MQAR.queries }, axis: 'pairs' as const, points: [] as (Cell & { x: number })[] };
+    for (const [p, pairs] of counts.entries()) {
+      const c = await point(m, cache, 'mqar', { pairs, queries: MQAR.queries, distance }, distance, SEED + 100_000 * (1 + ci) + 1000 * p, secondsAt);
+      byPairs.points.push({ x: pairs, ...c });
+      log(`mqar distance ${distance} pairs ${pairs}`, c);
+    }
+    curves.push(byPairs);
   }
-  curves.push(byPairs);
   const cells: NonNullable<RecallEvaluation['needle']>['cells'] = [];
   for (const [li, length] of LENGTHS.entries())
     for (const [di, depth] of DEPTHS.entries()) {
-      const c = await point(m, cache, 'needle', { length, depth }, length, SEED + 200_000 + 10_000 * li + 1000 * di, secondsAt);
+      const c = await point(m, cache, 'needle', { length, depth }, length, SEED + 500_000 + 10_000 * li + 1000 * di, secondsAt);
       cells.push({ depth, length, ...c });
       log(`needle length ${length} depth ${depth}`, c);
     }
@@ -151,7 +158,7 @@ const fmt = (c: Cell) => (c.accuracy === null ? '—' : `${c.accuracy.toFixed(2)
 
 function tables(all: { id: string; name: string; recall: RecallEvaluation }[]): string {
   const out = [
-    `Produced by \`${COMMAND}\` from the shipped ONNX files (native onnxruntime-node, CPU), on probes of \`src/tasks\` that no model trained on (the same ${PROBES} probes per point for every model; seeds from ${SEED}). A cell is the fraction of probes whose every answer byte is the model's argmax (teacher forcing), with its Wilson 95% interval; — where the model cannot run at that length (beyond its limit) or was not run (a forward too slow). Chance for one 2-digit answer is 1/100.`,
+    `Produced by \`${COMMAND}\` from the shipped ONNX files (native onnxruntime-node, CPU), on probes of \`src/tasks\` that no model trained on (the same ${PROBES} probes per point for every model; seeds from ${SEED}). A cell is the fraction of probes whose every answer byte is the model's argmax (teacher forcing), with its Wilson 95% interval; — where the model cannot run at that length (beyond its limit) or was not run (a forward too slow); (n=k) where the time cap of one point stopped it before ${PROBES} probes. Chance for one 2-digit answer is 1/100.`,
     '',
   ];
   const curve = (axis: string) => all.map((r) => ({ r, c: r.recall.curves.find((c) => c.axis === axis)! }));
@@ -159,9 +166,14 @@ function tables(all: { id: string; name: string; recall: RecallEvaluation }[]): 
   out.push(`**MQAR against distance** (${MQAR.pairs} pairs, ${MQAR.queries} of them asked at the end; distance = bytes from the first pair to the end of the probe):`, '');
   out.push(`| model | ${DISTANCES.map((x) => x.toLocaleString('en-US')).join(' | ')} |`, `|---|${DISTANCES.map(() => '---').join('|')}|`);
   for (const { r, c } of d) out.push(`| ${r.name} | ${c.points.map(fmt).join(' | ')} |`);
-  out.push('', `**MQAR against the number of pairs** (distance ${PAIRS_DISTANCE}, ${MQAR.queries} queries, fewer when there are fewer pairs):`, '');
-  out.push(`| model | ${PAIRS.join(' | ')} |`, `|---|${PAIRS.map(() => '---').join('|')}|`);
-  for (const { r, c } of curve('pairs')) out.push(`| ${r.name} | ${c.points.map(fmt).join(' | ')} |`);
+  for (const { distance, pairs } of PAIRS) {
+    out.push('', `**MQAR against the number of pairs** (distance ${distance}, ${MQAR.queries} queries, fewer when there are fewer pairs):`, '');
+    out.push(`| model | ${pairs.join(' | ')} |`, `|---|${pairs.map(() => '---').join('|')}|`);
+    for (const r of all) {
+      const c = r.recall.curves.find((c) => c.axis === 'pairs' && c.params.distance === distance);
+      if (c) out.push(`| ${r.name} | ${c.points.map(fmt).join(' | ')} |`);
+    }
+  }
   out.push('', `**Needle** (" AB12 " planted at a depth of held-out Brown, asked at the end), accuracy by length (rows) and depth (columns: 0 = the first byte, 1 = just before the question), one table per model where it ran anywhere:`, '');
   for (const r of all) {
     const n = r.recall.needle!;
