@@ -35,7 +35,7 @@ BATCH = 32
 NEEDLE_SHARE = 0.25
 MAX_PAIRS = 32
 MAX_QUERIES = 12  # with repeats: every MQAR sequence asks 12 keys (24 answer bytes) in its last 64 bytes
-CURRICULUM = 0.3
+HOLD, CURRICULUM = 0.25, 0.6
 
 
 def plan_of(model_id):
@@ -51,7 +51,9 @@ class RecallBatches:
         self.crop, self.text, self.steps, self.rng = crop, text, steps, random.Random(seed)
 
     def max_pairs(self, step):
-        frac = min(1.0, step / max(1, CURRICULUM * self.steps))
+        """4 for the first HOLD of the steps (recall appears there, with few pairs), then growing to MAX_PAIRS at
+        CURRICULUM."""
+        frac = min(1.0, max(0.0, step / self.steps - HOLD) / (CURRICULUM - HOLD))
         return int(round(4 + frac * (MAX_PAIRS - 4)))
 
     def probe(self, step):
@@ -131,7 +133,7 @@ def train(model_id, steps, text, lr=3e-3, warmup=50, seed=0, wd=0.1):
             save(model_id, model, log, None)
     record = dict(
         data=f"recall tasks only (models/tasks.py): MQAR {1 - NEEDLE_SHARE:.0%} (up to {MAX_PAIRS} pairs, the most "
-             f"growing from 4 over the first {CURRICULUM:.0%} of the steps; {MAX_QUERIES} queries drawn with "
+             f"4 for the first {HOLD:.0%} of the steps, then growing to it at {CURRICULUM:.0%}; {MAX_QUERIES} queries drawn with "
              "replacement (Zoology's dense layout: measured to learn where one query per pair stayed at chance); distance "
              f"log-uniform up to the crop) + needle in Brown-train text {NEEDLE_SHARE:.0%} (depth uniform); loss on "
              "the answer bytes only",
