@@ -92,7 +92,7 @@ describe('stepRunner', () => {
     const broken = createDecoder(async () => Promise.reject(new Error('boom')), m, { capacity: 10 });
     await expect(broken.append([1, 2])).rejects.toThrow('boom');
     await expect(broken.append([3])).rejects.toThrow(/failed earlier/);
-    const { calls, run } = recorder(m);
+    const { run } = recorder(m);
     const dec = createDecoder(run, m, { capacity: 10 });
     const first = dec.append([1, 2]);
     await expect(dec.append([3])).rejects.toThrow(/while another/);
