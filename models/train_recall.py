@@ -134,7 +134,8 @@ def train(model_id, steps, text, lr=3e-3, warmup=50, seed=0, wd=0.1):
     record = dict(
         data=f"recall tasks only (models/tasks.py): MQAR {1 - NEEDLE_SHARE:.0%} (up to {MAX_PAIRS} pairs, the most "
              f"4 for the first {HOLD:.0%} of the steps, then growing to it at {CURRICULUM:.0%}; {MAX_QUERIES} queries drawn with "
-             "replacement (Zoology's dense layout: measured to learn where one query per pair stayed at chance); distance "
+             "replacement (Zoology's dense layout; with one query per pair the Transformer stayed on the copy-any-value "
+             "plateau); distance "
              f"log-uniform up to the crop) + needle in Brown-train text {NEEDLE_SHARE:.0%} (depth uniform); loss on "
              "the answer bytes only",
         steps=steps, batchSize=BATCH, crop=crop, scoredBytes=scored, tokensSeen=steps * BATCH * crop,
