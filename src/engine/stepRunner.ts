@@ -112,7 +112,7 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
   const V = m.config.vocabSize;
   const chunk = Math.min(opts.chunk ?? step.maxChunk, step.maxChunk);
   if (!positiveInt(chunk)) throw new EngineError('bad-input', `chunk must be a positive integer, not ${opts.chunk}`);
-  const ask = { capacity: opts.capacity, numLatents: opts.numLatents, refillTo: opts.refillTo, refillMargin: step.refill?.margin ?? 0 };
+  const ask = { capacity: opts.capacity, numLatents: opts.numLatents, refillTo: opts.refillTo, refillMargin: step.refill?.margin ?? 0, lookback: step.lookback ?? 0 };
   const plan = kind.plan(a, ask);
   const { capacity, bounded } = plan;
   const maxCapacity = step.maxCapacity ?? m.config.maxContext;

@@ -5,8 +5,7 @@
 import { estimate } from '../catalog/costModel';
 import type { Manifest } from '../catalog/manifest';
 import { takesLatents } from '../catalog/facts';
-import { median, quantile } from '../engine/stats';
-import type { DecodePointOk, MeasurePoint } from '../engine/types';
+import { type DecodePointOk, type MeasurePoint, median, quantile } from '../engine';
 
 /** No session.run of onnxruntime-web (tensors in, logits out) finishes faster than this. */
 export const MIN_RUN_MS = 0.01;

@@ -1,9 +1,6 @@
-import { defaultWasmThreads } from '../engine/isolation';
-import { setBackend, setEngineSettings } from '../state/page';
+import { type BackendChoice, defaultWasmThreads, type GpuInfo, isolation } from '../engine';
 import { useStore } from '../state/store';
-import type { BackendChoice, GpuInfo } from '../engine/types';
 import { bytesLabel } from './format';
-import { isolation } from '../engine/isolation';
 
 /** What auto will pick here, in words (the engine's rule: WebGPU only on a hardware adapter). */
 const autoPick = (gpu?: GpuInfo) => (!gpu ? '' : gpu.available && !gpu.isFallbackAdapter ? ' → WebGPU here' : ' → WASM here');
@@ -46,6 +43,7 @@ function IsolationInfo() {
 export function BackendPicker() {
   const backend = useStore((s) => s.backend);
   const gpu = useStore((s) => s.gpu);
+  const { setBackend } = useStore.getState();
   return (
     <div className="backend">
       <label>
@@ -67,6 +65,7 @@ export function BackendPicker() {
 function EngineSettingsPicker() {
   const settings = useStore((s) => s.engineSettings);
   const canChange = useStore((s) => !!s.makeEngine);
+  const { setEngineSettings } = useStore.getState();
   const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
   const isolated = typeof self !== 'undefined' && self.crossOriginIsolated;
   return (

@@ -1,7 +1,6 @@
 import { useEffect, useRef } from 'react';
-import { decodingLimit } from '../engine/decoding';
-import { maxSliderContext, MIN_CONTEXT, selectedManifests, setContext, setLatents } from '../state/page';
-import { runPredictions } from '../state/runs';
+import { decodingLimit } from '../engine';
+import { maxSliderContext, MIN_CONTEXT, selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 import { count } from './format';
 import { takesLatents, trainedLatents } from '../catalog/facts';
@@ -19,6 +18,7 @@ export function ContextSlider() {
   const decodes = useStore((s) =>
     selectedManifests(s).filter((m) => m.step && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
   );
+  const { runPredictions, setContext, setLatents } = useStore.getState();
   const timer = useRef<number>(undefined);
   const lo = Math.log2(MIN_CONTEXT);
   const hi = Math.log2(max);

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { count, Count, F32 } from './common';
 import { int64, scalar } from './feeds';
-import type { AttentionKind, StepIO, StepPlan } from './types';
+import type { AttentionKind, Feed, StepIO, StepPlan } from './types';
 
 export const schema = z.object({ kind: z.literal('latents'), latents: Count });
 type Latents = z.infer<typeof schema>;
@@ -56,11 +56,18 @@ export const kind: AttentionKind<Latents> = {
    * the cache to F latents (reusing the cached cross-attention keys/values), then cheap steps continue. The first
    * append (the prompt) fills the cache to F latents like a refill.
    */
-  decoder(_a, io: StepIO, plan) {
+  decoder(_a, io: StepIO, plan, { lookback }) {
     const M = plan.numLatents!;
     const F = plan.refillTo!;
     const V = io.vocabSize;
     const history = new Uint8Array(plan.capacity); // a refill re-reads bytes
+    /** The `lookback` bytes before position a, zeros before the start (the graph masks those positions): the
+     * Perceiver AR + input conv variant's prev_tokens. */
+    const before = (a: number) => {
+      const prev = new Uint8Array(lookback);
+      prev.set(history.subarray(Math.max(0, a - lookback), a), Math.max(0, lookback - a));
+      return prev;
+    };
     let length = 0;
     let latents = 0; // valid rows of the latent cache
     let refills = 0;
@@ -72,7 +79,8 @@ export const kind: AttentionKind<Latents> = {
         const b = Math.min(a + io.chunk, to);
         const q = Math.max(0, b - Math.max(a, latentFrom));
         // A call without latents still computes one (the graph always has a latent row); it is not kept.
-        const feeds = { tokens: int64(history.subarray(a, b)), past: scalar(a), num_latents: scalar(Math.max(q, 1)), latent_valid: scalar(latents) };
+        const feeds: Record<string, Feed> = { tokens: int64(history.subarray(a, b)), past: scalar(a), num_latents: scalar(Math.max(q, 1)), latent_valid: scalar(latents) };
+        if (lookback) feeds.prev_tokens = int64(before(a));
         const logits = await io.call(feeds, { capacity: a, latentCapacity: latents });
         if (q > 0) add(logits, q);
         latents += q;

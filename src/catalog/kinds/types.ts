@@ -100,6 +100,7 @@ export interface StepAsk {
   numLatents?: number;
   refillTo?: number;
   refillMargin: number; // step.refill.margin (0 when absent)
+  lookback: number; // step.lookback (0 when absent): bytes a call needs before its first (input prev_tokens)
 }
 
 /** A kind's decoding state, decided before the state is allocated. */
