@@ -222,9 +222,8 @@ const ManifestObject = z.object({
   evaluation: Evaluation.nullable(),
 });
 
-export const ManifestSchema = ManifestObject.superRefine((m, ctx) => {
-  const io = kindOf(m.config.attention).io;
-  if (m.io !== undefined && m.io !== io) ctx.addIssue({ code: 'custom', path: ['io'], message: `io "${m.io}" disagrees with attention kind "${m.config.attention.kind}" (${io})` });
+export const ManifestSchema = ManifestObject.superRefine(({ io, config: { attention: a } }, ctx) => {
+  if (io !== undefined && io !== kindOf(a).io) ctx.addIssue({ code: 'custom', path: ['io'], message: `io "${io}" disagrees with attention kind "${a.kind}" (${kindOf(a).io})` });
 }).transform((m) => ({ ...m, io: kindOf(m.config.attention).io }));
 /** A validated manifest; `io` is its attention kind's. */
 export type Manifest = z.output<typeof ManifestSchema>;
