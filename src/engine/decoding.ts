@@ -36,7 +36,6 @@ export function stepReady(worker: ModelWorker, m: Manifest): Promise<void> {
   return worker.step;
 }
 
-export { decodingLimit } from '../catalog/facts';
 
 /** Why these generation settings cannot run on this model, in words a person can act on; undefined when they can. */
 export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOptions): EngineError | undefined {

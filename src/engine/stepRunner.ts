@@ -46,8 +46,6 @@ export interface Decoder {
   append(bytes: ArrayLike<number>, keep?: 'last' | 'all'): Promise<StepLogits>;
 }
 
-export { defaultRefill } from '../catalog/facts';
-
 /** The state tensors' shapes at a capacity (and latent cache size M for Perceiver AR). */
 export function stateShapes(m: Manifest, capacity: number, numLatents?: number): { name: string; axis?: number; dims: number[] }[] {
   const step = stepOf(m);

@@ -3,7 +3,8 @@
 // logits on the real step graphs.
 import { describe, expect, it } from 'vitest';
 import { load, recorder } from './fakeStep';
-import { createDecoder, defaultRefill, stateBytes } from '../../src/engine/stepRunner';
+import { createDecoder, stateBytes } from '../../src/engine/stepRunner';
+import { defaultRefill } from '../../src/catalog/facts';
 
 describe('stepRunner', () => {
   it('state bytes: keys and values per layer and position (decoders), inputs and latents (Perceiver AR), fixed (XL)', () => {
