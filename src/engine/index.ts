@@ -4,7 +4,6 @@ export * from './types';
 export { createEngine } from './client';
 export { defaultWasmThreads, isolation, type Isolation } from './isolation';
 export { fetchTrainingLog } from './models';
-export { CATEGORIES, type Category } from './profile';
 export { median, quantile } from './stats';
 export { decode, encode, looksBinary, showByte } from './tokenizer';
 export { looksLikeOnnx, MAX_USER_MODEL_BYTES, recognise, USER_PREFIX, type GraphIO, type Recognised, type UserAnswers } from './userModel';
