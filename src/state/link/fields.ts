@@ -25,6 +25,36 @@ export interface LinkNote {
   text: string;
 }
 
+/** Continue's settings (generation slice, engine.generate); `refill` is Perceiver AR's F (absent: the manifest's rule). */
+const GenerationSchema = z.object({
+  maxBytes: z.number().int().min(1).max(65536),
+  temperature: z.number().min(0).max(10),
+  topK: z.number().int().min(1).max(256),
+  seed: z.number().int().min(0).max(2 ** 32 - 1),
+  refill: z.number().int().min(1).max(65536).optional(),
+  cache: z.boolean(),
+});
+export type GenerationSettings = z.infer<typeof GenerationSchema>;
+export const GENERATION_DEFAULTS: GenerationSettings = { maxBytes: 64, temperature: 0.8, topK: 5, seed: 1, cache: true };
+
+/** The store fields that hold what a link carries: each entry of SHARED below says which are its own. */
+export interface LinkFields extends InputFields {
+  selected: string[];
+  backend: BackendChoice;
+  context: number;
+  latents: number | undefined;
+  sweepContexts: number[] | undefined;
+  sweepBackends: BackendName[];
+  sweepDecode: boolean;
+  generation: GenerationSettings;
+  shareResults: boolean;
+  profiles: ProfileResult[];
+}
+
+declare module '../types' {
+  interface PageState extends LinkFields {}
+}
+
 interface ReadOptions {
   withText: boolean;
 }
@@ -48,35 +78,6 @@ function plain<K extends keyof LinkFields, S extends z.ZodType<LinkFields[K]>>(k
     read: (s) => s[key] as z.output<S>, // the store holds what its schema reads: LinkFields[K]
     apply: (v) => ({ [key]: v ?? initial }),
   };
-}
-
-/** Continue's settings (generation slice, engine.generate); `refill` is Perceiver AR's F (absent: the manifest's rule). */
-const GenerationSchema = z.object({
-  maxBytes: z.number().int().min(1).max(65536),
-  temperature: z.number().min(0).max(10),
-  topK: z.number().int().min(1).max(256),
-  seed: z.number().int().min(0).max(2 ** 32 - 1),
-  refill: z.number().int().min(1).max(65536).optional(),
-  cache: z.boolean(),
-});
-export type GenerationSettings = z.infer<typeof GenerationSchema>;
-export const GENERATION_DEFAULTS: GenerationSettings = { maxBytes: 64, temperature: 0.8, topK: 5, seed: 1, cache: true };
-/** The store fields that hold what a link carries: each entry of SHARED below says which are its own. */
-export interface LinkFields extends InputFields {
-  selected: string[];
-  backend: BackendChoice;
-  context: number;
-  latents: number | undefined;
-  sweepContexts: number[] | undefined;
-  sweepBackends: BackendName[];
-  sweepDecode: boolean;
-  generation: GenerationSettings;
-  shareResults: boolean;
-  profiles: ProfileResult[];
-}
-
-declare module '../types' {
-  interface PageState extends LinkFields {}
 }
 
 const isDefault = (g: GenerationSettings) => (Object.keys(GenerationSchema.shape) as (keyof GenerationSettings)[]).every((k) => g[k] === GENERATION_DEFAULTS[k]);
@@ -171,7 +172,7 @@ export const SharedStateSchema = z.object({
 });
 export type SharedState = z.infer<typeof SharedStateSchema>;
 
-// Every store field of LinkFields belongs to exactly one entry: a field no entry holds fails typecheck here.
+// Every store field of LinkFields belongs to an entry: a field that no entry holds fails typecheck here.
 type Held = { [K in Key]: keyof ReturnType<Table[K]['fields']> }[Key];
 const _everyFieldHeld: Exclude<keyof LinkFields, Held> extends never ? true : never = true;
 void _everyFieldHeld;
