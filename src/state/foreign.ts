@@ -40,6 +40,10 @@ export interface ForeignSlice {
   compareHere(source: string): Promise<void>;
 }
 
+declare module './types' {
+  interface PageState extends ForeignSlice {}
+}
+
 export const MAX_RESULTS_FILE_BYTES = 10 * 2 ** 20;
 
 export const createForeignSlice: SliceCreator<ForeignSlice> = (set, get) => ({

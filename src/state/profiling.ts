@@ -22,6 +22,10 @@ export interface ProfilingSlice {
   measurePeak(backend: BackendName): Promise<void>;
 }
 
+declare module './types' {
+  interface PageState extends ProfilingSlice {}
+}
+
 const same = (a: { modelId: string; backend: string; contextLength: number; numLatents?: number }, b: typeof a) =>
   a.modelId === b.modelId && a.backend === b.backend && a.contextLength === b.contextLength && a.numLatents === b.numLatents;
 
