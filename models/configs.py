@@ -11,6 +11,7 @@ from compressive_transformer import CompressiveTransformer
 from linear_transformer import LinearTransformer
 from memory_efficient import MemoryEfficientTransformer
 from perceiver_ar import PerceiverAR
+from perceiver_ar_conv import PerceiverARConv
 from primer import Primer
 from sliding_window import SlidingWindowTransformer
 from sparse_transformer import SparseTransformer
@@ -152,8 +153,24 @@ FAMILIES = {
 }
 
 
+# Ours, not a published family: Perceiver AR whose cross-attention keys/values (and latents) see the bytes before
+# their own, through a depthwise causal convolution over the input embeddings. Only at the recall and tiny sizes.
+VARIANTS = {
+    "perceiver-ar-conv": dict(
+        cls=PerceiverARConv, name="Perceiver AR + input conv (ours)",
+        paper=FAMILIES["perceiver-ar"]["paper"],
+        simplifications=FAMILIES["perceiver-ar"]["simplifications"] + [
+            "Ours, not the paper's model: a depthwise causal convolution (kernel 4, one weight per channel and tap, no "
+            "bias, Primer's convolution) over the input embeddings, added to them, before the cross-attention and the "
+            "latents' z_linear; so the key at byte j carries bytes j-3..j, not byte j alone, and can be matched on what "
+            "came before it. Everything else is the paper-faithful Perceiver AR's, trained identically."],
+        config=dict(activation="squared-relu", convKernel=4),
+        tiny=dict(nLayers=1, latents=16, latentOptions=[8, 16, 32], attention=dict(kind="latents", latents=16))),
+}
+
+
 def _entry(family, size, config, simplifications=None):
-    f = FAMILIES[family]
+    f = FAMILIES.get(family) or VARIANTS[family]
     entry = dict(family=family, size=size, config=config, name=f["name"], paper=f["paper"],
                  simplifications=COMMON_SIMPLIFICATIONS + (simplifications or f["simplifications"]),
                  default=bool(f.get("default")) and size == "compare")
@@ -163,7 +180,7 @@ def _entry(family, size, config, simplifications=None):
 
 
 def _config(family, size):
-    f = FAMILIES[family]
+    f = FAMILIES.get(family) or VARIANTS[family]
     return {**base(size == "tiny"), **f.get("config", {}), **f.get(size, {})}
 
 
@@ -194,10 +211,37 @@ CONFIGS["perceiver-ar-512-crop"] = _entry("perceiver-ar", "512-crop", dict(
         "(8,192), so it differs from them in architecture only; its latents saw 256 to 511 bytes before them."])
 
 
+CONFIGS["perceiver-ar-conv-tiny"] = _entry("perceiver-ar-conv", "tiny", _config("perceiver-ar-conv", "tiny"))
+
+
+# The "recall" size (issue 18; models/train_recall.py): Zoology's recall models are 2 layers of width 64 to 256. Every
+# family keeps its own attention settings of the compare size (window, blocks, segments, chunks); all are trained on
+# the recall tasks only (models/tasks.py) with one budget. Rotary base 65,536 for every rotary family.
+RECALL = dict(dModel=128, nHeads=4, nLayers=2, dFf=512, rotaryWavelength=65536, task="recall")
+RECALL_FAMILIES = ["transformer", "perceiver-ar", "perceiver-ar-conv", "transformer-gelu", "transformer-pp", "primer",
+                   "transformer-xl", "sparse-transformer", "sliding-window", "linear-transformer",
+                   "compressive-transformer", "memory-efficient"]
+RECALL_LATENTS = dict(latents=64, latentOptions=[32, 64, 128, 256], maxContext=262144,
+                      attention=dict(kind="latents", latents=64))
+
+
+def _recall_config(family):
+    f = FAMILIES.get(family) or VARIANTS[family]
+    cfg = {**_config("perceiver-ar" if family == "perceiver-ar-conv" else family, "compare"), **f.get("config", {}),
+           **RECALL}
+    if f["cls"] in (PerceiverAR, PerceiverARConv):
+        cfg.update(RECALL_LATENTS)  # 1 cross-attention + 1 latent self-attention layer
+    return cfg
+
+
+for _fam in RECALL_FAMILIES:
+    CONFIGS[f"{_fam}-recall"] = _entry(_fam, "recall", _recall_config(_fam))
+
+
 def family_of(model_id):
     return CONFIGS[model_id]["family"]
 
 
 def build_model(model_id):
     entry = CONFIGS[model_id]
-    return FAMILIES[entry["family"]]["cls"](entry["config"])
+    return (FAMILIES.get(entry["family"]) or VARIANTS[entry["family"]])["cls"](entry["config"])

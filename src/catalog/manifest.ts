@@ -46,7 +46,8 @@ const Config = z.object({
   trainedContext: z.number().int().positive(),
   // How positions enter (the copy-task Perceiver AR: "absolute-sinusoidal"); absent: as `positions` says.
   positionEncoding: z.enum(['absolute-sinusoidal']).optional(),
-  task: z.enum(['mirrored-copy']).optional(), // trained on this synthetic task only (absent: text + copy mixture)
+  // trained on this synthetic task only (absent: text + copy mixture); recall: the tasks of src/tasks (issue 18)
+  task: z.enum(['mirrored-copy', 'recall']).optional(),
   // "prefix": positions count from the input's first byte, so the model reads the first N bytes, not the last N.
   window: z.enum(['prefix', 'suffix']).optional(),
   // perceiver-ar
@@ -79,10 +80,43 @@ const Accuracy = z.object({
   n: z.number().optional(),
   note: z.string().optional(),
 });
+// Recall at distance (issue 18; scripts/evaluateRecall.ts, the probes of src/tasks): accuracy = the fraction of probes
+// whose every answer byte is right, null where the model cannot run (note says why); lo/hi: Wilson 95% interval.
+const RecallPoint = z.object({
+  accuracy: z.number().nullable(),
+  lo: z.number().optional(),
+  hi: z.number().optional(),
+  n: z.number().optional(),
+  note: z.string().optional(),
+});
+const Recall = z.object({
+  command: z.string(),
+  probesPerPoint: z.number(),
+  seed: z.number(),
+  curves: z.array(
+    z.object({
+      task: z.enum(['mqar', 'needle', 'mirrored-copy']),
+      params: z.record(z.string(), z.number()), // the task's fixed parameters; the axis varies
+      axis: z.enum(['distance', 'pairs', 'length']),
+      points: z.array(RecallPoint.extend({ x: z.number() })),
+    }),
+  ),
+  needle: z
+    .object({
+      depths: z.array(z.number()),
+      lengths: z.array(z.number()),
+      cells: z.array(RecallPoint.extend({ depth: z.number(), length: z.number() })),
+    })
+    .optional(),
+});
+export type RecallEvaluation = z.infer<typeof Recall>;
+
 const Evaluation = z.object({
   command: z.string(),
-  heldOutBitsPerByte: z.array(Point), // held-out Brown, the model run as the page runs it
-  copyAccuracy: z.array(Accuracy),
+  // absent for the recall models (trained on the recall tasks only: no text evaluation)
+  heldOutBitsPerByte: z.array(Point).default([]), // held-out Brown, the model run as the page runs it
+  copyAccuracy: z.array(Accuracy).default([]),
+  recall: Recall.optional(),
   // The paper's mirrored copy task (models trained on it): accuracy of the bytes copied from `distance` back.
   mirroredCopyAccuracy: z.array(Accuracy).optional(),
   // Every held-out text; rows: "full" (as the page runs it), "sliding-W" (a window of its training crop W),
@@ -132,6 +166,9 @@ const Step = z
     webgpuUnsupportedOps: z.array(z.string()),
     // Perceiver AR: when M latents are cached, one forward refills the cache to F = max(M/2, M - margin) latents.
     refill: z.object({ margin: z.number().int().nonnegative(), trades: z.string() }).optional(),
+    // Bytes the graph needs before its first new byte (input prev_tokens [1, lookback], zeros before the start): the
+    // Perceiver AR + input conv variant's convolution. Absent = 0.
+    lookback: z.number().int().nonnegative().optional(),
   })
   .superRefine((step, ctx) => {
     const outs = new Set(step.outputs.map((t) => t.name));
@@ -151,7 +188,8 @@ export const ManifestSchema = z.object({
   family: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), // any family: what the page needs to know about it is below
   familyName: z.string(), // the family as the page names it
   defaultSelected: z.boolean().optional(), // picked when the page opens without a link
-  size: z.enum(['tiny', 'compare', 'copy', '512-crop']), // 512-crop: Perceiver AR on the decoders' crops (a control)
+  // 512-crop: Perceiver AR on the decoders' crops (a control); recall: trained on the recall tasks (issue 18)
+  size: z.enum(['tiny', 'compare', 'copy', '512-crop', 'recall']),
   displayName: z.string(),
   paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),
   simplifications: z.array(z.string()),

@@ -157,6 +157,13 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
   let busy = false;
   let broken: unknown; // a failed call leaves the state half-written: the decoder is not usable after it
   const history = M === undefined ? undefined : new Uint8Array(capacity); // Perceiver AR: a refill re-reads bytes
+  const lookback = step.lookback ?? 0; // bytes a call needs before its first (the conv variant's prev_tokens)
+  /** The `lookback` bytes before position a, zeros before the start (the graph masks those positions). */
+  const before = (a: number) => {
+    const prev = new Uint8Array(lookback);
+    prev.set(history!.subarray(Math.max(0, a - lookback), a), Math.max(0, lookback - a));
+    return prev;
+  };
 
   /** One step call; `at` gives, per kind of row axis, where the call's rows go in the state. */
   async function call(feeds: Record<string, Feed>, at: { capacity?: number; latentCapacity?: number; fixed?: number }): Promise<Float32Array> {
@@ -190,7 +197,8 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
       const b = Math.min(a + chunk, to);
       const q = Math.max(0, b - Math.max(a, latentFrom));
       // A call without latents still computes one (the graph always has a latent row); it is not kept.
-      const feeds = { tokens: int64(history!.subarray(a, b)), past: scalar(a), num_latents: scalar(Math.max(q, 1)), latent_valid: scalar(latents) };
+      const feeds: Record<string, Feed> = { tokens: int64(history!.subarray(a, b)), past: scalar(a), num_latents: scalar(Math.max(q, 1)), latent_valid: scalar(latents) };
+      if (lookback) feeds.prev_tokens = int64(before(a));
       const logits = await call(feeds, { capacity: a, latentCapacity: latents });
       if (q > 0) add(logits, q);
       latents += q;

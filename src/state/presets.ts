@@ -12,6 +12,7 @@ export const MIRROR_LENGTH = 65536;
 
 // a seeded PRNG (mulberry32): reproducibility matters here, not statistical quality
 import { seededRandom as rng } from '../engine/sampling';
+import { mirroredBytes } from '../tasks/mirroredCopy';
 export { rng };
 
 const PRINTABLE = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
@@ -26,11 +27,10 @@ export function copyText(distance: number, seed: number): string {
 }
 
 /** The paper's copy task (official random_mirrored_<N>): N/2 random printable characters, then the same reversed.
- * The byte at position p >= N/2 repeats the one at N-1-p, 2p-N+1 bytes back. models:eval scores the same strings. */
+ * The byte at position p >= N/2 repeats the one at N-1-p, 2p-N+1 bytes back. models:eval scores the same strings
+ * (the recall tasks' generator, src/tasks/mirroredCopy.ts). */
 export function mirrorText(seed: number, length = MIRROR_LENGTH): string {
-  const r = rng(seed);
-  const half = Array.from({ length: length / 2 }, () => PRINTABLE[Math.floor(r() * PRINTABLE.length)]);
-  return half.join('') + half.reverse().join('');
+  return new TextDecoder().decode(mirroredBytes(seed, length));
 }
 
 /** A key=value pair planted near the start of a long text, and the key again at the end. */
