@@ -3,7 +3,10 @@
 //
 // The state is preallocated here at the capacity the caller chose and never grows. Each call feeds it with the
 // count of valid rows; the graph reads only those (attention costs O(valid), not O(capacity)) and returns only the
-// rows it computed, which are written in place: no state-sized tensor comes back per step.
+// rows it computed, which are written in place: no state-sized tensor comes back per step. A state whose row axis
+// is "cached" (the decoders' K/V caches and Perceiver AR's cross cache: rows outermost) is fed only up to its valid
+// rows, a view of its first bytes: onnxruntime-web copies every input into the WASM heap on each run, so feeding
+// the whole capacity copied capacity, not valid, rows per step.
 //
 //   full      (Transformer, + GELU, ++, Primer-EZ): a K/V cache per layer (Primer: also the last rows before its
 //             convolutions); bytes go in chunks of at most step.maxChunk.
@@ -67,7 +70,8 @@ export function defaultRefill(step: StepSpec, M: number): number {
 /** The state tensors' shapes at a capacity (and latent cache size M for Perceiver AR). */
 export function stateShapes(m: Manifest, capacity: number, numLatents?: number): { name: string; axis?: number; dims: number[] }[] {
   const step = stepOf(m);
-  const sizes: Record<string, number | undefined> = { capacity, latentCapacity: numLatents ?? m.config.latents };
+  // "cached" rows are allocated at the capacity and fed up to the valid ones
+  const sizes: Record<string, number | undefined> = { capacity, cached: capacity, latentCapacity: numLatents ?? m.config.latents };
   return step.state.map(({ name, axis }) => {
     const spec = step.inputs.find((t) => t.name === name) as TensorSpec;
     const dims = spec.dims.map((d) => {
@@ -90,8 +94,23 @@ const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 interface State {
   name: string;
   axis?: number;
-  rowsOf?: string | number; // the dim on the row axis: "capacity" (positions), "latentCapacity" (latents), or fixed
+  rowsOf?: string | number; // the dim on the row axis: "capacity" / "cached" (positions), "latentCapacity" (latents), or fixed
   feed: Feed & { data: Float32Array };
+}
+
+/** Score elements (floats) one Perceiver AR call may hold: latents x keys x heads. A call's latents are capped so
+ * that a refill over a long cache stays within the WASM heap: 128 latents over 1,048,576 cached rows and 4 heads
+ * would be 2 GiB of scores at once; capped at 256 MiB they run as 8 calls (each latent's cross-attention is its own,
+ * and the latent self-attention is causal: the same logits in any number of calls). */
+export const MAX_STEP_SCORES = 1 << 26;
+
+/** What a call feeds of a state: a "cached" state only its first max(valid, 1) rows (a view, no copy; one zero row
+ * when nothing is cached yet, which the graph masks), any other its whole tensor. */
+function fed(s: State, valid: number): Feed {
+  if (s.rowsOf !== 'cached') return s.feed;
+  const rows = Math.max(valid, 1);
+  const inner = size(s.feed.dims.slice(1));
+  return { dtype: 'float32', data: s.feed.data.subarray(0, rows * inner), dims: [rows, ...s.feed.dims.slice(1)] };
 }
 
 /** Writes `rows` (dims like the state's, fewer on `axis`) into the state at row `at` along `axis`. */
@@ -144,6 +163,9 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
     rowsOf: axis === undefined ? undefined : step.inputs.find((t) => t.name === name)!.dims[axis],
     feed: { dtype: 'float32', data: new Float32Array(size(dims)), dims },
   }));
+  for (const s of states)
+    if (s.rowsOf === 'cached' && s.axis !== 0) throw new EngineError('invalid-model', `${m.id}: the "cached" rows of ${s.name} must be its first axis`);
+  const heads = m.config.nHeads;
   const bytesOfState = states.reduce((s, x) => s + x.feed.data.byteLength, 0);
 
   let length = 0;
@@ -167,11 +189,12 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
 
   /** One step call; `at` gives, per kind of row axis, where the call's rows go in the state. */
   async function call(feeds: Record<string, Feed>, at: { capacity?: number; latentCapacity?: number; fixed?: number }): Promise<Float32Array> {
-    const out = await run({ ...feeds, ...Object.fromEntries(states.map((s) => [s.name, s.feed])) });
+    const rowAt = (s: State) => (s.rowsOf === 'cached' ? at.capacity : typeof s.rowsOf === 'string' ? at[s.rowsOf as 'capacity' | 'latentCapacity'] : at.fixed)!;
+    const out = await run({ ...feeds, ...Object.fromEntries(states.map((s) => [s.name, fed(s, rowAt(s))])) });
     for (const s of states) {
       const o = out[`new_${s.name}`];
       if (s.axis === undefined) s.feed = { ...s.feed, data: o.data };
-      else writeRows(s, o.data, o.dims, (typeof s.rowsOf === 'string' ? at[s.rowsOf as 'capacity' | 'latentCapacity'] : at.fixed)!);
+      else writeRows(s, o.data, o.dims, rowAt(s));
     }
     return out.logits.data;
   }
@@ -193,8 +216,10 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
   /** Perceiver AR: positions [from, to) of the history; those >= latentFrom become latents (appended to the
    * latent cache), the earlier ones only get cross-attention keys/values. */
   async function latentRun(from: number, to: number, latentFrom: number, add: (d: Float32Array, r: number) => void) {
-    for (let a = from; a < to; a += chunk) {
-      const b = Math.min(a + chunk, to);
+    for (let a = from, b: number; a < to; a = b) {
+      // at most as many latents as keep their scores over the b keys within MAX_STEP_SCORES
+      const most = Math.max(1, Math.floor(MAX_STEP_SCORES / (heads * (a + chunk))));
+      b = Math.min(a + chunk, to, Math.max(a, latentFrom) + most);
       const q = Math.max(0, b - Math.max(a, latentFrom));
       // A call without latents still computes one (the graph always has a latent row); it is not kept.
       const feeds: Record<string, Feed> = { tokens: int64(history!.subarray(a, b)), past: scalar(a), num_latents: scalar(Math.max(q, 1)), latent_valid: scalar(latents) };
