@@ -160,7 +160,7 @@ class PerceiverAR(nn.Module):
         super().__init__()
         self.cfg = cfg
         d = cfg["dModel"]
-        self.default_latents = cfg["latents"]
+        self.default_latents = cfg["attention"]["latents"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         self.z_linear = nn.Linear(d, d)
         self.absolute = cfg.get("positionEncoding") == "absolute-sinusoidal"

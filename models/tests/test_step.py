@@ -29,7 +29,7 @@ class Cached:
         if self.io == "segments":
             self.mem_valid = self.seg_valid = self.cmem_valid = 0
         elif self.io == "latents":
-            self.M = num_latents or cfg["latents"]
+            self.M = num_latents or cfg["attention"]["latents"]
             self.F = refill_to or max(self.M // 2, self.M - 128)
             sizes["latentCapacity"] = self.M
             self.tokens = torch.zeros(1, 0, dtype=torch.long)
