@@ -25,6 +25,8 @@ export interface DecoderOptions {
   refillTo?: number;
   /** Most bytes per step call (default and upper bound: step.maxChunk). */
   chunk?: number;
+  /** Most score elements per call (default MAX_STEP_SCORES): caps Perceiver AR's latents per call. */
+  maxScores?: number;
 }
 
 export interface Decoder {
@@ -165,7 +167,7 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
       }
       return out.logits.data;
     },
-    scoreRows: (keys) => Math.max(1, Math.floor(MAX_STEP_SCORES / (m.config.nHeads * keys))),
+    scoreRows: (keys) => Math.max(1, Math.floor((opts.maxScores ?? MAX_STEP_SCORES) / (m.config.nHeads * keys))),
     moveRows(from, to, count) {
       for (const st of states) if (st.axis !== undefined) moveRows(st, from, to, count);
     },
