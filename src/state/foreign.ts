@@ -62,7 +62,7 @@ export const createForeignSlice: SliceCreator<ForeignSlice> = (set, get) => ({
     const parsed = ResultsFileSchema.safeParse(json);
     if (!parsed.success)
       return say('error', `${file.name} is not a playground results file: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}. Nothing was imported.`);
-    const points = [...parsed.data.points, ...(parsed.data.foreign ?? []).flatMap((f) => f.points)] as MeasurePoint[];
+    const points = [...parsed.data.points, ...(parsed.data.foreign ?? []).flatMap((f) => f.points)];
     if (!points.length) return say('error', `${file.name} holds no results. Nothing was imported.`);
     const source = `from file ${file.name}`;
     const patch = foreignPatch(source, `The results in ${file.name}`, points, get());
