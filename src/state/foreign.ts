@@ -4,7 +4,7 @@
 // (link/fields.ts `results`, with foreignPatch).
 import type { Manifest } from '../catalog/manifest';
 import type { MeasurePoint } from '../engine';
-import { ResultsFileSchema } from './link/points';
+import { ResultsFileSchema } from './points';
 import { refusal, resultProblems } from './plausibility';
 import { samePoint } from './sweep';
 import type { SliceCreator } from './types';
