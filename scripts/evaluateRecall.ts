@@ -10,7 +10,8 @@
 //   a point whose forward is predicted slower is not run; EVAL_THREADS=n ORT threads (default 1: training shares the CPU)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODELS_DIR, openNodeModel, readIndex, readManifest, runLogits, type NodeModel } from './lib/nodeModel';
+import { execFileSync } from 'node:child_process';
+import { openNodeModel, readIndex, readManifest, runLogits, type NodeModel } from './lib/nodeModel';
 import { makeProbe, type Probe, type TaskName } from '../src/tasks';
 import type { RecallEvaluation } from '../src/catalog/manifest';
 import { argmax } from '../src/engine/sampling';
@@ -52,7 +53,7 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * them, Perceiver AR's with 64 latents or more.) */
 async function exact(m: NodeModel, p: Probe): Promise<boolean> {
   const V = m.manifest.config.vocabSize;
-  const latents = m.manifest.io === 'latents' ? Math.max(64, m.manifest.config.latents ?? 64) : undefined;
+  const latents = m.manifest.io === 'latents' ? Math.max(64, m.manifest.config.attention.kind === 'latents' ? m.manifest.config.attention.latents : 64) : undefined;
   const { logits, start } = await runLogits(m, p.bytes, latents);
   for (const a of p.answers)
     for (let q = a.start; q < a.start + a.length; q++) {
@@ -148,10 +149,8 @@ function write(id: string, recall: RecallEvaluation) {
   const saved = existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : undefined;
   const evaluation = { ...(saved?.sha256 === m.graph.sha256 ? saved.evaluation : { command: COMMAND }), recall };
   writeFileSync(path, JSON.stringify({ ...(saved ?? {}), sha256: m.graph.sha256, evaluation }, null, 1) + '\n');
-  const manifestPath = join(MODELS_DIR, id, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  manifest.evaluation = evaluation;
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 1));
+  // into the manifest by the manifests' one writer (no graph is re-exported)
+  execFileSync('/usr/bin/python3', ['models/export.py', '--manifests', '--only', id], { stdio: 'inherit' });
 }
 
 const fmt = (c: Cell) => (c.accuracy === null ? '—' : `${c.accuracy.toFixed(2)} [${c.lo!.toFixed(2)}, ${c.hi!.toFixed(2)}]${c.n !== PROBES ? ` (n=${c.n})` : ''}`);
