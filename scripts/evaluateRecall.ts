@@ -15,6 +15,7 @@ import { openNodeModel, readIndex, readManifest, runLogits, type NodeModel } fro
 import { makeProbe, type Probe, type TaskName } from '../src/tasks';
 import type { RecallEvaluation } from '../src/catalog/manifest';
 import { argmax } from '../src/engine/sampling';
+import { wilson } from './lib/intervals';
 
 const COMMAND = 'npm run models:eval:recall';
 const PROBES = Number(process.env.RECALL_PROBES ?? 50);
@@ -37,15 +38,6 @@ const CACHE_DIR = 'results/recall-cache';
 const heldout = new Uint8Array(readFileSync('public/data/heldout.txt'));
 
 type Cell = { accuracy: number | null; lo?: number; hi?: number; n?: number; note?: string };
-
-/** Wilson score interval (95%) for k successes in n trials. */
-export function wilson(k: number, n: number, z = 1.959964): { lo: number; hi: number } {
-  const p = k / n;
-  const den = 1 + (z * z) / n;
-  const mid = (p + (z * z) / (2 * n)) / den;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
-  return { lo: Math.max(0, mid - half), hi: Math.min(1, mid + half) };
-}
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
