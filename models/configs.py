@@ -245,8 +245,19 @@ def _recall_config(family):
     return cfg
 
 
+# At the decoders' 128-byte crops the sliding window (w = 256) and the Sparse Transformer's fixed pattern (blocks of
+# 128) compute exactly full causal attention, with the Transformer's parameters: trained with the same seed and data
+# they would reproduce the Transformer's weights (to float rounding), so they use them (weightsFrom, like the
+# memory-efficient Transformer); they differ from it only past 128 bytes, where their attention patterns begin.
+RECALL_SHARED = {"sliding-window": "transformer-recall", "sparse-transformer": "transformer-recall"}
 for _fam in RECALL_FAMILIES:
     CONFIGS[f"{_fam}-recall"] = _entry(_fam, "recall", _recall_config(_fam))
+    if _fam in RECALL_SHARED:
+        CONFIGS[f"{_fam}-recall"]["weightsFrom"] = RECALL_SHARED[_fam]
+        CONFIGS[f"{_fam}-recall"]["simplifications"] = CONFIGS[f"{_fam}-recall"]["simplifications"] + [
+            "The recall model uses the Transformer's (recall) weights: at the 128-byte training crops its attention is "
+            "exactly full causal attention (window / block >= crop), so training it would reproduce them; it differs "
+            "from the Transformer only past 128 bytes."]
 
 
 def family_of(model_id):

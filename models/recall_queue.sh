@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")"
 STEPS=${RECALL_STEPS:-1500}
-QUEUE=${RECALL_ONLY:-"transformer-recall perceiver-ar-conv-recall perceiver-ar-recall transformer-xl-recall sliding-window-recall linear-transformer-recall sparse-transformer-recall primer-recall transformer-gelu-recall transformer-pp-recall compressive-transformer-recall"}
+QUEUE=${RECALL_ONLY:-"transformer-recall perceiver-ar-conv-recall perceiver-ar-recall transformer-xl-recall linear-transformer-recall primer-recall transformer-gelu-recall transformer-pp-recall compressive-transformer-recall"}
 for id in $QUEUE; do
   if [ -f "checkpoints/$id.train.json" ] && [ -z "${RECALL_FORCE:-}" ]; then echo "skip $id (trained)"; continue; fi
   echo "$(date -Is) start $id ($STEPS steps)"

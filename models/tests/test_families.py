@@ -266,3 +266,19 @@ def test_perceiver_ar_conv_inputs_see_the_three_bytes_before_and_nothing_after(m
             plain = (faithful.inputs(a, positions(40)) - faithful.inputs(b, positions(40)))[0, j].abs().max() > 1e-6
         assert bool(changed) == sees, at
         assert bool(plain) == (at == j), at
+
+
+@pytest.mark.parametrize("model_id", ["sliding-window-recall", "sparse-transformer-recall"])
+def test_at_the_recall_crop_the_window_and_the_fixed_pattern_are_full_attention(model_id):
+    """Why these recall models take the Transformer's weights (configs.RECALL_SHARED): at 128 bytes (the decoders'
+    training crop) their attention is full causal attention; past it, it is not."""
+    torch.manual_seed(0)
+    full = build_model("transformer-recall").eval()
+    other = build_model(model_id).eval()
+    other.load_state_dict(full.state_dict())
+    assert CONFIGS[model_id]["weightsFrom"] == "transformer-recall"
+    with torch.no_grad():
+        x = torch.randint(0, 256, (1, 128))
+        assert torch.allclose(other(x), full(x), atol=1e-4)
+        x = torch.randint(0, 256, (1, 600))
+        assert not torch.allclose(other(x)[:, -1], full(x)[:, -1], atol=1e-3)
