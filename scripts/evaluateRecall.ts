@@ -165,6 +165,15 @@ function tables(all: { id: string; name: string; recall: RecallEvaluation }[]): 
       if (c) out.push(`| ${r.name} | ${c.points.map(fmt).join(' | ')} |`);
     }
   }
+  out.push('', `**Longest needle distance retrieved with accuracy >= 0.9** (bytes from the planted value to the question: length - 5 - round(depth x (length - 11)); the cells of the tables below):`, '');
+  out.push('| model | distance | in a context of | accuracy |', '|---|---|---|---|');
+  for (const r of all) {
+    const best = r.recall.needle!.cells
+      .filter((c) => c.accuracy !== null && c.accuracy >= 0.9)
+      .map((c) => ({ c, d: c.length - 5 - Math.floor(c.depth * (c.length - 11) + 0.5) }))
+      .sort((a, b) => b.d - a.d)[0];
+    out.push(best ? `| ${r.name} | ${best.d.toLocaleString('en-US')} | ${best.c.length.toLocaleString('en-US')} | ${fmt(best.c)} |` : `| ${r.name} | none | | |`);
+  }
   out.push('', `**Needle** (" AB12 " planted at a depth of held-out Brown, asked at the end), accuracy by length (rows) and depth (columns: 0 = the first byte, 1 = just before the question), one table per model where it ran anywhere:`, '');
   for (const r of all) {
     const n = r.recall.needle!;
