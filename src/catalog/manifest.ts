@@ -133,6 +133,7 @@ const Step = z
     // so the weights are stored and downloaded once.
     weights: z.string().regex(/^[\w.-]+\.onnx$/),
     // Symbolic dims: "new" (bytes in this call), "capacity" (positions the state holds, the caller's choice),
+    // "cached" (a state's first axis allocated at the capacity and fed only up to the rows written, at least one),
     // "latentCapacity" (Perceiver AR: M, the latent cache), "newLatents" (Perceiver AR: latents this call adds).
     inputs: z.array(TensorSpec),
     outputs: z.array(TensorSpec),

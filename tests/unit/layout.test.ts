@@ -44,4 +44,27 @@ describe('layout', () => {
     const defining = files(KINDS_DIR).filter((f) => /^export const kind\b/m.test(readFileSync(f, 'utf8'))).map((f) => basename(f, '.ts'));
     expect(defining.sort()).toEqual([...KIND_NAMES].sort());
   });
+
+  it('the page (state, ui, main) imports the engine only through src/engine/index.ts', () => {
+    const page = [...files('src/state'), ...files('src/ui'), 'src/main.tsx', 'src/automation.ts'];
+    const arrows = page.flatMap((f) => importsOf(f).filter((p) => p.startsWith('src/engine') && p !== 'src/engine').map((p) => `${f} -> ${p}`));
+    expect(arrows).toEqual([]);
+  });
+
+  it('no slice imports the store, and src/state has no import circle (types included)', () => {
+    const state = files('src/state');
+    expect(state.filter((f) => f !== 'src/state/store.ts' && importsOf(f).some((p) => p === 'src/state/store'))).toEqual([]);
+    const resolve = (p: string) => [`${p}.ts`, `${p}/index.ts`].find((f) => state.includes(f));
+    const edges = new Map(state.map((f) => [f, importsOf(f).map(resolve).filter((x): x is string => !!x)]));
+    const circles: string[] = [];
+    const done = new Set<string>();
+    const visit = (f: string, path: string[]) => {
+      if (path.includes(f)) return void circles.push([...path.slice(path.indexOf(f)), f].join(' -> '));
+      if (done.has(f)) return;
+      for (const g of edges.get(f)!) visit(g, [...path, f]);
+      done.add(f);
+    };
+    state.forEach((f) => visit(f, []));
+    expect(circles).toEqual([]);
+  });
 });

@@ -12,7 +12,7 @@ import { defaultInput, presetInput, textInput, type InputFields } from '../input
 import { PresetSchema } from '../presets';
 import type { PageState } from '../types';
 import { decodeFragment, encodeFragment, MAX_STATE_BYTES } from './codec';
-import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './points';
+import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from '../points';
 
 export const MAX_SHARED_POINTS = 400;
 export const MAX_SHARED_PROFILES = 48;
