@@ -115,6 +115,7 @@ const Training = z.object({
   device: z.string(),
   batchSize: z.number().optional(), // absent when stages differ (copy-task training)
   crop: z.number().optional(),
+  scoredBytes: z.number().optional(), // recall models: answer bytes scored over the whole training (the matched budget)
   finalTrainLoss: z.number().nullable(),
   stages: z.array(z.object({ stage: z.string(), steps: z.number() }).loose()).optional(), // what the weights went through, in order
   log: z.string().regex(/^[\w.-]+\.json$/).optional(), // file next to the manifest with the loss curves
