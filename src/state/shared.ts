@@ -10,6 +10,10 @@ import { defaultInput, presetInput, textInput, type InputFields } from './inputP
 import { foreignPatch, LINK_SOURCE } from './foreignPatches';
 import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './pointSchema';
 import type { Preset } from './presets';
+import { heldoutText } from './presets';
+import { RECALL_DEFAULTS, RecallSettingsSchema } from './recallData';
+import { cellsFromLink, linkCells, RecallCellSchema } from './recallLink';
+import { TRADEOFF_DEFAULTS, TradeoffSchema } from './tradeoff';
 import type { LocalState, PageState } from './store';
 
 export const MAX_STATE_BYTES = 2_000_000; // a link's JSON once decompressed: guards against a deflate bomb
@@ -72,6 +76,8 @@ const GenerationSchema = z.object({
 export type GenerationSettings = z.infer<typeof GenerationSchema>;
 export const GENERATION_DEFAULTS: GenerationSettings = { maxBytes: 64, temperature: 0.8, topK: 5, seed: 1, cache: true };
 const isDefault = (g: GenerationSettings) => (Object.keys(GenerationSchema.shape) as (keyof GenerationSettings)[]).every((k) => g[k] === GENERATION_DEFAULTS[k]);
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export const SHARED = {
   models: prop({
@@ -140,6 +146,36 @@ export const SHARED = {
       note({ kind: 'error', text: patch.refused });
       return { foreign: others };
     },
+  }),
+  // the recall panel's settings (recall.ts), always; its results like the sweep's, when "results in link" is on
+  recall: prop({
+    schema: RecallSettingsSchema.optional(),
+    fields: () => ({ recall: RECALL_DEFAULTS }),
+    watch: ['recall'],
+    read: (s) => (same(s.recall, RECALL_DEFAULTS) ? undefined : s.recall), // absent: the defaults
+    apply: (v) => ({ recall: v ?? RECALL_DEFAULTS }),
+  }),
+  recallResults: prop({
+    schema: z.array(RecallCellSchema).max(400).optional(),
+    fields: () => ({}),
+    watch: ['recallCells'], // and shareResults, which the results entry holds (and watches)
+    read: (s) => ((s as unknown as { shareResults: boolean }).shareResults ? linkCells(s.recallCells) : undefined),
+    async apply(cells, s) {
+      const others = (x: typeof s) => x.recallCells.filter((c) => c.source !== LINK_SOURCE);
+      if (!cells?.length) return (x) => ({ recallCells: others(x) });
+      const needle = cells.some((c) => c.task === 'needle') ? new TextEncoder().encode(await heldoutText().catch(() => '')) : undefined;
+      const r = cellsFromLink(cells, s.manifests, LINK_SOURCE, needle?.length ? needle : undefined);
+      // said in the recall panel: a note from an async entry comes after the banner was written
+      if ('refused' in r) return (x) => ({ recallCells: others(x), recallMessage: { kind: 'error', text: r.refused } });
+      return (x) => ({ recallCells: [...others(x), ...r.cells], ...({ shareResults: true } as object) });
+    },
+  }),
+  tradeoff: prop({
+    schema: TradeoffSchema.optional(),
+    fields: () => ({ tradeoff: TRADEOFF_DEFAULTS }),
+    watch: ['tradeoff'],
+    read: (s) => (same(s.tradeoff, TRADEOFF_DEFAULTS) ? undefined : s.tradeoff),
+    apply: (v) => ({ tradeoff: v ?? TRADEOFF_DEFAULTS }),
   }),
   profiles: prop({
     // per-operator profiles (profiling.ts), each with its provenance: shown as measured where they say they were

@@ -10,6 +10,7 @@
 //   generation.ts  Continue: each model's generation, streamed
 //   sharing.ts  links in and out
 //   userModels.ts  a person's own ONNX models: opened, recognised, asked about, kept in this browser
+//   recall.ts   recall probes read by the selected models (the recall panel, the trade-off chart's quality)
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
 // this module imports their initial state, so `xInitial` must be a function declaration (hoisted) and a slice may
 // touch the store only inside functions, never while its module is being evaluated.
@@ -19,6 +20,7 @@ import { createGenerationSlice } from './generation';
 import { createInputSlice } from './input';
 import { pageInitial } from './page';
 import { createProfilingSlice } from './profiling';
+import { createRecallSlice } from './recall';
 import { createRunsSlice } from './runs';
 import { sharedInitial } from './shared';
 import { sharingInitial } from './sharing';
@@ -39,6 +41,7 @@ const createPageState: StateCreator<PageState> = (...a) => ({
   ...createProfilingSlice(...a),
   ...createUserModelsSlice(...a),
   ...createGenerationSlice(...a),
+  ...createRecallSlice(...a),
 });
 
 export const useStore = create<PageState>()(createPageState);

@@ -6,6 +6,7 @@ import type { GenerationSlice } from './generation';
 import type { InputSlice } from './input';
 import type { PageSlice } from './page';
 import type { ProfilingSlice } from './profiling';
+import type { RecallSlice } from './recall';
 import type { RunsSlice } from './runs';
 import type { SharedSlice } from './shared';
 import type { SharingSlice } from './sharing';
@@ -13,7 +14,7 @@ import type { SweepSlice } from './sweep';
 import type { UserModelsSlice } from './userModels';
 
 /** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice & GenerationSlice;
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice & GenerationSlice & RecallSlice;
 export type PageState = SharedSlice & LocalState;
 
 /** A slice: its fields with a fresh page's values, and its actions, made from the store's set and get. */
