@@ -1,6 +1,6 @@
 // Predictions: every selected model run on the last N bytes, each succeeding or failing alone.
 import { estimateOf, type BackendChoice, type BackendName, type Engine, type FailureKind, type LoadedModel, type LoadProgress, type MemoryEstimate, type Prediction } from '../engine';
-import { EMPTY_INPUT } from './inputPatches';
+import { EMPTY_INPUT } from './input';
 import type { PageState, SliceCreator } from './types';
 
 export interface ModelStatus {

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { toggleModel } from '../state/page';
 import { useStore } from '../state/store';
 import type { ModelStatus } from '../state/runs';
 import { TrainingCurve } from './TrainingCurve';
@@ -97,6 +96,7 @@ export function ModelPicker() {
   const manifests = useStore((s) => s.manifests);
   const selected = useStore((s) => s.selected);
   const status = useStore((s) => s.status);
+  const { toggleModel } = useStore.getState();
   return (
     <section className="panel models" aria-label="Models">
       <h2>Models</h2>

@@ -5,11 +5,7 @@
 // results (re-scored on arrival, refused when implausible).
 import { beforeEach, describe, expect, it } from 'vitest';
 import { resetStore, useStore } from '../../src/state/store';
-import { sharedState } from '../../src/state/sharing';
-import { setShareResults } from '../../src/state/sharing';
-import { setContext } from '../../src/state/page';
-import { decodeState, encodeState } from '../../src/state/urlCodec';
-import { init } from '../../src/state/page';
+import { encodeState, type SharedState } from '../../src/state/link';
 import { RECALL_DEFAULTS, summarize, type RecallCell } from '../../src/state/recallData';
 import { bubbles } from '../../src/state/tradeoff';
 import { makeProbe } from '../../src/tasks';
@@ -18,6 +14,10 @@ import { EngineError } from '../../src/engine/types';
 import { fakeEngine, openPage, type FakeOptions } from './stateFixtures';
 
 const get = useStore.getState;
+const sharedState = (run: boolean) => get().sharedState(run);
+const setContext = (n: number) => get().setContext(n);
+/** A fresh page opened with a link. */
+const open = (link: SharedState) => get().init(fakeEngine().engine, `#${encodeState(link)}`);
 const [A, B, P] = ['transformer-tiny', 'primer-tiny', 'perceiver-ar-tiny'];
 beforeEach(() => resetStore());
 
@@ -117,34 +117,33 @@ describe('recall in links', () => {
     get().setRecall((r) => ({ ...r, task: 'mirrored-copy', mirrored: { lengths: [64, 128] }, seed: 5 }));
     await get().runRecall();
     const settings = get().recall;
-    let d = decodeState(encodeState(sharedState(false)));
+    const first = sharedState(false);
     resetStore();
-    await init(fakeEngine().engine, d.ok ? d.state : null);
+    await open(first);
     expect(get().recall).toEqual(settings);
     expect(get().recallCells).toEqual([]);
 
     await page();
     get().setRecall(() => settings);
     await get().runRecall();
-    setShareResults(true);
+    get().setShareResults(true);
     const link = sharedState(false);
     const own = get().recallCells.map(({ top: _t, ...c }: RecallCell & { top?: unknown }) => c);
     resetStore();
-    d = decodeState(encodeState(link));
-    await init(fakeEngine().engine, d.ok ? d.state : null);
+    await open(link);
     expect(get().recallCells).toHaveLength(own.length);
     expect(get().recallCells.every((c) => c.source === 'from a link')).toBe(true);
     expect(get().recallCells.map((c) => summarize([c]).accuracy)).toEqual(own.map((c) => summarize([c as RecallCell]).accuracy));
 
-    const tampered = { ...link, recallResults: link.recallResults!.map((c, i) => (i ? c : { ...c, probes: c.probes.map((p) => ({ ...p, predicted: [...p.predicted, 1] })) })) };
+    const tampered = { ...link, recallResults: link.recallResults!.map((c: NonNullable<SharedState['recallResults']>[number], i: number) => (i ? c : { ...c, probes: c.probes.map((p) => ({ ...p, predicted: [...p.predicted, 1] })) })) };
     resetStore();
-    await init(fakeEngine().engine, tampered);
+    await open(tampered);
     expect(get().recallCells).toEqual([]);
     expect(get().recallMessage?.text).toMatch(/^This link's recall results were refused, so none of them is drawn: transformer-tiny at mirrored-copy x = 64: probe \d+ has 17 predicted bytes for 16 answer bytes/);
   });
 
   it('a link made before recall existed opens with the defaults', async () => {
-    await init(fakeEngine().engine, { v: 1, models: [A], backend: 'wasm', context: 256 } as never);
+    await open({ v: 1, models: [A], backend: 'wasm', context: 256 } as never);
     expect(get().recall).toEqual(RECALL_DEFAULTS);
   });
 });
