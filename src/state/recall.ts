@@ -3,6 +3,7 @@
 // each probe scored as it streams in. A model that cannot read a point is recorded as such; one that fails keeps
 // the probes it read, and the run goes on with the other models; Stop keeps everything read so far.
 import { EngineError, encode, recallPlan, type FailureKind } from '../engine';
+import { makeProbe, type Probe, type TaskName } from '../tasks';
 import { heldoutText } from './presets';
 import { recallPoints, sameCell, scoreProbe, settingsProblem, probesOf, THIS_PAGE, type RecallCell, type RecallSettings, type RecallPoint, lengthCurve } from './recallData';
 import { selectedManifests } from './selectors';
@@ -28,6 +29,8 @@ export interface RecallSlice {
   runRecall(only?: { at?: number; modelIds?: string[] }): Promise<void>;
   stopRecall(): void;
   clearRecall(): void;
+  /** A probe made again from its task, parameters and seed (the panel shows its bytes around the needle). */
+  recallProbe(task: TaskName, params: Record<string, number>, seed: number): Promise<Probe>;
 }
 
 /** Failures after which longer probes of the same model are not tried (they would fail the same way). */
@@ -105,7 +108,12 @@ export const createRecallSlice: SliceCreator<RecallSlice> = (set, get) => {
               progress(settings.probes);
               continue;
             }
-            probes ??= probesOf(point, settings, text);
+            try {
+              probes ??= probesOf(point, settings, text);
+            } catch (e) {
+              upsert({ ...base, failure: { kind: 'bad-input', message: `The probes could not be made: ${(e as Error).message}` } });
+              continue;
+            }
             set((s) => ({ recallProgress: s.recallProgress && { ...s.recallProgress, current: { modelId: m.id, x: point.x, length: point.length } } }));
             let cell: RecallCell = { ...base, mode: plan.mode, numLatents: plan.numLatents, running: true };
             const scored: RecallCell['probes'] = [];
@@ -147,6 +155,7 @@ export const createRecallSlice: SliceCreator<RecallSlice> = (set, get) => {
     },
 
     stopRecall: () => abort?.abort(),
+    recallProbe: async (task, params, seed) => makeProbe(task, params, seed, task === 'needle' ? await heldoutBytes() : undefined),
     clearRecall: () => set((s) => ({ recallCells: s.recallCells.filter((c) => c.running), recallProgress: undefined, recallMessage: undefined })),
   };
 };

@@ -78,6 +78,11 @@ export function lengthCurve(s: RecallSettings): { lengths: number[]; key: 'dista
 export function settingsProblem(s: RecallSettings): string | undefined {
   if (!(Number.isInteger(s.probes) && s.probes >= 1 && s.probes <= MAX_PROBES))
     return `The number of probes per point must be a whole number from 1 to ${MAX_PROBES.toLocaleString('en-US')}, not ${s.probes}: nothing was run.`;
+  const parsed = RecallSettingsSchema.safeParse(s);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    return `The recall settings are not valid (${i.path.join(' ')}: ${i.message}): nothing was run.`;
+  }
   for (const p of recallPoints(s)) {
     if (p.index >= MAX_POINTS) return `At most ${MAX_POINTS} points: nothing was run.`;
     if (p.task === 'mqar') {
