@@ -6,10 +6,16 @@ import { TAIL } from '../tasks';
 import { decodingLimit, STOP_GRACE_MS, stepReady } from './decoding';
 import { classify } from './failures';
 import type { ModelWorker } from './modelWorker';
+import { stateBytes } from './stepRunner';
 import type { ReadPlan } from './recallProbe';
 import { EngineError, type Engine, type LoadedModel, type RecallProbeResult, type RecallRun } from './types';
 
 const n = (x: number) => x.toLocaleString('en-US');
+const WHAT: Partial<Record<string, string>> = {
+  'out-of-memory': 'ran out of memory',
+  'buffer-limit': 'needed a tensor larger than the GPU allows in one buffer',
+  'device-lost': 'lost its WebGPU device',
+};
 
 /**
  * How `m` reads a probe of `length` bytes (its first answer byte at `firstAnswer`, when known): one forward when it fits the
@@ -68,8 +74,17 @@ export function recalling(loadedWorker: (id: string) => Promise<{ worker: ModelW
         // ended by the stop's grace timer: a probe was still running (a long forward or prefill)
         if (signal?.aborted && f.kind === 'cancelled') return result(stoppedAfter(' (the probe in progress was cut off)'));
         if (fatal.has(f.kind)) worker.kill(f);
+        const how = plan.mode === 'decode' ? 'by cached decoding' : 'in one forward';
         const at = got.length ? ` after ${got.length} of ${probes.length} probes` : '';
-        throw new EngineError(f.kind, `${id} reading ${n(length)}-byte probes by ${plan.mode === 'decode' ? 'cached decoding' : 'one forward'} on ${info.backend}${at}: ${f.message}`);
+        const what = WHAT[f.kind] ?? 'failed';
+        const hint =
+          f.kind === 'out-of-memory' && plan.mode === 'decode' && m.io !== 'segments'
+            ? ` Its decoding state alone is ${(stateBytes(m, length, plan.numLatents) / 2 ** 20).toFixed(0)} MiB for ${n(length)} positions: try shorter probes.`
+            : f.kind === 'out-of-memory'
+              ? ' Try shorter probes.'
+              : '';
+        // the first line is the message; the runtime's own words follow as a detail line
+        throw new EngineError(f.kind, `${id} ${what} reading ${n(length)}-byte probes ${how} on ${info.backend}${at}.${hint}\ndetail: ${f.message}`);
       } finally {
         clearTimeout(killTimer);
         signal?.removeEventListener('abort', onAbort);

@@ -9,7 +9,6 @@ import type { Manifest } from '../catalog/manifest';
 import { decodingLimit, EngineError, recallPlan, stateBytes, type BackendName } from '../engine';
 import { decodedContext } from './generation';
 import { lengthCurve, settingsProblem, summarize, TASK_NAMES, THIS_PAGE, paramsText } from './recallData';
-import { selectedManifests } from './selectors';
 import type { PageState } from './types';
 
 export const TradeoffSchema = z.object({ speed: z.enum(['forward', 'decode']), quality: z.enum(['recall', 'bpb']) });
@@ -35,8 +34,14 @@ export interface Bubble {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
+/** What the bubbles are made of. */
+export type TradeoffInputs = Pick<
+  PageState,
+  'context' | 'backend' | 'latents' | 'tradeoff' | 'selected' | 'manifests' | 'status' | 'points' | 'singles' | 'decodeRuns' | 'recallCells' | 'recall'
+>;
+
 /** The backend the chart's figures come from: the page's, or (auto) the one the first selected model runs on. */
-export function tradeoffBackend(s: PageState): BackendName {
+export function tradeoffBackend(s: Pick<PageState, 'backend' | 'selected' | 'status'>): BackendName {
   if (s.backend !== 'auto') return s.backend;
   return s.selected.map((id) => s.status[id]?.loaded?.backend).find((b) => b) ?? 'wasm';
 }
@@ -44,11 +49,12 @@ export function tradeoffBackend(s: PageState): BackendName {
 /** M for a Perceiver AR at N: the page's latents setting, else the trained M, at most N. */
 const latentsAt = (m: Manifest, N: number, asked?: number) => (m.config.attention.kind === 'latents' ? Math.min(asked ?? m.config.attention.latents, N) : undefined);
 
-export function bubbles(s: PageState): Bubble[] {
+export function bubbles(s: TradeoffInputs): Bubble[] {
   const N = s.context;
   const backend = tradeoffBackend(s);
   const { speed, quality } = s.tradeoff;
-  return selectedManifests(s).map((m): Bubble => {
+  const models = s.selected.map((id) => s.manifests.find((m) => m.id === id)).filter((m): m is Manifest => !!m);
+  return models.map((m): Bubble => {
     const M = latentsAt(m, N, s.latents);
     const b: Bubble = { modelId: m.id, memory: { value: 0, from: '', measured: false }, missing: {}, canMeasure: { speed: false, quality: false } };
     const cannot: string[] = [];

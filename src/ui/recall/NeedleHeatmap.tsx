@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { THIS_PAGE } from '../../state/recallData';
 import { useStore } from '../../state/store';
 import { count } from '../format';
+import { firstLine } from './FailureText';
 import { needleGrid, OFFLINE, type GridSource } from './recallSeries';
 
 const CELL_W = 64;
@@ -73,7 +74,7 @@ export function NeedleHeatmap() {
             <g key={`${c.length}|${c.depth}`} data-testid="heatmap-cell" data-length={c.length} data-depth={c.depth} data-value={c.value ?? ''}>
               {j === 0 && <text x={LEFT - 6} y={y + CELL_H / 2 + 4} fontSize={11} textAnchor="end">{count(c.length)}</text>}
               <rect x={x} y={y} width={CELL_W - 2} height={CELL_H - 2} fill={c.value === null ? '#f3f3f3' : shade(c.value, !!b)} stroke="#dde1e7">
-                <title>{c.value === null ? c.note : `${c.value.toFixed(3)} over ${c.n} probes`}</title>
+                <title>{c.value === null ? firstLine(c.note ?? '') : `${c.value.toFixed(3)} over ${c.n} probes`}</title>
               </rect>
               <text x={x + CELL_W / 2 - 1} y={y + CELL_H / 2 + 4} fontSize={11} textAnchor="middle" fill={c.value === null ? '#b00020' : '#1d2330'}>
                 {c.value === null ? '✕' : `${b && c.value > 0 ? '+' : ''}${c.value.toFixed(2)}`}

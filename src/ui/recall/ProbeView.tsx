@@ -23,7 +23,7 @@ export function ProbeView() {
   if (!points.length) return null;
   const col = (c: RecallCell) => `${c.modelId}${c.source === THIS_PAGE ? '' : ` (${c.source})`}`;
   return (
-    <section data-testid="recall-probes">
+    <section data-testid="probe-view">
       <div className="row small">
         <b>Probes</b>
         <label>

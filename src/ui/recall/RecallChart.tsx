@@ -3,6 +3,7 @@ import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ResponsiveContainer, 
 import { axisOf, TASK_NAMES, THIS_PAGE } from '../../state/recallData';
 import { useStore } from '../../state/store';
 import { count, shortN } from '../format';
+import { firstLine } from './FailureText';
 import { OFFLINE, recallCurves } from './recallSeries';
 
 export const MODEL_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
@@ -68,7 +69,7 @@ export function RecallChart() {
         <ul className="failures small" data-testid="recall-chart-failures">
           {missing.map((f) => (
             <li key={`${f.key}|${f.x}`}>
-              ✕ {f.key} at {axis} {count(f.x)}: {f.note}
+              ✕ {f.key} at {axis} {count(f.x)}: {f.note && firstLine(f.note)}
             </li>
           ))}
         </ul>

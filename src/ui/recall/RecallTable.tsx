@@ -1,6 +1,7 @@
 import { paramsText, summarize, TASK_NAMES, THIS_PAGE } from '../../state/recallData';
 import { useStore } from '../../state/store';
 import { count, ms } from '../format';
+import { FailureText } from './FailureText';
 
 /** One row per model and point, this page's first: accuracy with its Wilson interval, and how (or why not) it ran. */
 export function RecallTable() {
@@ -38,7 +39,7 @@ export function RecallTable() {
               <td>{s.lo === undefined ? '' : `${s.lo.toFixed(3)} – ${s.hi!.toFixed(3)}`}</td>
               <td>{s.medianMs === undefined ? '' : ms(s.medianMs)}</td>
               <td data-testid="recall-status">
-                {c.running ? `reading… ${count(s.n)} of ${count(c.planned)}` : c.failure ? `${c.failure.kind === 'skipped' ? '' : 'cannot run or failed: '}${c.failure.message}` : (c.stopped ?? 'done')}
+                {c.running ? `reading… ${count(s.n)} of ${count(c.planned)}` : c.failure ? <FailureText message={c.failure.message} /> : (c.stopped ?? 'done')}
               </td>
             </tr>
           );

@@ -1,7 +1,7 @@
 // The recall results in the two formats people ask for: CSV, one line per model and point (accuracy with its Wilson
 // interval, how it was read, why not), and JSON with every probe (seed, expected and predicted answer bytes, top
 // guesses, time), enough to score them again.
-import { paramsText, summarize, type RecallCell, type RecallSettings } from '../../state/recallData';
+import { summarize, type RecallCell, type RecallSettings } from '../../state/recallData';
 
 const cell = (v: unknown) => {
   const s = v === undefined || v === null ? '' : String(v);
@@ -17,7 +17,7 @@ export function recallCsv(cells: RecallCell[]): string {
     const s = summarize([c]);
     rows.push(
       [
-        c.modelId, c.source, c.backend, c.task, paramsText(c.params), c.x, c.length, c.mode, c.numLatents, s.n, c.planned, s.right, s.accuracy, s.lo, s.hi, s.medianMs,
+        c.modelId, c.source, c.backend, c.task, Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(' '), c.x, c.length, c.mode, c.numLatents, s.n, c.planned, s.right, s.accuracy, s.lo, s.hi, s.medianMs,
         c.probes[0]?.seed, c.failure?.kind, c.failure?.message, c.stopped, c.memory?.wasmHeapBytes, c.memory?.gpuAllocatedPeakBytes, c.measuredAt,
       ].map(cell).join(','),
     );
