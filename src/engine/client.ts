@@ -16,7 +16,7 @@ import { measurePeak } from './peak';
 import { provenance } from './provenance';
 import type { ReplyOf } from './protocol';
 import { mean } from './surprisal';
-import { modelWindow } from './tokenizer';
+import { modelWindow } from '../catalog/facts';
 import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type LoadedModel, type Prediction } from './types';
 
 // Failures after which a worker's state cannot be trusted: start the next call on a fresh one.

@@ -3,7 +3,8 @@
 // the run itself, probe by probe, stoppable like a generation.
 import type { Manifest } from '../catalog/manifest';
 import { TAIL } from '../tasks';
-import { decodingLimit, STOP_GRACE_MS, stepReady } from './decoding';
+import { decodesAnyLength, decodingLimit, trainedLatents } from '../catalog/facts';
+import { STOP_GRACE_MS, stepReady } from './decoding';
 import { classify } from './failures';
 import type { ModelWorker } from './modelWorker';
 import { stateBytes } from './stepRunner';
@@ -24,13 +25,13 @@ const WHAT: Partial<Record<string, string>> = {
  */
 export function recallPlan(m: Manifest, length: number, firstAnswer?: number): ReadPlan | EngineError {
   if (m.userModel && !m.userModel.byteLevel) return new EngineError('bad-input', `${m.displayName} is not byte-level: it cannot read the byte probes.`);
-  const a = m.config.attention;
-  const numLatents = a.kind === 'latents' ? Math.min(length, Math.max(TAIL, a.latents, firstAnswer === undefined ? 0 : length - firstAnswer + 1)) : undefined;
+  const trained = trainedLatents(m);
+  const numLatents = trained === undefined ? undefined : Math.min(length, Math.max(TAIL, trained, firstAnswer === undefined ? 0 : length - firstAnswer + 1));
   const limit = m.config.maxContext;
   if (length <= limit) return { mode: 'forward', numLatents };
   const why = `${m.id} reads at most ${n(limit)} bytes in one forward`;
   if (!m.step) return new EngineError('invalid-model', `${why} and has no step graph for cached decoding, so it cannot read a ${n(length)}-byte probe.`);
-  if (m.io !== 'segments' && length > decodingLimit(m))
+  if (!decodesAnyLength(m) && length > decodingLimit(m))
     return new EngineError('over-limit', `${why} and decodes at most ${n(decodingLimit(m))} positions (its step graph's capacity): a ${n(length)}-byte probe does not fit.`);
   return { mode: 'decode', numLatents };
 }
@@ -78,7 +79,7 @@ export function recalling(loadedWorker: (id: string) => Promise<{ worker: ModelW
         const at = got.length ? ` after ${got.length} of ${probes.length} probes` : '';
         const what = WHAT[f.kind] ?? 'failed';
         const hint =
-          f.kind === 'out-of-memory' && plan.mode === 'decode' && m.io !== 'segments'
+          f.kind === 'out-of-memory' && plan.mode === 'decode' && !decodesAnyLength(m)
             ? ` Its decoding state alone is ${(stateBytes(m, length, plan.numLatents) / 2 ** 20).toFixed(0)} MiB for ${n(length)} positions: try shorter probes.`
             : f.kind === 'out-of-memory'
               ? ' Try shorter probes.'

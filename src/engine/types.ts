@@ -1,7 +1,6 @@
 // Public types of the engine: what the UI, the automation API and the bench runner see.
 // No React, no onnxruntime-web here.
 import type { Manifest } from '../catalog/manifest';
-import type { OpProfile } from './profile';
 import type { GraphIO } from './userModel';
 
 export type BackendName = 'webgpu' | 'wasm';
@@ -26,16 +25,8 @@ export interface MemoryReading {
   jsHeapBytes?: number; // performance.memory.usedJSHeapSize (Chromium only)
 }
 
-/** Analytic estimate from the manifest's config; always labelled as an estimate in the UI. */
-export interface MemoryEstimate {
-  weightsBytes: number;
-  activationsBytes: number;
-  attentionBytes: number; // largest attention score tensor alive at once
-  cacheBytes: number; // Transformer-XL memory
-  totalBytes: number;
-  flops: number; // forward FLOPs for one pass over the window
-  largestTensorBytes: number; // biggest single tensor: what must fit one GPU buffer binding
-}
+import type { MemoryEstimate } from '../catalog/costModel';
+export type { MemoryEstimate } from '../catalog/costModel';
 
 import type { EngineFailure } from './failures';
 export { EngineError, type EngineFailure, type FailureKind } from './failures';
@@ -340,4 +331,39 @@ export interface Engine {
     delete(modelId: string): Promise<void>;
     clear(): Promise<void>;
   };
+}
+
+// ---- per-operator profiles (profile.ts computes them) ----
+
+export const CATEGORIES = [
+  'attention scores',
+  'softmax',
+  'weighted values',
+  'projections and MLP',
+  'masks, positions, gathers and casts',
+  'layout',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface ProfiledOp {
+  name: string;
+  opType: string;
+  category: Category;
+  ms: number; // mean per window
+  shape: string; // first output's dims, e.g. "1x4x256x4096"
+}
+
+export interface OpProfile {
+  modelId: string;
+  backend: BackendName;
+  contextLength: number;
+  numLatents?: number;
+  windows: number; // profiled windows (after a first run and a warm-up), averaged
+  runMs: number; // wall time of one window as the worker measured it: what the categories should add up to
+  opsMs: number; // sum over operators
+  kernels: number; // operator executions per window (ORT spends some µs between two of them)
+  byCategory: Record<Category, number>;
+  top: ProfiledOp[]; // the slowest operators, slowest first
+  source: 'ort-trace' | 'ort-trace+gpu-timestamps';
 }

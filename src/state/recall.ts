@@ -33,6 +33,10 @@ export interface RecallSlice {
   recallProbe(task: TaskName, params: Record<string, number>, seed: number): Promise<Probe>;
 }
 
+declare module './types' {
+  interface PageState extends RecallSlice {}
+}
+
 /** Failures after which longer probes of the same model are not tried (they would fail the same way). */
 const GROWS = new Set<FailureKind>(['out-of-memory', 'buffer-limit', 'over-limit']);
 

@@ -6,7 +6,7 @@ import type { Manifest } from '../catalog/manifest';
 import { EngineError, recallPlan } from '../engine';
 import { makeProbe, type Probe, type TaskName } from '../tasks';
 import { MAX_PROBES } from '../tasks/evaluation';
-import { Backend, FAILURE_KINDS, ModelId } from './link/points';
+import { Backend, FAILURE_KINDS, ModelId } from './points';
 import { MIN_RUN_MS } from './plausibility';
 import { scoreProbe, type RecallCell } from './recallData';
 

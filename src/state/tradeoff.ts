@@ -5,6 +5,7 @@
 // and whether the page can measure it.
 import { z } from 'zod';
 import { estimate } from '../catalog/costModel';
+import { decodesAnyLength, latentsAt } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { decodingLimit, EngineError, recallPlan, stateBytes, type BackendName } from '../engine';
 import { decodedContext } from './generation';
@@ -46,8 +47,6 @@ export function tradeoffBackend(s: Pick<PageState, 'backend' | 'selected' | 'sta
   return s.selected.map((id) => s.status[id]?.loaded?.backend).find((b) => b) ?? 'wasm';
 }
 
-/** M for a Perceiver AR at N: the page's latents setting, else the trained M, at most N. */
-const latentsAt = (m: Manifest, N: number, asked?: number) => (m.config.attention.kind === 'latents' ? Math.min(asked ?? m.config.attention.latents, N) : undefined);
 
 export function bubbles(s: TradeoffInputs): Bubble[] {
   const N = s.context;
@@ -73,7 +72,7 @@ export function bubbles(s: TradeoffInputs): Bubble[] {
       }
     } else {
       if (!m.step) cannot.push('has no step graph for cached decoding');
-      else if (m.io !== 'segments' && N > decodingLimit(m)) cannot.push(`decodes at most ${n(decodingLimit(m))} positions`);
+      else if (!decodesAnyLength(m) && N > decodingLimit(m)) cannot.push(`decodes at most ${n(decodingLimit(m))} positions`);
       else if (point?.decode?.ok) {
         b.speed = { value: point.decode.msPerByte, from: `sweep: mean of ${point.decode.stepsMs.length} decode steps` };
         measuredMemory = backend === 'webgpu' ? point.decode.memory.gpuAllocatedPeakBytes : point.decode.memory.wasmHeapBytes;

@@ -4,7 +4,7 @@ import type { ModelStatus } from '../state/runs';
 import { TrainingCurve } from './TrainingCurve';
 import type { Manifest } from '../catalog/manifest';
 import { bytesLabel, count } from './format';
-import { describeAttention } from './attention';
+import { describeAttention, trainedLatents } from '../catalog/facts';
 
 function Details({ m }: { m: Manifest }) {
   const [open, setOpen] = useState(false); // the training log is fetched only once the details are opened
@@ -24,7 +24,7 @@ function Details({ m }: { m: Manifest }) {
       </p>
       <p>
         d={m.config.dModel}, heads={m.config.nHeads}, layers={m.config.nLayers}
-        {m.config.latents ? ` (+1 cross-attention), latents ${m.config.latents}` : ''}
+        {trainedLatents(m) ? ` (+1 cross-attention), latents ${trainedLatents(m)}` : ''}
         {m.config.convKernel ? `, depthwise conv ${m.config.convKernel}` : ''}; {m.config.activation}, {m.config.norm}; positions: {m.config.positions}; attention:{' '}
         {describeAttention(m.config.attention)}; trained at{' '}
         {count(m.config.trainedContext)} bytes, limit {count(m.config.maxContext)} bytes; file {bytesLabel(m.graph.bytes)}

@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catalog/manifest';
 import { estimate } from '../../src/catalog/costModel';
+import { latentsAt } from '../../src/catalog/facts';
 import { recallPlan } from '../../src/engine/recall';
-import { EngineError, type Engine, type GenerateOptions, type RecallProbeResult, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
+import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance, type RecallProbeResult } from '../../src/engine/types';
 import { CATEGORIES, type Category } from '../../src/engine/profile';
 import { useStore } from '../../src/state/store';
 
@@ -135,7 +136,7 @@ export function fakeEngine(opts: FakeOptions = {}) {
         await new Promise((r) => setTimeout(r, 1));
         if (signal?.aborted) return out;
         const m = known.find((x) => x.id === modelId)!;
-        const M = m.io === 'latents' ? Math.min(spec.numLatents ?? m.config.latents ?? n, n) : undefined;
+        const M = latentsAt(m, n, spec.numLatents);
         // figures as the engine computes them: median and type-7 p95 of the runs, N / median
         const p: MeasurePoint = {
           ok: true, modelId, backend, contextLength: n, numLatents: M, firstRunMs: 2, samplesMs: [1, 1.5, 2], medianMs: 1.5, p95Ms: 1.95, bytesPerSec: n / 0.0015,

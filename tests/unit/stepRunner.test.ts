@@ -3,7 +3,8 @@
 // logits on the real step graphs.
 import { describe, expect, it } from 'vitest';
 import { load, recorder } from './fakeStep';
-import { createDecoder, defaultRefill, stateBytes } from '../../src/engine/stepRunner';
+import { createDecoder, stateBytes } from '../../src/engine/stepRunner';
+import { defaultRefill } from '../../src/catalog/facts';
 
 describe('stepRunner', () => {
   it('state bytes: keys and values per layer and position (decoders), inputs and latents (Perceiver AR), fixed (XL)', () => {
@@ -22,6 +23,37 @@ describe('stepRunner', () => {
     await dec.append([1]);
     expect(calls).toEqual([{ s: 16, past: 0 }, { s: 16, past: 16 }, { s: 8, past: 32 }, { s: 1, past: 40 }]);
     expect([out.rows, out.start, dec.length]).toEqual([40, 0, 41]);
+  });
+
+  it('a "cached" state is fed only the rows written so far (a view of its first bytes; one row before any), others whole', async () => {
+    const m = load('transformer-tiny'); // keys_i, values_i: ["cached", 2, 16]
+    const fed: { rows: number; offset: number; buffer: ArrayBufferLike }[] = [];
+    const { run: fake } = recorder(m);
+    const dec = createDecoder(async (feeds) => {
+      const k = feeds.keys_1;
+      fed.push({ rows: k.dims[0], offset: k.data.byteOffset, buffer: k.data.buffer });
+      const out = await fake(feeds);
+      out.new_keys_1.data.fill(fed.length); // the rows this call wrote, marked with the call's number
+      return out;
+    }, m, { capacity: 100, chunk: 16 });
+    await dec.append(new Uint8Array(20));
+    await dec.append([1]);
+    await dec.append([2]);
+    expect(fed.map((f) => f.rows)).toEqual([1, 16, 20, 21]);
+    expect(fed.every((f) => f.offset === 0 && f.buffer === fed[0].buffer)).toBe(true); // the state itself, no copy
+    expect(fed[0].buffer.byteLength).toBe(100 * 2 * 16 * 4); // allocated at the capacity
+    const rows = new Float32Array(fed[0].buffer, 0, 22 * 32).filter((_, i) => i % 32 === 0);
+    expect(Array.from(rows)).toEqual([...Array(16).fill(1), ...Array(4).fill(2), 3, 4]);
+  });
+
+  it("Perceiver AR: a call's latents are capped so their scores over the cache stay within maxScores", async () => {
+    const m = load('perceiver-ar-tiny'); // 2 heads, M = 16, F = 8
+    const { calls, run } = recorder(m);
+    // at most floor(600 / (2 heads x (past + chunk))) latents a call
+    const dec = createDecoder(run, m, { capacity: 80, chunk: 16, maxScores: 600 });
+    const prompt = await dec.append(new Uint8Array(40), 'all');
+    expect([prompt.rows, prompt.start, dec.latents]).toEqual([8, 32, 8]);
+    expect(calls.map((c) => [c.past, c.s, c.num_latents])).toEqual([[0, 16, 1], [16, 16, 1], [32, 6, 6], [38, 2, 2]]);
   });
 
   it('Transformer-XL: calls stop at segment boundaries, where the memory shifts', async () => {
