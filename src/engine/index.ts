@@ -5,6 +5,8 @@ export { createEngine } from './client';
 export { defaultWasmThreads, isolation, type Isolation } from './isolation';
 export { fetchTrainingLog } from './models';
 export { median, quantile } from './stats';
+export { stateBytes } from './stepRunner';
+export { recallPlan } from './recall';
 export { decode, encode, looksBinary, showByte } from './tokenizer';
 export { looksLikeOnnx, MAX_USER_MODEL_BYTES, recognise, USER_PREFIX, type GraphIO, type Recognised, type UserAnswers } from './userModel';
 export { deleteUserModel, loadUserModels, manifestOfRecord, saveUserModel, type UserModelRecord } from './userModelCache';
