@@ -1,6 +1,6 @@
 // What the page derives from its state, for components and actions alike: pure functions of the state.
 import type { Manifest } from '../catalog/manifest';
-import { decodingLimit } from '../engine';
+import { decodingLimit, type GenerateResult } from '../engine';
 import type { PageState } from './types';
 
 /** The shortest N the page offers: the slider's start and a sweep's first point. */
@@ -11,3 +11,6 @@ export const selectedManifests = (s: PageState) =>
 export const maxSelectedContext = (s: PageState) => Math.max(MIN_CONTEXT, ...selectedManifests(s).map((m) => m.config.maxContext));
 /** The slider's end: the longest one-shot forward, or the longest cached decoding (Continue) when that goes further. */
 export const maxSliderContext = (s: PageState) => Math.max(maxSelectedContext(s), ...selectedManifests(s).filter((m) => m.step).map(decodingLimit));
+
+/** The context a generation's decode timings belong to: the prompt plus every byte but the last one fed back. */
+export const decodedContext = (r: GenerateResult) => r.promptBytes + r.bytes.length - 1;

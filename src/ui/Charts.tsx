@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { decodedContext } from '../state/generation';
+import { decodedContext } from '../state/selectors';
 import { useStore } from '../state/store';
 import { estimate } from '../catalog/costModel';
 import { chartPoints, decodeRows, decodeRunPoint, measuredMemory, toRows, valueRange, type ChartData, type ChartPoint } from './seriesData';
