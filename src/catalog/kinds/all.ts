@@ -8,3 +8,4 @@ export * as sparseFixed from './sparse-fixed';
 export * as linear from './linear';
 export * as latents from './latents';
 export * as segments from './segments';
+export * as based from './based';
