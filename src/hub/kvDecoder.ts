@@ -155,7 +155,6 @@ export function createWindowDecoder(session: HubRun, layout: DecoderLayout, wind
     cacheBytes: 0,
     async append(ids, keep = 'last') {
       if (ids.length === 0) throw new Error('Nothing to decode: no tokens were given.');
-      const start = tokens.length;
       for (let i = 0; i < ids.length; i++) tokens.push(ids[i]);
       const w = tokens.slice(Math.max(0, tokens.length - window));
       const all = keep === 'all' || !layout.numLogitsToKeep;
