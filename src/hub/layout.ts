@@ -88,6 +88,13 @@ export interface Refusal {
   detail?: string; // the raw error or the names involved
 }
 
+/** A size in words: 512 KiB, 3.4 MiB, 96 MiB, 1.25 GiB. */
+export function sizeText(n: number): string {
+  const [unit, div] = n >= 2 ** 30 ? ['GiB', 2 ** 30] : n >= 2 ** 20 ? ['MiB', 2 ** 20] : ['KiB', 2 ** 10];
+  const x = n / div;
+  return `${x.toFixed(unit === 'GiB' ? 2 : x < 10 ? 1 : 0)} ${unit}`;
+}
+
 export const refusal = (kind: RefusalKind, message: string, detail?: string): Refusal => ({ kind, message, detail });
 
 const VISION_TYPES = /vit|clip|siglip|dino|swin|convnext|resnet|yolo|detr|sam|segformer|beit|deit|mobilenet|efficientnet|llava|idefics|smolvlm|paligemma|florence|moondream|qwen2_vl|qwen2_5_vl|pixtral|mllama|gemma3$/;
@@ -200,6 +207,8 @@ export function decoderLayout(io: { inputs: OnnxTensorInfo[]; outputs: OnnxTenso
       list(unknown.length ? unknown : io.inputs),
     );
   const cache = layers.length ? byName.get(layers[0].past[0])! : undefined;
+  if (cache && cache.dims.length !== 4)
+    return refusal('inputs', `Its cache tensors are ${cache.dims.length}-dimensional; the page feeds [batch, key-value heads, positions, head size] caches.`, show(cache));
   if (cache && cache.dtype !== 'float32' && cache.dtype !== 'float16')
     return refusal('inputs', `Its cache is ${cache.dtype}; the playground feeds float32 or float16 caches.`, show(cache));
   const useCacheBranch = byName.has('use_cache_branch') ? 'use_cache_branch' : undefined;
