@@ -1,0 +1,176 @@
+// One contender of scripts/hub-bench.ts per page load: a prompt of n random tokens, then `steps` greedy tokens, each
+// timed as it comes. ?contender=transformers.js | bare | engine, &n, &steps, &threads, &hub (the Hub stand-in),
+// &repo, &ort131 (transformers.js's own onnxruntime-web bundle, for its bare loop), &wasm131 / &mjs131 (its binary).
+// The result is left on window.__result (or window.__error) for the script to read.
+import { idsTensor, createKvDecoder, type HubRun, type TensorLike } from '../../src/hub/kvDecoder';
+import { decoderLayout, isRefusal } from '../../src/hub/layout';
+import { readOnnxGraph } from '../../src/hub/onnxGraph';
+
+type OrtModule = typeof import('onnxruntime-web');
+const q = new URLSearchParams(location.search);
+const contender = q.get('contender')!;
+const n = Number(q.get('n'));
+const steps = Number(q.get('steps') ?? 32);
+const threads = Number(q.get('threads') ?? 2);
+const hub = q.get('hub')!;
+const repo = q.get('repo')!;
+const vocab = Number(q.get('vocab'));
+const file = (path: string) => `${hub}${repo}/resolve/main/${path}`;
+
+/** Prompt tokens: mulberry32-seeded, never 0 (the fixture's end-of-text id). */
+function prompt(): number[] {
+  let a = 12345;
+  const rand = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return Array.from({ length: n }, () => 1 + Math.floor(rand() * (vocab - 1)));
+}
+const argmax = (row: ArrayLike<number>) => {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i] > row[best]) best = i;
+  return best;
+};
+const bytes = async (path: string) => new Uint8Array(await (await fetch(file(path))).arrayBuffer());
+
+export interface BenchResult {
+  contender: string;
+  ort: string;
+  backend: string;
+  threads: number;
+  n: number;
+  loadMs: number;
+  prefillMs: number; // time to first token
+  stepsMs: number[]; // each later token
+  tokens: number[];
+  heapBytes?: number;
+}
+
+/** The bare loop on an onnxruntime-web module: present.* fed back as past_key_values.*, nothing else. */
+async function bare(ort: OrtModule, label: string): Promise<BenchResult> {
+  ort.env.wasm.numThreads = threads;
+  const t0 = performance.now();
+  const graph = await bytes('onnx/model.onnx');
+  const data = await bytes('onnx/model.onnx_data');
+  const session = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', externalData: [{ path: 'model.onnx_data', data }] });
+  const loadMs = performance.now() - t0;
+  const info = readOnnxGraph(graph);
+  const L = info.inputs.filter((t) => t.name.endsWith('.key')).length;
+  const [kv, hd] = [info.inputs[3].dims[1] as number, info.inputs[3].dims[3] as number];
+  let past: Record<string, InstanceType<OrtModule['Tensor']>> = {};
+  for (let i = 0; i < L; i++)
+    for (const k of ['key', 'value']) past[`past_key_values.${i}.${k}`] = new ort.Tensor('float32', new Float32Array(0), [1, kv, 0, hd]);
+  const ids = prompt();
+  const tokens: number[] = [];
+  const times: number[] = [];
+  let length = 0;
+  let next = ids;
+  for (let s = 0; s < steps; s++) {
+    const t = performance.now();
+    const m = next.length;
+    const feeds = {
+      input_ids: new ort.Tensor('int64', BigInt64Array.from(next, BigInt), [1, m]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(length + m).fill(1n), [1, length + m]),
+      position_ids: new ort.Tensor('int64', BigInt64Array.from({ length: m }, (_, i) => BigInt(length + i)), [1, m]),
+      ...past,
+    };
+    const out = await session.run(feeds);
+    const logits = out.logits.data as Float32Array;
+    const token = argmax(logits.subarray(logits.length - vocab));
+    past = {};
+    for (let i = 0; i < L; i++) for (const k of ['key', 'value']) past[`past_key_values.${i}.${k}`] = out[`present.${i}.${k}`];
+    length += m;
+    next = [token];
+    tokens.push(token);
+    times.push(performance.now() - t);
+  }
+  await session.release();
+  return { contender: `bare loop (${label})`, ort: ort.env.versions.web, backend: 'wasm', threads, n, loadMs, prefillMs: times[0], stepsMs: times.slice(1), tokens };
+}
+
+async function transformersJs(): Promise<BenchResult> {
+  const tjs = await import('@huggingface/transformers');
+  const { env, AutoModelForCausalLM, BaseStreamer, Tensor } = tjs;
+  env.remoteHost = hub;
+  env.allowLocalModels = false;
+  env.useBrowserCache = false;
+  const onnx = env.backends.onnx as unknown as { wasm: { wasmPaths: unknown; numThreads: number }; versions: { web: string } };
+  onnx.wasm.wasmPaths = { mjs: q.get('mjs131')!, wasm: q.get('wasm131')! }; // its own binary, served here (no CDN)
+  onnx.wasm.numThreads = threads;
+  const t0 = performance.now();
+  const model = await AutoModelForCausalLM.from_pretrained(repo, { device: 'wasm', dtype: 'fp32' });
+  const loadMs = performance.now() - t0;
+  const ids = prompt();
+  const times: number[] = [];
+  const tokens: number[] = [];
+  class Clock extends BaseStreamer {
+    put(value: bigint[][]) {
+      times.push(performance.now());
+      if (times.length > 1) tokens.push(Number(value[0][0]));
+    }
+    end() {}
+  }
+  await model.generate({
+    input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
+    attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
+    max_new_tokens: steps,
+    min_new_tokens: steps,
+    do_sample: false,
+    streamer: new Clock(),
+  } as never);
+  const d = times.slice(1).map((t, i) => t - times[i]);
+  return { contender: 'transformers.js generate()', ort: onnx.versions.web, backend: 'wasm', threads, n, loadMs, prefillMs: d[0], stepsMs: d.slice(1), tokens };
+}
+
+/** src/hub/kvDecoder.ts on the project's onnxruntime-web in this page (the engine's decode loop, no worker). */
+async function kvLoop(): Promise<BenchResult> {
+  const ort = (await import('onnxruntime-web/wasm')) as unknown as OrtModule;
+  ort.env.wasm.numThreads = threads;
+  const t0 = performance.now();
+  const graph = await bytes('onnx/model.onnx');
+  const data = await bytes('onnx/model.onnx_data');
+  const session = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', externalData: [{ path: 'model.onnx_data', data }] });
+  const loadMs = performance.now() - t0;
+  const layout = decoderLayout(readOnnxGraph(graph));
+  if (isRefusal(layout)) throw new Error(layout.message);
+  const run: HubRun = {
+    run: async (feeds) => {
+      const t: Record<string, InstanceType<OrtModule['Tensor']>> = {};
+      for (const [k, v] of Object.entries(feeds)) t[k] = v instanceof ort.Tensor ? v : new ort.Tensor(v.type as 'float32', v.data as Float32Array, v.dims as number[]);
+      return (await session.run(t)) as unknown as Record<string, TensorLike>;
+    },
+  };
+  const dec = createKvDecoder(run, layout, { chunk: Number(q.get('chunk') ?? 512) });
+  const tokens: number[] = [];
+  const times: number[] = [];
+  let t = performance.now();
+  let { logits } = await dec.append(prompt());
+  for (let s = 0; s < steps; s++) {
+    tokens.push(argmax(logits));
+    times.push(performance.now() - t);
+    t = performance.now();
+    if (s < steps - 1) ({ logits } = await dec.append([tokens[s]]));
+  }
+  void idsTensor;
+  return { contender: 'kvDecoder loop (ours, in the page)', ort: ort.env.versions.web, backend: 'wasm', threads, n, loadMs, prefillMs: times[0], stepsMs: times.slice(1), tokens };
+}
+
+const w = window as unknown as { __result?: BenchResult; __error?: string };
+(async () => {
+  try {
+    let r: BenchResult;
+    if (contender === 'transformers.js') r = await transformersJs();
+    else if (contender === 'bare-tjs') r = await bare((await import(/* @vite-ignore */ q.get('ort131')!)) as OrtModule, "transformers.js's onnxruntime-web");
+    else if (contender === 'bare') r = await bare((await import('onnxruntime-web/wasm')) as unknown as OrtModule, "the project's onnxruntime-web");
+    else if (contender === 'kv') r = await kvLoop();
+    else throw new Error(`unknown contender ${contender}`);
+    r.heapBytes = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+    w.__result = r;
+    document.getElementById('out')!.textContent = JSON.stringify(r, null, 1);
+  } catch (e) {
+    w.__error = e instanceof Error ? `${e.message}\n${e.stack}` : String(e);
+    document.getElementById('out')!.textContent = w.__error;
+  }
+})();
