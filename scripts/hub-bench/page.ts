@@ -2,7 +2,7 @@
 // timed as it comes. ?contender=transformers.js | bare | engine, &n, &steps, &threads, &hub (the Hub stand-in),
 // &repo, &ort131 (transformers.js's own onnxruntime-web bundle, for its bare loop), &wasm131 / &mjs131 (its binary).
 // The result is left on window.__result (or window.__error) for the script to read.
-import { idsTensor, createKvDecoder, type HubRun, type TensorLike } from '../../src/hub/kvDecoder';
+import { createKvDecoder, type HubRun, type TensorLike } from '../../src/hub/kvDecoder';
 import { decoderLayout, isRefusal } from '../../src/hub/layout';
 import { readOnnxGraph } from '../../src/hub/onnxGraph';
 
@@ -87,7 +87,7 @@ async function bare(ort: OrtModule, label: string): Promise<BenchResult> {
     times.push(performance.now() - t);
   }
   await session.release();
-  return { contender: `bare loop (${label})`, ort: ort.env.versions.web, backend: 'wasm', threads, n, loadMs, prefillMs: times[0], stepsMs: times.slice(1), tokens };
+  return { contender: `bare loop (${label})`, ort: ort.env.versions.web ?? '?', backend: 'wasm', threads, n, loadMs, prefillMs: times[0], stepsMs: times.slice(1), tokens };
 }
 
 async function transformersJs(): Promise<BenchResult> {
@@ -153,8 +153,7 @@ async function kvLoop(): Promise<BenchResult> {
     t = performance.now();
     if (s < steps - 1) ({ logits } = await dec.append([tokens[s]]));
   }
-  void idsTensor;
-  return { contender: 'kvDecoder loop (ours, in the page)', ort: ort.env.versions.web, backend: 'wasm', threads, n, loadMs, prefillMs: times[0], stepsMs: times.slice(1), tokens };
+  return { contender: 'kvDecoder loop (ours, in the page)', ort: ort.env.versions.web ?? '?', backend: 'wasm', threads, n, loadMs, prefillMs: times[0], stepsMs: times.slice(1), tokens };
 }
 
 const w = window as unknown as { __result?: BenchResult; __error?: string };
