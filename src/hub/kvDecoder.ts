@@ -145,7 +145,22 @@ export function createKvDecoder(session: HubRun, layout: DecoderLayout, opts: Kv
   };
 }
 
-/** A graph without a cache: each call runs one forward over the last `window` tokens (the bundled models' way). */
+/** The feeds of one forward over `tokens` from an empty cache (use_cache_branch false, empty past tensors). */
+export function forwardFeeds(layout: DecoderLayout, tokens: ArrayLike<number>, keepAll = true): Record<string, TensorLike> {
+  const n = tokens.length;
+  const feeds: Record<string, TensorLike> = { [layout.inputIds]: idsTensor(tokens, layout.idsType) };
+  if (layout.attentionMask) feeds[layout.attentionMask] = range64(0, n, 1);
+  if (layout.positionIds) feeds[layout.positionIds] = range64(0, n);
+  if (layout.useCacheBranch) feeds[layout.useCacheBranch] = { type: 'bool', data: Uint8Array.of(0), dims: [1] };
+  if (layout.numLogitsToKeep) feeds[layout.numLogitsToKeep] = { type: 'int64', data: BigInt64Array.of(keepAll ? 0n : 1n), dims: [] };
+  const type = layout.cacheType ?? 'float32';
+  for (const l of layout.layers)
+    for (const name of l.past) feeds[name] = { type, data: type === 'float16' ? new Uint16Array(0) : new Float32Array(0), dims: [1, layout.kvHeads ?? 1, 0, layout.headDim ?? 1] };
+  return feeds;
+}
+
+/** Without a cache (a graph that has none, or decoding with it switched off): each call runs one forward over the
+ * last `window` tokens, as the bundled models' window source does; a cached graph gets empty past tensors. */
 export function createWindowDecoder(session: HubRun, layout: DecoderLayout, window: number): KvDecoder {
   const tokens: number[] = [];
   return {
@@ -158,11 +173,9 @@ export function createWindowDecoder(session: HubRun, layout: DecoderLayout, wind
       for (let i = 0; i < ids.length; i++) tokens.push(ids[i]);
       const w = tokens.slice(Math.max(0, tokens.length - window));
       const all = keep === 'all' || !layout.numLogitsToKeep;
-      const feeds: Record<string, TensorLike> = { [layout.inputIds]: idsTensor(w, layout.idsType) };
-      if (layout.attentionMask) feeds[layout.attentionMask] = range64(0, w.length, 1);
-      if (layout.positionIds) feeds[layout.positionIds] = range64(0, w.length);
-      if (layout.numLogitsToKeep) feeds[layout.numLogitsToKeep] = { type: 'int64', data: BigInt64Array.of(all ? 0n : 1n), dims: [] };
-      const logits = floatRows((await session.run(feeds))[layout.logits]);
+      const out = await session.run(forwardFeeds(layout, w, all));
+      for (const l of layout.layers) for (const name of l.present) session.dispose?.(out[name]);
+      const logits = floatRows(out[layout.logits]);
       const V = layout.vocabSize ?? logits.length / (all ? w.length : 1);
       if (keep === 'last') return { logits: logits.subarray(logits.length - V), rows: 1, start: tokens.length - 1 };
       const rows = Math.min(ids.length, w.length); // the new tokens the window still holds

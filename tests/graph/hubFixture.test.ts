@@ -12,6 +12,7 @@ import { ensureHubFixture } from '../../scripts/lib/hubFixture';
 import { readOnnxGraph } from '../../src/hub/onnxGraph';
 import { decoderLayout, isRefusal, type DecoderLayout } from '../../src/hub/layout';
 import { createKvDecoder, createWindowDecoder, type HubRun, type TensorLike } from '../../src/hub/kvDecoder';
+import { forwardTokens, scoreTokens } from '../../src/hub/hubRun';
 
 const { root, meta } = ensureHubFixture();
 const ref = meta.reference!;
@@ -91,6 +92,22 @@ describe('Hub fixture graphs (onnxruntime-node)', () => {
     expect(nocache.layout.positionIds).toBeUndefined();
     expect(maxDiff(nocache.first, ref.lastLogits)).toBeLessThan(1e-3);
     expect(nocache.tokens).toEqual(ref.greedy);
+  });
+
+  it('one forward over the prompt (empty past) gives every row; the cache switched off re-runs the window per token', async () => {
+    const a = await open(main, 'onnx/model.onnx');
+    const f = await forwardTokens(a.run, a.layout, ref.ids);
+    const V = meta.config.vocab;
+    expect(f.rows).toBe(ref.ids.length);
+    expect(maxDiff(f.logits.subarray((f.rows - 1) * V), ref.lastLogits)).toBeLessThan(1e-3);
+    const s = scoreTokens(f.logits, f.rows, V, ref.ids);
+    expect(s.surprisalBits).toHaveLength(ref.ids.length - 1);
+    expect(s.nextTop[0].id).toBe(ref.greedy[0]);
+    const off = createWindowDecoder(a.run, a.layout, 4096);
+    let { logits } = await off.append(ref.ids);
+    const tokens: number[] = [];
+    for (let i = 0; i < 4; i++) (tokens.push(argmax(logits)), ({ logits } = await off.append([tokens[i]])));
+    expect(tokens).toEqual(ref.greedy.slice(0, 4));
   });
 
   it('model_quantized.onnx (q8) runs the same layout, its logits close to fp32', async () => {
