@@ -1,7 +1,6 @@
 // A typed handle on window for Playwright tests and scripts: window.lcp.engine (load, predict, measure, sweep,
 // cache) and window.lcp.store (the page state, read results).
-import type { Engine } from './engine/types';
-import { createEngine } from './engine/client';
+import { createEngine, type Engine } from './engine';
 
 export interface Automation {
   version: string;

@@ -1,5 +1,5 @@
 import { createRoot } from 'react-dom/client';
-import { createEngine } from './engine/client';
+import { createEngine } from './engine';
 import { installAutomation } from './automation';
 import { init } from './state/page';
 import { useStore } from './state/store';

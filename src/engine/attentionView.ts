@@ -3,7 +3,6 @@
 import { classify } from './failures';
 import { fetchGraphBytes } from './models';
 import type { ModelWorker } from './modelWorker';
-import type { AttendedReply } from './protocol';
 import { modelWindow } from './tokenizer';
 import { EngineError, type AttentionMap, type Engine, type LoadedModel } from './types';
 
@@ -22,7 +21,7 @@ export function attentionView(
       const q = Math.max(M ? n - M : 0, Math.min(n - 1, Math.round(query ?? n - 1)));
       try {
         const bytes = (await fetchGraphBytes(info.manifest, graph)).slice().buffer;
-        const r = await worker.request<AttendedReply>(
+        const r = await worker.call(
           { type: 'attention', graph: bytes, sha256: graph.sha256, window: window.slice(), numLatents: M, query: q },
           [bytes],
         );

@@ -13,7 +13,7 @@ import { checkGraphNames, ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
 import { measurePeak } from './peak';
 import { provenance } from './provenance';
-import type { InspectedReply, LoadedReply, PredictedReply } from './protocol';
+import type { ReplyOf } from './protocol';
 import { mean } from './surprisal';
 import { modelWindow } from './tokenizer';
 import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type LoadedModel, type Prediction } from './types';
@@ -64,9 +64,9 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     const [model, wasmModule] = await Promise.all([bytesOf(m, o.onProgress), sharedWasmModule(buildOf(backend, webgpuImpl))]);
     const worker = new ModelWorker(onDeath);
     const copy = model.slice().buffer;
-    let reply: LoadedReply;
+    let reply: ReplyOf<'load'>;
     try {
-      reply = await worker.request<LoadedReply>({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl, wasmModule, profile: o.profile, warm: o.warm }, [copy]);
+      reply = await worker.call({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl, wasmModule, profile: o.profile, warm: o.warm }, [copy]);
     } catch (e) {
       worker.kill({ kind: 'cancelled', message: 'load failed' });
       const f = classify(e);
@@ -131,7 +131,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       const worker = new ModelWorker(() => {});
       const copy = model.slice().buffer;
       try {
-        return (await worker.request<InspectedReply>({ type: 'inspect', model: copy, wasmThreads }, [copy])).io;
+        return (await worker.call({ type: 'inspect', model: copy, wasmThreads }, [copy])).io;
       } catch (e) {
         throw new EngineError('invalid-model', classify(e).message);
       } finally {
@@ -170,9 +170,9 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       if (info.manifest.userModel && !info.manifest.userModel.byteLevel)
         throw new EngineError('bad-input', `${info.manifest.displayName} is not byte-level: its logits are not over bytes, so it predicts no text here. A sweep measures its latency and memory.`);
       const { n, clippedReason, window, start, M } = modelWindow(info.manifest, input, contextLength, numLatents);
-      let r: PredictedReply;
+      let r: ReplyOf<'predict'>;
       try {
-        r = await worker.request<PredictedReply>({ type: 'predict', window: window.slice(), numLatents: M });
+        r = await worker.call({ type: 'predict', window: window.slice(), numLatents: M });
       } catch (e) {
         const f = classify(e);
         if (FATAL.has(f.kind)) worker.kill(f);

@@ -7,7 +7,7 @@ import { decodeStats, positionsNeeded } from './generation';
 import { fetchGraphBytes } from './models';
 import { stateBytes } from './stepRunner';
 import { checkGraphNames, type ModelWorker } from './modelWorker';
-import type { DecodedReply, GeneratedReply, GeneratingReply, StepLoadedReply } from './protocol';
+import type { ReplyOf } from './protocol';
 import {
   EngineError,
   type DecodeOptions,
@@ -28,7 +28,7 @@ export function stepReady(worker: ModelWorker, m: Manifest): Promise<void> {
   if (!step) return Promise.reject(new EngineError('invalid-model', `${m.id} has no step graph for cached decoding`));
   worker.step ??= (async () => {
     const bytes = (await fetchGraphBytes(m, step)).slice().buffer;
-    const reply = await worker.request<StepLoadedReply>({ type: 'loadStep', step: bytes }, [bytes]);
+    const reply = await worker.call({ type: 'loadStep', step: bytes }, [bytes]);
     checkGraphNames(worker, m.id, step, reply);
   })();
   worker.step.catch(() => (worker.step = undefined));
@@ -72,7 +72,7 @@ export function decoding(
       try {
         await stepReady(worker, info.manifest);
         const options = { ...opts, capacity: opts.capacity ?? bytes.length };
-        const r = await worker.request<DecodedReply>({ type: 'decode', bytes: bytes.slice(), pieces, options });
+        const r = await worker.call({ type: 'decode', bytes: bytes.slice(), pieces, options });
         const { lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity } = r;
         return { modelId: id, backend: info.backend, lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity };
       } catch (e) {
@@ -95,7 +95,7 @@ export function decoding(
         if (reqId !== undefined) worker.send({ type: 'stop', target: reqId });
         killTimer = setTimeout(() => worker.kill({ kind: 'cancelled', message: 'stopped by the user' }), STOP_GRACE_MS);
       };
-      const result = (stopped: string | undefined, r?: GeneratedReply): GenerateResult => ({
+      const result = (stopped: string | undefined, r?: ReplyOf<'generate'>): GenerateResult => ({
         modelId: id,
         backend: info.backend,
         wasmThreads: info.wasmThreads,
@@ -119,13 +119,12 @@ export function decoding(
         if (cached) await stepReady(worker, m);
         if (signal?.aborted) return result('stopped by the user before it started');
         signal?.addEventListener('abort', onAbort);
-        const progress = (r: unknown) => {
-          const { byte, ms, latents, refills } = r as GeneratingReply;
+        const progress = ({ byte, ms, latents, refills }: { byte: number; ms: number; latents?: number; refills: number }) => {
           const p = { byte, ms, latents, refills, index: got.length };
           got.push(p);
           onByte?.(p);
         };
-        const r = await worker.request<GeneratedReply>({ type: 'generate', prompt: prompt.slice(), options: opts }, [], progress, (i) => (reqId = i));
+        const r = await worker.call({ type: 'generate', prompt: prompt.slice(), options: opts }, [], progress, (i) => (reqId = i));
         return result(r.stopped ? `stopped by the user after ${got.length.toLocaleString('en-US')} bytes` : undefined, r);
       } catch (e) {
         const f = classify(e);

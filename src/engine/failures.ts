@@ -1,5 +1,32 @@
-// Turns whatever onnxruntime-web, WebAssembly or WebGPU threw into a FailureKind and a sentence a user can act on.
-import type { EngineFailure, FailureKind } from './types';
+// The engine's one error type (EngineError: a FailureKind and a sentence a user can act on), and classify(), which
+// turns whatever onnxruntime-web, WebAssembly or WebGPU threw into one. Replies carry failures as EngineFailure.
+
+export type FailureKind =
+  | 'out-of-memory'
+  | 'buffer-limit'
+  | 'device-lost'
+  | 'invalid-model'
+  | 'over-limit'
+  | 'bad-input'
+  | 'webgpu-unavailable'
+  | 'cancelled'
+  | 'skipped' // not run, on purpose (e.g. a sweep's one-shot forward past its limit, where only decoding is measured)
+  | 'unknown';
+
+export interface EngineFailure {
+  kind: FailureKind;
+  message: string; // plain words a user can act on
+}
+
+export class EngineError extends Error {
+  constructor(
+    public readonly kind: FailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
 
 const RULES: [RegExp, FailureKind, string][] = [
   [/device (was )?lost|GPUDeviceLostInfo|device is lost/i, 'device-lost', 'The WebGPU device was lost'],
@@ -12,9 +39,7 @@ const RULES: [RegExp, FailureKind, string][] = [
 
 export function classify(err: unknown): EngineFailure {
   const raw = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  if (err && typeof err === 'object' && 'kind' in err && typeof (err as { kind: unknown }).kind === 'string') {
-    return { kind: (err as { kind: FailureKind }).kind, message: String((err as { message?: unknown }).message) };
-  }
+  if (err instanceof EngineError) return { kind: err.kind, message: err.message };
   for (const [re, kind, lead] of RULES) if (re.test(raw)) return { kind, message: `${lead}: ${raw.slice(0, 300)}` };
   return { kind: 'unknown', message: raw.slice(0, 400) };
 }

@@ -6,7 +6,7 @@ import { classify } from './failures';
 import { decodingLimit } from './decoding';
 import { measureDecode } from './measureDecode';
 import type { ModelWorker } from './modelWorker';
-import type { LoadedReply, MeasuredReply, ProfiledReply } from './protocol';
+import type { ReplyOf } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
 import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, MemoryEstimate, ProfileOptions, ProfilePoint, Provenance, SweepProgress } from './types';
 
@@ -15,9 +15,9 @@ export interface ModelSource {
   manifests(): Promise<Map<string, Manifest>>;
   manifestOf(id: string): Promise<Manifest>;
   webgpuImpl: 'jsep' | 'native';
-  spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, o?: { profile?: boolean }): Promise<{ worker: ModelWorker; reply: LoadedReply }>;
+  spawn(m: Manifest, backend: BackendName, onDeath: (f: EngineFailure) => void, o?: { profile?: boolean }): Promise<{ worker: ModelWorker; reply: ReplyOf<'load'> }>;
   /** Where a point is measured; `session` once the worker has one (else the page's adapter and settings). */
-  provenance(backend: BackendName, session?: Pick<LoadedReply, 'webgpuImpl' | 'wasmThreads' | 'device'>): Promise<Provenance>;
+  provenance(backend: BackendName, session?: Pick<ReplyOf<'load'>, 'webgpuImpl' | 'wasmThreads' | 'device'>): Promise<Provenance>;
 }
 
 export function syntheticWindow(n: number, vocab: number): Uint8Array {
@@ -59,7 +59,7 @@ const latentsOf = (m: Manifest, n: number, asked?: number) => (m.io === 'latents
 
 export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' | 'profile'> {
   /** A fresh worker with the model's session (a profiling one when asked), killed when `work` ends or on abort. */
-  async function inFreshWorker<T>(m: Manifest, backend: BackendName, profile: boolean, signal: AbortSignal | undefined, work: (w: ModelWorker, loaded: LoadedReply) => Promise<T>): Promise<T> {
+  async function inFreshWorker<T>(m: Manifest, backend: BackendName, profile: boolean, signal: AbortSignal | undefined, work: (w: ModelWorker, loaded: ReplyOf<'load'>) => Promise<T>): Promise<T> {
     let worker: ModelWorker | undefined;
     const onAbort = () => worker?.kill({ kind: 'cancelled', message: 'stopped by the user' });
     signal?.addEventListener('abort', onAbort);
@@ -88,7 +88,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
     const M = latentsOf(m, contextLength, o.numLatents);
     const est = estimateOf(m, contextLength, M);
     const base = { modelId: m.id, backend, contextLength, numLatents: M, estimate: est };
-    let session: LoadedReply | undefined;
+    let session: ReplyOf<'load'> | undefined;
     const fail = async (failure: EngineFailure): Promise<MeasurePoint> => ({ ok: false, ...base, failure, provenance: await src.provenance(backend, session) });
     if (o.skipForward) return fail({ kind: 'skipped', message: o.skipForward });
     const refused = await refusal(m, backend, contextLength, est.largestTensorBytes);
@@ -99,7 +99,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
         session = loaded;
         const { warmupRuns, warmupMs, minRuns, minTimeMs, maxRuns } = o;
         const policy = { ...DEFAULT_POLICY, ...Object.fromEntries(Object.entries({ warmupRuns, warmupMs, minRuns, minTimeMs, maxRuns }).filter(([, v]) => v !== undefined)) };
-        const r = await worker.request<MeasuredReply>({ type: 'measure', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, policy });
+        const r = await worker.call({ type: 'measure', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, policy });
         const med = median(r.samplesMs);
         const provenance = await src.provenance(backend, loaded);
         return {
@@ -132,7 +132,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
       return { ok: false, ...base, failure: { kind: 'unknown', message: "per-operator GPU times come from JSEP's profiling hook; profile WebGPU with the JSEP build" } };
     try {
       return await inFreshWorker(m, backend, true, signal, async (worker, loaded) => {
-        const r = await worker.request<ProfiledReply>({ type: 'profile', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, windows: o.windows ?? 2 });
+        const r = await worker.call({ type: 'profile', window: syntheticWindow(contextLength, Math.min(256, m.config.vocabSize)), numLatents: M, windows: o.windows ?? 2 });
         return { ok: true, ...base, ...r.profile, provenance: await src.provenance(backend, loaded) };
       });
     } catch (e) {

@@ -5,7 +5,6 @@ import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
 import { decodingLimit, stepReady } from './decoding';
 import type { ModelWorker } from './modelWorker';
-import type { GeneratedReply, GeneratingReply } from './protocol';
 import { median, quantile } from './stats';
 import { defaultRefill } from './stepRunner';
 import type { DecodePoint, FailureKind } from './types';
@@ -55,12 +54,12 @@ export async function measureDecode(
       await stepReady(worker, m);
       const options = { temperature: 0, cache: true, numLatents: M };
       // warm-up: the step session's first calls (allocation, shader compilation) are not the decoding's
-      await worker.request<GeneratedReply>({ type: 'generate', prompt: synthetic(1), options: { ...options, maxBytes: 2 } });
+      await worker.call({ type: 'generate', prompt: synthetic(1), options: { ...options, maxBytes: 2 } });
       const ms: number[] = [];
-      const r = await worker.request<GeneratedReply>(
+      const r = await worker.call(
         { type: 'generate', prompt: synthetic(plan.prompt), options: { ...options, maxBytes: plan.steps + 1 } },
         [],
-        (p) => ms.push((p as GeneratingReply).ms),
+        (p) => ms.push(p.ms),
       );
       const stepsMs = ms.slice(1);
       return {

@@ -2,11 +2,10 @@
 // is terminated and never reused; its pending requests fail with the reason.
 import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
-import { isReply, PROGRESS_TYPES, type Reply, type Request } from './protocol';
+import { isProgress, isReply, type ProgressOf, type Reply, type ReplyOf, type RequestBody, type RequestType } from './protocol';
 import { EngineError, type EngineFailure } from './types';
 
 type Pending = { resolve: (r: Reply) => void; reject: (e: EngineError) => void; progress?: (r: Reply) => void };
-type Body<R> = R extends Request ? Omit<R, 'id'> : never;
 
 export class ModelWorker {
   private worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
@@ -22,7 +21,7 @@ export class ModelWorker {
       if (reply.type === 'error' && reply.id === -1) return this.kill(reply.failure);
       const p = this.pending.get(reply.id);
       if (!p) return;
-      if (PROGRESS_TYPES.has(reply.type)) return p.progress?.(reply);
+      if (isProgress(reply)) return p.progress?.(reply);
       this.pending.delete(reply.id);
       if (reply.type === 'error') p.reject(new EngineError(reply.failure.kind, reply.failure.message));
       else p.resolve(reply);
@@ -34,19 +33,27 @@ export class ModelWorker {
     };
   }
 
-  /** `onProgress` gets the progress replies (protocol PROGRESS_TYPES) that come before the final one; `onId` the request's id. */
-  request<T extends Reply>(body: Body<Request>, transfer: Transferable[] = [], onProgress?: (r: Reply) => void, onId?: (id: number) => void): Promise<T> {
+  /**
+   * Sends a request and resolves with its reply, typed by the protocol table from the request's type. `onProgress`
+   * gets the progress the request streams before its reply (a generation's bytes); `onId` the request's id.
+   */
+  call<T extends RequestType>(
+    body: RequestBody<T>,
+    transfer: Transferable[] = [],
+    onProgress?: (p: ProgressOf<T>) => void,
+    onId?: (id: number) => void,
+  ): Promise<ReplyOf<T>> {
     if (this.dead) return Promise.reject(new EngineError(this.dead.kind, this.dead.message));
     const id = this.nextId++;
     onId?.(id);
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject, progress: onProgress });
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (r: Reply) => void, reject, progress: onProgress as ((r: Reply) => void) | undefined });
       this.worker.postMessage({ ...body, id }, transfer);
     });
   }
 
   /** A request answered through another one (a stop, by the generation it ends). */
-  send(body: Body<Request>): void {
+  send<T extends RequestType>(body: RequestBody<T>): void {
     if (!this.dead) this.worker.postMessage({ ...body, id: this.nextId++ });
   }
 

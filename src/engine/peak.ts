@@ -6,7 +6,6 @@ import { matmulFlops } from './matmulGraph';
 import { ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
 import type { ModelSource } from './measure';
-import type { PeakedReply } from './protocol';
 import { median, type RunPolicy } from './stats';
 import type { BackendName, PeakPoint } from './types';
 
@@ -27,7 +26,7 @@ export async function measurePeak(
   const worker = new ModelWorker(() => {});
   try {
     const wasmModule = await sharedWasmModule(buildOf(backend, webgpuImpl));
-    const r = await worker.request<PeakedReply>({ type: 'peak', backend, wasmThreads, webgpuImpl, wasmModule, n, policy: PEAK_POLICY });
+    const r = await worker.call({ type: 'peak', backend, wasmThreads, webgpuImpl, wasmModule, n, policy: PEAK_POLICY });
     const medianMs = median(r.samplesMs);
     return { ok: true, backend, n, firstRunMs: r.firstRunMs, medianMs, gflops: matmulFlops(n) / medianMs / 1e6, provenance: await provenance(backend, { webgpuImpl, ...r }) };
   } catch (e) {

@@ -1,6 +1,7 @@
 // Per-operator profiles: onnxruntime's own timings of warm runs, grouped into what a reader of an attention model
 // asks about. Pure (no onnxruntime here): the worker feeds it ORT's trace events (WASM: `enableProfiling`) or
 // JSEP's GPU kernel timestamps (WebGPU: `env.webgpu.profiling.ondata`); the graph tests feed it onnxruntime-node's.
+import { EngineError } from './failures';
 import type { BackendName } from './types';
 
 export const CATEGORIES = [
@@ -106,7 +107,7 @@ export interface TraceEvent {
 /** The JSON array ORT prints, one event a line; lines that are not part of it are ignored. */
 export function parseTrace(lines: readonly string[]): TraceEvent[] {
   const start = lines.findIndex((l) => l.trimStart().startsWith('['));
-  if (start < 0) throw new Error('onnxruntime printed no profile');
+  if (start < 0) throw new EngineError('unknown', 'onnxruntime printed no profile');
   const body: string[] = [];
   for (const l of lines.slice(start)) {
     body.push(l);
@@ -125,7 +126,7 @@ const shapesOf = (xs: Record<string, number[]>[] | undefined) => (xs ?? []).map(
 export function opsFromTrace(events: readonly TraceEvent[], runsPerWindow: number, windows: number, onlyProvider?: string): OpTiming[] {
   const runs = events.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts);
   const used = runs.slice(-runsPerWindow * windows);
-  if (used.length < runsPerWindow * windows) throw new Error(`the profile holds ${runs.length} runs, expected ${runsPerWindow * windows}`);
+  if (used.length < runsPerWindow * windows) throw new EngineError('unknown', `the profile holds ${runs.length} runs, expected ${runsPerWindow * windows}`);
   const from = used[0].ts;
   const to = used.at(-1)!.ts + used.at(-1)!.dur;
   const byName = new Map<string, OpTiming>();

@@ -1,6 +1,9 @@
-// Typed messages between the page (client.ts) and a model worker (worker.ts). Every request carries an id;
-// the worker answers with the same id, either the matching reply or an `error` (a generation first streams
-// progress replies; a stop is answered by the generation it ends).
+// Typed messages between the page (modelWorker.ts's call(), used by client.ts, measure.ts, decoding.ts, ...) and a
+// model worker (worker.ts, which dispatches to one handler per capability under ./handlers). ONE table says, per
+// request type, what the request carries, what its reply carries and what progress it streams; the unions, the
+// runtime guards and call()'s return type are derived from it. Every request carries an id; the worker answers with
+// the same id, either the request's reply or an `error` (a generation first streams progress; a stop is answered by
+// the generation it ends).
 import type { Manifest } from '../catalog/manifest';
 import type { BackendName, DeviceInfo, EngineFailure, GenerateOptions, MemoryReading, TopByte } from './types';
 import type { GraphIO } from './userModel';
@@ -8,154 +11,123 @@ import type { RunPolicy } from './stats';
 import type { OpProfile } from './profile';
 import type { DecoderOptions } from './stepRunner';
 
-export interface LoadRequest {
-  type: 'load';
-  id: number;
-  manifest: Manifest;
-  model: ArrayBuffer; // transferred
+/** What a worker is told to load a session with (load, peak). */
+interface SessionSettings {
   backend: BackendName;
   wasmThreads: number;
   webgpuImpl: 'jsep' | 'native';
   wasmModule?: WebAssembly.Module; // the build's module, compiled once by the page (see ort.ts)
-  profile?: boolean; // a profiling worker: the session records ORT's per-operator timings
-  warm?: boolean; // run one forward on a short window before replying: the page's workers, never a measurement's
 }
 
-export interface PredictRequest {
-  type: 'predict';
-  id: number;
-  window: Uint8Array;
-  numLatents?: number;
+/** Request type -> request body, reply (its type name and body) and progress (streamed before the reply). */
+export interface Table {
+  /** Opens the model's forward session. */
+  load: {
+    request: SessionSettings & {
+      manifest: Manifest;
+      model: ArrayBuffer; // transferred
+      profile?: boolean; // a profiling worker: the session records ORT's per-operator timings
+      warm?: boolean; // run one forward on a short window before replying: the page's workers, never a measurement's
+    };
+    reply: {
+      type: 'loaded';
+      backend: BackendName;
+      webgpuImpl?: 'jsep' | 'native';
+      wasmThreads: number;
+      loadMs: number;
+      warmMs?: number; // the warm-up forward, when asked for
+      inputNames: string[];
+      outputNames: string[];
+      device?: DeviceInfo; // the GPU device the session runs on (WebGPU only)
+    };
+  };
+  /** Opens the model's step graph (cached decoding) next to its forward session; its weights are the model's bytes. */
+  loadStep: {
+    request: { step: ArrayBuffer }; // transferred
+    reply: { type: 'stepLoaded'; loadMs: number; inputNames: string[]; outputNames: string[] };
+  };
+  /** A person's own graph: open it on WASM, report its inputs and outputs, close it (userModel.ts recognises the layout). */
+  inspect: {
+    request: { model: ArrayBuffer; wasmThreads: number }; // model transferred
+    reply: { type: 'inspected'; io: GraphIO };
+  };
+  /** Surprisal of every covered byte of a window and the next byte's distribution. */
+  predict: {
+    request: { window: Uint8Array; numLatents?: number };
+    reply: { type: 'predicted'; coveredStart: number; surprisalBits: Float32Array; top: TopByte[][]; nextTop: TopByte[]; latencyMs: number };
+  };
+  /** Timed forwards over a window. */
+  measure: {
+    request: { window: Uint8Array; numLatents?: number; policy: RunPolicy };
+    reply: { type: 'measured'; firstRunMs: number; samplesMs: number[]; memory: MemoryReading };
+  };
+  /** A profiling worker: first run, one warm-up, then `windows` profiled windows. */
+  profile: {
+    request: { window: Uint8Array; numLatents?: number; windows: number };
+    reply: { type: 'profiled'; profile: Pick<OpProfile, 'windows' | 'runMs' | 'opsMs' | 'kernels' | 'byCategory' | 'top' | 'source'> };
+  };
+  /** Times C = A·B of n x n float32 matrices (matmulGraph.ts) in a worker of its own: the backend's reference speed. */
+  peak: {
+    request: SessionSettings & { n: number; policy: RunPolicy };
+    reply: { type: 'peaked'; wasmThreads: number; device?: DeviceInfo; firstRunMs: number; samplesMs: number[] };
+  };
+  /** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
+  decode: {
+    request: { bytes: Uint8Array; pieces: number[]; options: DecoderOptions }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
+    reply: {
+      type: 'decoded';
+      lastLogits: Float32Array; // pieces x V: the row after each piece (it predicts the next byte)
+      pieceMs: number[];
+      refills: number;
+      latentsAfter: number[]; // Perceiver AR: latents cached after each piece (0 for the others)
+      stateBytes: number;
+      capacity: number;
+    };
+  };
+  /** Generation (generation.ts): streams a `generating` progress per byte, ends with `generated` (or `error`). */
+  generate: {
+    request: { prompt: Uint8Array; options: GenerateOptions };
+    reply: {
+      type: 'generated';
+      stopped: boolean;
+      refills: number;
+      numLatents?: number;
+      refillTo?: number;
+      stateBytes?: number;
+      capacity?: number;
+      memory: MemoryReading;
+    };
+    progress: { type: 'generating'; byte: number; ms: number; latents?: number; refills: number };
+  };
+  /** Asks the generation `target` to end after the byte in progress; it answers with its `generated` reply. */
+  stop: {
+    request: { target: number };
+    reply: never;
+  };
+  /** Where one query position reads, from the model's analysis graph (its own session, never the timed one). */
+  attention: {
+    request: {
+      graph: ArrayBuffer; // attention.onnx (transferred), its weights read from the forward graph's bytes; one session per sha256
+      sha256: string;
+      window: Uint8Array;
+      numLatents?: number;
+      query: number; // window offset of the query position
+    };
+    reply: { type: 'attended'; weights: Float32Array }; // one weight per window position, summing to 1 (heads averaged)
+  };
 }
 
-export interface MeasureRequest {
-  type: 'measure';
-  id: number;
-  window: Uint8Array;
-  numLatents?: number;
-  policy: RunPolicy;
-}
-
-/** A profiling worker: first run, one warm-up, then `windows` profiled windows. */
-export interface ProfileRequest {
-  type: 'profile';
-  id: number;
-  window: Uint8Array;
-  numLatents?: number;
-  windows: number;
-}
-
-/** Times C = A·B of n x n float32 matrices (matmulGraph.ts) in a worker of its own: the backend's reference speed. */
-export interface PeakRequest {
-  type: 'peak';
-  id: number;
-  backend: BackendName;
-  wasmThreads: number;
-  webgpuImpl: 'jsep' | 'native';
-  wasmModule?: WebAssembly.Module;
-  n: number;
-  policy: RunPolicy;
-}
-
-/** Opens the model's step graph (cached decoding) next to its forward session; its weights are the model's bytes. */
-export interface LoadStepRequest {
-  type: 'loadStep';
-  id: number;
-  step: ArrayBuffer; // transferred
-}
-
-/** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
-export interface DecodeRequest {
-  type: 'decode';
-  id: number;
-  bytes: Uint8Array;
-  pieces: number[]; // lengths, summing to bytes.length: e.g. [prompt, 1, 1, ...]
-  options: DecoderOptions;
-}
-
-/** A person's own graph: open it on WASM, report its inputs and outputs, close it (userModel.ts recognises the layout). */
-export interface InspectRequest {
-  type: 'inspect';
-  id: number;
-  model: ArrayBuffer; // transferred
-  wasmThreads: number;
-}
-
-export interface InspectedReply {
-  type: 'inspected';
-  id: number;
-  io: GraphIO;
-}
-
-/** Generation (generation.ts): streams a `generating` reply per byte, ends with `generated` (or `error`). */
-export interface GenerateRequest {
-  type: 'generate';
-  id: number;
-  prompt: Uint8Array;
-  options: GenerateOptions;
-}
-
-/** Asks the generation `target` to end after the byte in progress; it answers with its `generated` reply. */
-export interface StopRequest {
-  type: 'stop';
-  id: number;
-  target: number;
-}
-
-/** Where one query position reads, from the model's analysis graph (its own session, never the timed one). */
-export interface AttentionRequest {
-  type: 'attention';
-  id: number;
-  graph: ArrayBuffer; // attention.onnx (transferred), its weights read from the forward graph's bytes; one session per sha256
-  sha256: string;
-  window: Uint8Array;
-  numLatents?: number;
-  query: number; // window offset of the query position
-}
-
-export type Request =
-  | LoadRequest
-  | PredictRequest
-  | MeasureRequest
-  | LoadStepRequest
-  | DecodeRequest
-  | InspectRequest
-  | ProfileRequest
-  | PeakRequest
-  | AttentionRequest
-  | GenerateRequest
-  | StopRequest;
-
-export interface LoadedReply {
-  type: 'loaded';
-  id: number;
-  backend: BackendName;
-  webgpuImpl?: 'jsep' | 'native';
-  wasmThreads: number;
-  loadMs: number;
-  warmMs?: number; // the warm-up forward, when asked for
-  inputNames: string[];
-  outputNames: string[];
-  device?: DeviceInfo; // the GPU device the session runs on (WebGPU only)
-}
-
-export interface PredictedReply {
-  type: 'predicted';
-  id: number;
-  coveredStart: number;
-  surprisalBits: Float32Array;
-  top: TopByte[][];
-  nextTop: TopByte[];
-  latencyMs: number;
-}
-
-export interface MeasuredReply {
-  type: 'measured';
-  id: number;
-  firstRunMs: number;
-  samplesMs: number[];
-  memory: MemoryReading;
-}
+export type RequestType = keyof Table;
+type Id = { id: number };
+type Entry<T extends RequestType> = Table[T];
+/** A request of type T as sent (call() adds the id). */
+export type RequestBody<T extends RequestType> = { type: T } & Entry<T>['request'];
+export type RequestOf<T extends RequestType> = RequestBody<T> & Id;
+/** What the worker answers a request of type T with; ReplyBody without the id. */
+export type ReplyBody<T extends RequestType> = Entry<T>['reply'];
+export type ReplyOf<T extends RequestType> = ReplyBody<T> & Id;
+/** What a request of type T streams before its reply (never for most). */
+export type ProgressOf<T extends RequestType> = (Entry<T> extends { progress: infer P } ? P : never) & Id;
 
 export interface ErrorReply {
   type: 'error';
@@ -163,91 +135,36 @@ export interface ErrorReply {
   failure: EngineFailure;
 }
 
-export interface ProfiledReply {
-  type: 'profiled';
-  id: number;
-  profile: Pick<OpProfile, 'windows' | 'runMs' | 'opsMs' | 'kernels' | 'byCategory' | 'top' | 'source'>;
-}
+type Union<F extends { [T in RequestType]: unknown }> = F[RequestType];
+export type Request = Union<{ [T in RequestType]: RequestOf<T> }>;
+export type Reply = Union<{ [T in RequestType]: ReplyOf<T> | ProgressOf<T> }> | ErrorReply;
 
-export interface PeakedReply {
-  type: 'peaked';
-  id: number;
-  wasmThreads: number;
-  device?: DeviceInfo;
-  firstRunMs: number;
-  samplesMs: number[];
-}
+// The runtime half of the table: each request type's reply and progress names. `satisfies` makes it list exactly the
+// table's request types with exactly their names, so the guards below cannot drift from the types.
+type Names = { [T in RequestType]: { reply: ReplyBody<T>['type'] | null; progress?: Entry<T> extends { progress: { type: infer N } } ? N : never } };
+const NAMES = {
+  load: { reply: 'loaded' },
+  loadStep: { reply: 'stepLoaded' },
+  inspect: { reply: 'inspected' },
+  predict: { reply: 'predicted' },
+  measure: { reply: 'measured' },
+  profile: { reply: 'profiled' },
+  peak: { reply: 'peaked' },
+  decode: { reply: 'decoded' },
+  generate: { reply: 'generated', progress: 'generating' },
+  stop: { reply: null },
+  attention: { reply: 'attended' },
+} as const satisfies Names;
 
-export interface StepLoadedReply {
-  type: 'stepLoaded';
-  id: number;
-  loadMs: number;
-  inputNames: string[];
-  outputNames: string[];
-}
-
-export interface DecodedReply {
-  type: 'decoded';
-  id: number;
-  lastLogits: Float32Array; // pieces x V: the row after each piece (it predicts the next byte)
-  pieceMs: number[];
-  refills: number;
-  latentsAfter: number[]; // Perceiver AR: latents cached after each piece (0 for the others)
-  stateBytes: number;
-  capacity: number;
-}
-
-/** Progress of a generation: one byte. The request stays open. */
-export interface GeneratingReply {
-  type: 'generating';
-  id: number;
-  byte: number;
-  ms: number;
-  latents?: number;
-  refills: number;
-}
-
-export interface GeneratedReply {
-  type: 'generated';
-  id: number;
-  stopped: boolean;
-  refills: number;
-  numLatents?: number;
-  refillTo?: number;
-  stateBytes?: number;
-  capacity?: number;
-  memory: MemoryReading;
-}
-
-export interface AttendedReply {
-  type: 'attended';
-  id: number;
-  weights: Float32Array; // one per window position, summing to 1 (heads averaged)
-}
-
-export type Reply =
-  | LoadedReply
-  | PredictedReply
-  | MeasuredReply
-  | ErrorReply
-  | StepLoadedReply
-  | DecodedReply
-  | InspectedReply
-  | ProfiledReply
-  | PeakedReply
-  | AttendedReply
-  | GeneratingReply
-  | GeneratedReply;
-
-const REQUEST_TYPES = new Set(['load', 'predict', 'measure', 'loadStep', 'decode', 'inspect', 'profile', 'peak', 'attention', 'generate', 'stop']);
-const REPLY_TYPES = new Set(['loaded', 'predicted', 'measured', 'error', 'stepLoaded', 'decoded', 'inspected', 'profiled', 'peaked', 'attended', 'generating', 'generated']);
+const REQUEST_TYPES = new Set<string>(Object.keys(NAMES));
+const entries = Object.values(NAMES) as { reply: string | null; progress?: string }[];
 /** Replies that report progress: the request they answer is still running. */
-export const PROGRESS_TYPES = new Set<Reply['type']>(['generating']);
+export const PROGRESS_TYPES = new Set<string>(entries.flatMap((e) => (e.progress ? [e.progress] : [])));
+const REPLY_TYPES = new Set<string>(['error', ...PROGRESS_TYPES, ...entries.flatMap((e) => (e.reply ? [e.reply] : []))]);
 
-export function isRequest(x: unknown): x is Request {
-  return typeof x === 'object' && x !== null && REQUEST_TYPES.has((x as Request).type) && Number.isInteger((x as Request).id);
-}
+const isMessage = (x: unknown, types: Set<string>) =>
+  typeof x === 'object' && x !== null && types.has((x as { type: string }).type) && Number.isInteger((x as { id: unknown }).id);
 
-export function isReply(x: unknown): x is Reply {
-  return typeof x === 'object' && x !== null && REPLY_TYPES.has((x as Reply).type) && Number.isInteger((x as Reply).id);
-}
+export const isRequest = (x: unknown): x is Request => isMessage(x, REQUEST_TYPES);
+export const isReply = (x: unknown): x is Reply => isMessage(x, REPLY_TYPES);
+export const isProgress = (r: Reply): boolean => PROGRESS_TYPES.has(r.type);

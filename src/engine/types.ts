@@ -37,32 +37,8 @@ export interface MemoryEstimate {
   largestTensorBytes: number; // biggest single tensor: what must fit one GPU buffer binding
 }
 
-export type FailureKind =
-  | 'out-of-memory'
-  | 'buffer-limit'
-  | 'device-lost'
-  | 'invalid-model'
-  | 'over-limit'
-  | 'bad-input'
-  | 'webgpu-unavailable'
-  | 'cancelled'
-  | 'skipped' // not run, on purpose (e.g. a sweep's one-shot forward past its limit, where only decoding is measured)
-  | 'unknown';
-
-export interface EngineFailure {
-  kind: FailureKind;
-  message: string; // plain words a user can act on
-}
-
-export class EngineError extends Error {
-  constructor(
-    public readonly kind: FailureKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
+import type { EngineFailure } from './failures';
+export { EngineError, type EngineFailure, type FailureKind } from './failures';
 
 export interface LoadProgress {
   modelId: string;

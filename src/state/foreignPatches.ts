@@ -1,7 +1,7 @@
 // Results from elsewhere as store changes, computed without touching the store: the foreign slice applies them for
 // files, and a link (shared.ts, which must not import the store) for its results.
 import type { Manifest } from '../catalog/manifest';
-import type { MeasurePoint } from '../engine/types';
+import type { MeasurePoint } from '../engine';
 import { refusal, resultProblems } from './plausibility';
 
 export interface ForeignResults {

@@ -1,34 +1,39 @@
 // The input the models read: typed or pasted text, a preset, a dropped or picked file. Bytes are kept next to the
 // text; a file that is not text, or too big, leaves the input as it was.
-import { looksBinary } from '../engine/tokenizer';
+import { looksBinary } from '../engine';
 import { defaultInput, presetInput, textInput } from './inputPatches';
 import type { Preset } from './presets';
-import { set } from './store';
+import type { SliceCreator } from './types';
 
 export interface InputSlice {
   inputError?: string;
   inputTouched: boolean; // the user typed or dropped something: a late default preset must not replace it
-}
-
-export function inputInitial(): InputSlice {
-  return { inputTouched: false };
+  loadDefaultInput(): Promise<void>;
+  setText(text: string, preset?: Preset): void;
+  choosePreset(p: Preset): Promise<void>;
+  touchInput(): void;
+  /** A dropped or picked file: text only; anything else leaves the current input as it was. */
+  loadFile(file: Blob & { name: string }): Promise<void>;
 }
 
 export const MAX_FILE_BYTES = 8 * 2 ** 20; // a bigger file would make the textarea crawl; no model reads past 64 KiB
 
-export const loadDefaultInput = async () => set(await defaultInput());
-export const setText = (text: string, preset?: Preset) => set(textInput(text, preset));
-export const choosePreset = async (p: Preset) => set(await presetInput(p));
-export const touchInput = () => set({ inputTouched: true });
+export const createInputSlice: SliceCreator<InputSlice> = (set, get) => ({
+  inputTouched: false,
 
-/** A dropped or picked file: text only; anything else leaves the current input as it was. */
-export async function loadFile(file: Blob & { name: string }) {
-  set({ inputTouched: true });
-  if (file.size > MAX_FILE_BYTES)
-    return set({ inputError: `${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MiB; the playground reads files up to ${MAX_FILE_BYTES / 2 ** 20} MiB (no model reads more than its last 64 KiB). The input was left as it was.` });
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  if (bytes.length === 0) return set({ inputError: `${file.name} is empty. The input was left as it was.` });
-  if (looksBinary(bytes))
-    return set({ inputError: `${file.name} looks like a binary file (NUL bytes or invalid UTF-8), not text. The input was left as it was.` });
-  setText(new TextDecoder().decode(bytes));
-}
+  loadDefaultInput: async () => set(await defaultInput()),
+  setText: (text, preset) => set(textInput(text, preset)),
+  choosePreset: async (p) => set(await presetInput(p)),
+  touchInput: () => set({ inputTouched: true }),
+
+  async loadFile(file) {
+    set({ inputTouched: true });
+    if (file.size > MAX_FILE_BYTES)
+      return set({ inputError: `${file.name} is ${(file.size / 2 ** 20).toFixed(1)} MiB; the playground reads files up to ${MAX_FILE_BYTES / 2 ** 20} MiB (no model reads more than its last 64 KiB). The input was left as it was.` });
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    if (bytes.length === 0) return set({ inputError: `${file.name} is empty. The input was left as it was.` });
+    if (looksBinary(bytes))
+      return set({ inputError: `${file.name} looks like a binary file (NUL bytes or invalid UTF-8), not text. The input was left as it was.` });
+    get().setText(new TextDecoder().decode(bytes));
+  },
+});

@@ -1,6 +1,6 @@
 // The input as store changes, computed without touching the store: the input slice sets them, and so does a link
 // (shared.ts), which must not import the store (see store.ts).
-import { encode } from '../engine/tokenizer';
+import { encode } from '../engine';
 import type { InputSlice } from './input';
 import { presetText, type Preset } from './presets';
 

@@ -1,12 +1,8 @@
 // The page around the models: the engine, the bundled models, the WebGPU adapter, the banner; the settings'
 // setters; what happens when the page opens.
 import type { Manifest } from '../catalog/manifest';
-import { decodingLimit } from '../engine/decoding';
-import type { BackendChoice, Engine, GpuInfo } from '../engine/types';
-import { loadDefaultInput } from './input';
-import { preloadModels } from './runs';
+import type { BackendChoice, Engine, GpuInfo } from '../engine';
 import { applyShared } from './sharing';
-import { restoreUserModels } from './userModels';
 import type { SharedState } from './shared';
 import { get, set, type PageState } from './store';
 
@@ -31,14 +27,6 @@ export function pageInitial(): PageSlice {
   return { ready: false, manifests: [], logAxes: true, engineSettings: { webgpuImpl: 'jsep' } };
 }
 
-export const MIN_CONTEXT = 256;
-
-export const selectedManifests = (s: PageState) =>
-  s.selected.map((id) => s.manifests.find((m) => m.id === id)).filter((m): m is Manifest => !!m);
-export const maxSelectedContext = (s: PageState) => Math.max(MIN_CONTEXT, ...selectedManifests(s).map((m) => m.config.maxContext));
-/** The slider's end: the longest one-shot forward, or the longest cached decoding (Continue) when that goes further. */
-export const maxSliderContext = (s: PageState) => Math.max(maxSelectedContext(s), ...selectedManifests(s).filter((m) => m.step).map(decodingLimit));
-
 export async function init(engine: Engine, shared: SharedState | null, linkError?: string, makeEngine?: PageSlice['makeEngine']) {
   set({ engine, makeEngine, banner: linkError ? { kind: 'error', text: linkError } : undefined });
   engine.detectWebGPU().then(
@@ -52,19 +40,19 @@ export async function init(engine: Engine, shared: SharedState | null, linkError
     set({ ready: true, banner: { kind: 'error', text: `Could not read the bundled models: ${(e as Error).message}` } });
     return;
   }
-  await restoreUserModels(); // before a link, which may name one of them
+  await get().restoreUserModels(); // before a link, which may name one of them
   if (shared) return applyShared(shared);
   const manifests = get().manifests;
   const defaults = manifests.filter((m) => m.defaultSelected).map((m) => m.id);
   set({ selected: defaults.length ? defaults : manifests.slice(0, 2).map((m) => m.id), ready: true });
-  preloadModels();
-  await loadDefaultInput();
+  get().preloadModels();
+  await get().loadDefaultInput();
 }
 
 export function toggleModel(id: string) {
   const adding = !get().selected.includes(id);
   set((s) => ({ selected: adding ? [...s.selected, id] : s.selected.filter((x) => x !== id) }));
-  if (adding) preloadModels([id]);
+  if (adding) get().preloadModels([id]);
 }
 
 export const setBackend = (backend: BackendChoice) => set({ backend });
@@ -87,5 +75,5 @@ export async function setEngineSettings(engineSettings: EngineSettings) {
     engineSettings,
     status: Object.fromEntries(Object.entries(s.status).map(([id, st]) => [id, { ...st, loaded: undefined }])),
   }));
-  preloadModels();
+  get().preloadModels();
 }

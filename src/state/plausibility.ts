@@ -4,8 +4,7 @@
 // onnxruntime-web run can reach, or a compute rate past any device, is refused too.
 import { estimate } from '../catalog/costModel';
 import type { Manifest } from '../catalog/manifest';
-import { median, quantile } from '../engine/stats';
-import type { DecodePointOk, MeasurePoint } from '../engine/types';
+import { type DecodePointOk, type MeasurePoint, median, quantile } from '../engine';
 
 /** No session.run of onnxruntime-web (tensors in, logits out) finishes faster than this. */
 export const MIN_RUN_MS = 0.01;

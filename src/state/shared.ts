@@ -5,8 +5,7 @@
 // the address bar follows (watchedValues). A new shared property is one entry; `plain` covers a store field that
 // the link holds as it is.
 import { z } from 'zod';
-import type { BackendChoice, BackendName, MeasurePoint } from '../engine/types';
-import { USER_PREFIX } from '../engine/userModel';
+import { type BackendChoice, type BackendName, type MeasurePoint, USER_PREFIX } from '../engine';
 import { defaultInput, presetInput, textInput, type InputFields } from './inputPatches';
 import { foreignPatch, LINK_SOURCE } from './foreignPatches';
 import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './pointSchema';

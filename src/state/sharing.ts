@@ -1,5 +1,4 @@
 // Links in and out: the state a link carries (read from the table in shared.ts) and applying an opened link.
-import { preloadModels, runPredictions } from './runs';
 import { applyLink, readShared, type LinkNote, type SharedState } from './shared';
 import { get, set } from './store';
 
@@ -22,8 +21,8 @@ export async function applyShared(link: SharedState) {
   if (notes.length) set({ banner: { kind: notes.some((n) => n.kind === 'error') ? 'error' : 'info', text: notes.map((n) => n.text).join(' ') } });
   for (const p of patches) if (p instanceof Promise) set(await p);
   set({ ready: true });
-  if (link.run) await runPredictions();
-  else preloadModels();
+  if (link.run) await get().runPredictions();
+  else get().preloadModels();
 }
 
 /** The state a share link carries. Text only when the input is not a preset; results only when asked for. */

@@ -13,41 +13,40 @@
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
 // this module imports their initial state, so `xInitial` must be a function declaration (hoisted) and a slice may
 // touch the store only inside functions, never while its module is being evaluated.
-import { create } from 'zustand';
-import { foreignInitial, type ForeignSlice } from './foreign';
-import { generationInitial, type GenerationSlice } from './generation';
-import { inputInitial, type InputSlice } from './input';
-import { pageInitial, type PageSlice } from './page';
-import { profilingInitial, type ProfilingSlice } from './profiling';
-import { resetRuns, runsInitial, type RunsSlice } from './runs';
-import { sharedInitial, type SharedSlice } from './shared';
-import { sharingInitial, type SharingSlice } from './sharing';
-import { sweepInitial, type SweepSlice } from './sweep';
-import { userModelsInitial, type UserModelsSlice } from './userModels';
+import { create, type StateCreator } from 'zustand';
+import { createForeignSlice } from './foreign';
+import { createGenerationSlice } from './generation';
+import { createInputSlice } from './input';
+import { pageInitial } from './page';
+import { createProfilingSlice } from './profiling';
+import { createRunsSlice } from './runs';
+import { sharedInitial } from './shared';
+import { sharingInitial } from './sharing';
+import { createSweepSlice } from './sweep';
+import type { PageState } from './types';
+import { createUserModelsSlice } from './userModels';
 
-/** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice & GenerationSlice;
-export type PageState = SharedSlice & LocalState;
+export type { LocalState, PageState } from './types';
 
-const initialState = (): PageState => ({
+const createPageState: StateCreator<PageState> = (...a) => ({
   ...sharedInitial(),
   ...pageInitial(),
-  ...inputInitial(),
-  ...runsInitial(),
-  ...sweepInitial(),
-  ...foreignInitial(),
+  ...createInputSlice(...a),
+  ...createRunsSlice(...a),
+  ...createSweepSlice(...a),
+  ...createForeignSlice(...a),
   ...sharingInitial(),
-  ...profilingInitial(),
-  ...userModelsInitial(),
-  ...generationInitial(),
+  ...createProfilingSlice(...a),
+  ...createUserModelsSlice(...a),
+  ...createGenerationSlice(...a),
 });
 
-export const useStore = create<PageState>()(initialState);
+export const useStore = create<PageState>()(createPageState);
 /** For the slices' actions: change and read the store outside React. */
 export const { setState: set, getState: get } = useStore;
 
 /** Back to a fresh page (tests). */
 export function resetStore() {
-  resetRuns();
-  useStore.setState(initialState(), true);
+  // the slices made again: fresh actions, with none of the old ones' runs in flight
+  useStore.setState(createPageState(useStore.setState, useStore.getState, useStore), true);
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Manifest } from '../catalog/manifest';
-import type { AttentionMap, Prediction } from '../engine/types';
+import type { AttentionMap, Prediction } from '../engine';
 import { useStore } from '../state/store';
 import { binWeights, peakOf } from './attentionData';
 import { count, shortN } from './format';

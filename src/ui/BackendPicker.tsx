@@ -1,9 +1,7 @@
-import { defaultWasmThreads } from '../engine/isolation';
+import { type BackendChoice, defaultWasmThreads, type GpuInfo, isolation } from '../engine';
 import { setBackend, setEngineSettings } from '../state/page';
 import { useStore } from '../state/store';
-import type { BackendChoice, GpuInfo } from '../engine/types';
 import { bytesLabel } from './format';
-import { isolation } from '../engine/isolation';
 
 /** What auto will pick here, in words (the engine's rule: WebGPU only on a hardware adapter). */
 const autoPick = (gpu?: GpuInfo) => (!gpu ? '' : gpu.available && !gpu.isFallbackAdapter ? ' → WebGPU here' : ' → WASM here');

@@ -1,7 +1,5 @@
 import type { Manifest } from '../catalog/manifest';
-import type { GenerateResult } from '../engine/types';
-import { decode } from '../engine/tokenizer';
-import { startGeneration, stopGeneration } from '../state/generation';
+import { decode, type GenerateResult } from '../engine';
 import { useStore } from '../state/store';
 import { bytesLabel, count, ms } from './format';
 
@@ -15,6 +13,7 @@ export function ContinueBox({ id }: { id: string }) {
   const m = useStore((s) => s.manifests.find((x) => x.id === id));
   const cache = useStore((s) => s.generation.cache);
   const running = !!gen?.running;
+  const { startGeneration, stopGeneration } = useStore.getState();
   return (
     <div className="continue small" data-testid={`continue-box-${id}`}>
       <button onClick={() => (running ? stopGeneration(id) : startGeneration(id))} data-testid={`continue-${id}`}>{running ? 'Stop' : 'Continue'}</button>{' '}

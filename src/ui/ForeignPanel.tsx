@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { compareHere, importResults, MAX_RESULTS_FILE_BYTES, removeForeign } from '../state/foreign';
+import { MAX_RESULTS_FILE_BYTES } from '../state/foreign';
 import { useStore } from '../state/store';
 import { provenanceLabel } from './provenanceText';
 
@@ -8,6 +8,7 @@ export function ForeignPanel() {
   const foreign = useStore((s) => s.foreign);
   const sweeping = useStore((s) => s.sweeping);
   const [dragging, setDragging] = useState(false);
+  const { compareHere, importResults, removeForeign } = useStore.getState();
   return (
     <section
       className={`panel foreign${dragging ? ' dragging' : ''}`}

@@ -1,11 +1,11 @@
-import { defaultRefill } from '../engine/stepRunner';
-import { setGeneration } from '../state/generation';
-import { selectedManifests } from '../state/page';
+import { defaultRefill } from '../engine';
+import { selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 
 /** Continue's settings, for every model (they travel in share links). */
 export function GenerationSettings() {
   const g = useStore((s) => s.generation);
+  const { setGeneration } = useStore.getState();
   const latents = useStore((s) => s.latents);
   const perceiver = useStore((s) => selectedManifests(s).find((m) => m.io === 'latents' && m.step));
   const M = perceiver && (latents ?? perceiver.config.latents ?? 0);

@@ -1,6 +1,5 @@
 import { useState } from 'react';
 import { toggleModel } from '../state/page';
-import { removeUserModel } from '../state/userModels';
 import { useStore } from '../state/store';
 import type { ModelStatus } from '../state/runs';
 import { TrainingCurve } from './TrainingCurve';
@@ -57,6 +56,7 @@ function Details({ m }: { m: Manifest }) {
 /** A person's own model: what the page knows of it (read from the graph, or from its manifest), and Remove. */
 function UserModelCard({ m }: { m: Manifest }) {
   const u = m.userModel!;
+  const { removeUserModel } = useStore.getState();
   const io = (ts: Manifest['graph']['inputs']) => ts.map((t) => `${t.name} [${t.dims.join(', ')}]`).join(', ');
   return (
     <div className="small muted" data-testid={`user-card-${m.id}`}>

@@ -1,9 +1,8 @@
 import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { estimate } from '../catalog/costModel';
-import type { BackendName } from '../engine/types';
+import type { BackendName } from '../engine';
 import type { ProfileResult } from '../state/pointSchema';
-import { clearProfiles, measurePeak, runProfiles, setProfileBackend, setProfileContexts, stopProfiles } from '../state/profiling';
 import { useStore } from '../state/store';
 import { download } from './download';
 import { count, ms, shortN } from './format';
@@ -80,6 +79,7 @@ export function ProfilePanel() {
   const peaks = useStore((s) => s.peaks);
   const manifests = useStore((s) => s.manifests);
   const gpu = useStore((s) => s.gpu);
+  const { clearProfiles, measurePeak, runProfiles, setProfileBackend, setProfileContexts, stopProfiles } = useStore.getState();
   const [chosen, setChosen] = useState<string>();
   const rows = useMemo(() => stackedRows(profiles), [profiles]);
   const shown = profiles.find((p) => keyOf(p) === chosen) ?? profiles.at(-1);

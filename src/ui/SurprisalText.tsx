@@ -1,6 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import type { Prediction } from '../engine/types';
-import { showByte } from '../engine/tokenizer';
+import { type Prediction, showByte } from '../engine';
 import { count, diffColor, surprisalColor } from './format';
 import { bitsAt } from './surprisalDiff';
 

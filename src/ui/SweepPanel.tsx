@@ -1,7 +1,7 @@
-import { clearPoints, runSweep, setSweepBackends, setSweepDecode, setSweepMax, stopSweep, SWEEP_MEASURE } from '../state/sweep';
+import { SWEEP_MEASURE } from '../state/sweep';
 import { useStore } from '../state/store';
 import { count } from './format';
-import type { BackendName } from '../engine/types';
+import type { BackendName } from '../engine';
 
 export function SweepPanel() {
   const sweeping = useStore((s) => s.sweeping);
@@ -10,6 +10,7 @@ export function SweepPanel() {
   const upTo = useStore((s) => s.sweepContexts?.at(-1));
   const gpu = useStore((s) => s.gpu);
   const decode = useStore((s) => s.sweepDecode);
+  const { clearPoints, runSweep, setSweepBackends, setSweepDecode, setSweepMax, stopSweep } = useStore.getState();
   const toggle = (b: BackendName) => setSweepBackends(backends.includes(b) ? backends.filter((x) => x !== b) : [...backends, b]);
   return (
     <section className="panel sweep" aria-label="Sweep">

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Manifest, TrainingLogEntry } from '../catalog/manifest';
-import { fetchTrainingLog } from '../engine/models';
+import { fetchTrainingLog } from '../engine';
 
 /** The model's saved training log: bits per byte (text) or copy accuracy (copy task) against steps. */
 export function TrainingCurve({ m }: { m: Manifest }) {

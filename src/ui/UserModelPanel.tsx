@@ -1,7 +1,6 @@
 import { useState } from 'react';
-import { addUserModel, cancelUserModel, openUserModel } from '../state/userModels';
 import { useStore } from '../state/store';
-import { MAX_USER_MODEL_BYTES } from '../engine/userModel';
+import { MAX_USER_MODEL_BYTES } from '../engine';
 import type { UserModelDraft } from '../state/userModels';
 
 /** The questions a graph cannot answer, with what it did tell as defaults. */
@@ -12,6 +11,7 @@ function Questions({ d }: { d: UserModelDraft }) {
   const [byteLevel, setByteLevel] = useState((V ?? 256) === 256);
   const [maxContext, setMaxContext] = useState(1024);
   const [latents, setLatents] = useState(256);
+  const { addUserModel, cancelUserModel } = useStore.getState();
   return (
     <form
       className="small user-questions"
@@ -51,6 +51,7 @@ export function UserModelPanel() {
   const error = useStore((s) => s.userError);
   const busy = useStore((s) => s.userBusy);
   const [dragging, setDragging] = useState(false);
+  const { openUserModel } = useStore.getState();
   return (
     <section
       className={`panel user-model${dragging ? ' dragging' : ''}`}

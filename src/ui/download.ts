@@ -1,5 +1,5 @@
 // Saving a file from the page, and the results in the two formats people ask for.
-import type { DecodePoint, GpuInfo, MeasurePoint } from '../engine/types';
+import type { DecodePoint, GpuInfo, MeasurePoint } from '../engine';
 import type { ForeignResults } from '../state/foreignPatches';
 
 export function download(name: string, blob: Blob) {

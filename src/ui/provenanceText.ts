@@ -1,5 +1,5 @@
 // Provenance in words: a compact label for the table and the full list for a point's details.
-import type { EpBuild, Provenance } from '../engine/types';
+import type { EpBuild, Provenance } from '../engine';
 import { bytesLabel } from './format';
 
 export const EP_LABEL: Record<EpBuild, string> = { wasm: 'WASM', 'webgpu-jsep': 'WebGPU (JSEP)', 'webgpu-native': 'WebGPU (native EP)' };

@@ -1,6 +1,6 @@
 // Lining two models' predictions up byte for byte. Their windows may differ (different limits or N), so bytes are
 // matched by their offset in the input, and only bytes both models scored are compared.
-import type { Prediction } from '../engine/types';
+import type { Prediction } from '../engine';
 
 /** Input offset of the first byte that has a surprisal. */
 export const firstScored = (p: Prediction) => p.windowStart + p.scoredStart;

@@ -23,7 +23,7 @@ function source(fails: { forward?: number; decode?: number } = {}) {
       const worker = {
         step: Promise.resolve(), // the step graph counts as opened
         kill: () => {},
-        async request(body: { type: string; window?: Uint8Array; prompt?: Uint8Array; options?: { maxBytes: number } }, _t?: unknown, progress?: (r: Reply) => void) {
+        async call(body: { type: string; window?: Uint8Array; prompt?: Uint8Array; options?: { maxBytes: number } }, _t?: unknown, progress?: (r: Reply) => void) {
           workers.push(body.type);
           if (body.type === 'measure') {
             if (body.window!.length === fails.forward) throw new EngineError('out-of-memory', 'Out of memory');

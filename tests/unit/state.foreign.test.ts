@@ -1,11 +1,10 @@
 // Results from elsewhere: imported files and links are checked, kept apart from this page's points, and can be
 // re-measured here.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { compareHere, importResults, MAX_RESULTS_FILE_BYTES } from '../../src/state/foreign';
+import { MAX_RESULTS_FILE_BYTES } from '../../src/state/foreign';
 import { init } from '../../src/state/page';
 import { pointProblems } from '../../src/state/plausibility';
 import { resetStore, useStore } from '../../src/state/store';
-import { runSweep, setSweepMax } from '../../src/state/sweep';
 import { pointsJson } from '../../src/ui/download';
 import type { MeasurePoint, MeasurePointOk } from '../../src/engine/types';
 import { fakeEngine, manifests, namedBlob } from './stateFixtures';
@@ -17,8 +16,8 @@ const perceiver = manifests.find((m) => m.id === 'perceiver-ar-tiny')!;
 async function measuredElsewhere(): Promise<MeasurePoint[]> {
   await init(fakeEngine().engine, null);
   useStore.setState({ selected: ['transformer-tiny', 'perceiver-ar-tiny'] });
-  setSweepMax(512);
-  await runSweep();
+  get().setSweepMax(512);
+  await get().runSweep();
   const points = get().points;
   resetStore();
   return points;
@@ -31,12 +30,12 @@ describe('importing an exported JSON file', () => {
     const points = await measuredElsewhere();
     const fake = fakeEngine();
     await init(fake.engine, null);
-    await importResults(namedBlob('laptop.json', pointsJson(points, [], undefined)));
+    await get().importResults(namedBlob('laptop.json', pointsJson(points, [], undefined)));
     expect(get().points).toEqual([]);
     expect(get().foreign).toEqual([{ source: 'from file laptop.json', points }]);
     expect(get().banner).toMatchObject({ kind: 'info', text: expect.stringMatching(/4 points from file laptop\.json/) });
     // the same file again replaces its set; a file holding another page's foreign results brings them along
-    await importResults(namedBlob('laptop.json', pointsJson(points.slice(0, 1), [{ source: 'from a link', points: points.slice(1) }], undefined)));
+    await get().importResults(namedBlob('laptop.json', pointsJson(points.slice(0, 1), [{ source: 'from a link', points: points.slice(1) }], undefined)));
     expect(get().foreign).toEqual([{ source: 'from file laptop.json', points }]);
   });
 
@@ -46,7 +45,7 @@ describe('importing an exported JSON file', () => {
     ['no points', 'empty.json', '{"points":[]}', /empty\.json holds no results/],
   ])('refuses %s with a message and changes nothing', async (_label, name, body, re) => {
     await init(fakeEngine().engine, null);
-    await importResults(namedBlob(name, body));
+    await get().importResults(namedBlob(name, body));
     expect(get().foreign).toEqual([]);
     expect(get().banner).toMatchObject({ kind: 'error', text: expect.stringMatching(re) });
   });
@@ -55,7 +54,7 @@ describe('importing an exported JSON file', () => {
     await init(fakeEngine().engine, null);
     const huge = namedBlob('huge.json', '{}');
     Object.defineProperty(huge, 'size', { value: MAX_RESULTS_FILE_BYTES + 1 });
-    await importResults(huge);
+    await get().importResults(huge);
     expect(get().banner?.text).toMatch(/huge\.json is 10\.0 MiB; results files are read up to 10 MiB/);
   });
 
@@ -63,7 +62,7 @@ describe('importing an exported JSON file', () => {
     const points = await measuredElsewhere();
     const edited = points.map((p, i) => (i === 1 ? { ...p, contextLength: 1 << 20, bytesPerSec: (1 << 20) / 0.0015 } : p));
     await init(fakeEngine().engine, null);
-    await importResults(namedBlob('edited.json', pointsJson(edited, [], undefined)));
+    await get().importResults(namedBlob('edited.json', pointsJson(edited, [], undefined)));
     expect(get().foreign).toEqual([]);
     expect(get().banner?.text).toMatch(/The results in edited\.json were refused.*transformer-tiny on wasm at N = 1,049,000: N is beyond the model's limit of 1,024 bytes/);
   });
@@ -74,8 +73,8 @@ describe('compare with this device', () => {
     const points = await measuredElsewhere();
     const fake = fakeEngine();
     await init(fake.engine, null);
-    await importResults(namedBlob('other.json', pointsJson([...points, points[0]], [], undefined)));
-    await compareHere('from file other.json');
+    await get().importResults(namedBlob('other.json', pointsJson([...points, points[0]], [], undefined)));
+    await get().compareHere('from file other.json');
     expect(fake.calls.plans.at(-1)).toEqual([
       { modelId: 'perceiver-ar-tiny', backend: 'wasm', contextLength: 256, numLatents: 16 },
       { modelId: 'perceiver-ar-tiny', backend: 'wasm', contextLength: 512, numLatents: 16 },

@@ -2,9 +2,7 @@
 // stop that keeps what came, a failure that keeps the rest of the page, and cached runs on the decode charts.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { init, setContext } from '../../src/state/page';
-import { decodedContext, setGeneration, startGeneration, stopGeneration } from '../../src/state/generation';
-import { runPredictions } from '../../src/state/runs';
-import { clearPoints } from '../../src/state/sweep';
+import { decodedContext } from '../../src/state/generation';
 import { sharedState } from '../../src/state/sharing';
 import { resetStore, useStore } from '../../src/state/store';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
@@ -22,10 +20,10 @@ describe('store: Continue', () => {
   it('the prompt is the last N bytes; the settings go to the engine; bytes stream in; a cached run joins the decode charts', async () => {
     const fake = await page();
     setContext(1024);
-    setGeneration({ maxBytes: 5, temperature: 0, topK: 40, seed: 7, refill: 200 });
+    get().setGeneration({ maxBytes: 5, temperature: 0, topK: 40, seed: 7, refill: 200 });
     const seen: number[] = [];
     const unsub = useStore.subscribe((s) => seen.push(s.generations['transformer-compare']?.bytes.length ?? 0));
-    await startGeneration('transformer-compare');
+    await get().startGeneration('transformer-compare');
     unsub();
     expect(fake.calls.generate[0]).toEqual({ id: 'transformer-compare', prompt: 1024, opts: expect.objectContaining({ maxBytes: 5, temperature: 0, topK: 40, seed: 7, refill: 200, cache: true, contextLength: 1024 }) });
     expect(new Set(seen)).toEqual(new Set([0, 1, 2, 3, 4, 5])); // one byte at a time
@@ -33,24 +31,24 @@ describe('store: Continue', () => {
     expect(g).toMatchObject({ running: false, cached: true, promptBytes: 1024 });
     expect(Array.from(g.bytes)).toEqual([107, 108, 109, 110, 111]); // the fake continues after 'j' (106)
     expect(get().decodeRuns.map((r) => [r.modelId, decodedContext(r)])).toEqual([['transformer-compare', 1028]]);
-    clearPoints();
+    get().clearPoints();
     expect(get().decodeRuns).toEqual([]);
   });
 
   it('without the cache: no decode chart point', async () => {
     await page();
-    setGeneration({ cache: false, maxBytes: 3 });
-    await startGeneration('perceiver-ar-compare');
+    get().setGeneration({ cache: false, maxBytes: 3 });
+    await get().startGeneration('perceiver-ar-compare');
     expect(get().generations['perceiver-ar-compare'].result?.cached).toBe(false);
     expect(get().decodeRuns).toEqual([]);
   });
 
   it('a stop ends it and keeps the bytes that came', async () => {
     await page();
-    setGeneration({ maxBytes: 1000 });
-    const run = startGeneration('transformer-compare');
+    get().setGeneration({ maxBytes: 1000 });
+    const run = get().startGeneration('transformer-compare');
     await new Promise((r) => setTimeout(r, 30));
-    stopGeneration('transformer-compare');
+    get().stopGeneration('transformer-compare');
     await run;
     const g = get().generations['transformer-compare'];
     expect(g.running).toBe(false);
@@ -61,9 +59,9 @@ describe('store: Continue', () => {
 
   it("a failure is the model's message; the bytes before it and the other results stay", async () => {
     await page({ failGenerate: { 'transformer-compare': { after: 2, error: new EngineError('out-of-memory', 'transformer-compare generating on wasm after 2 bytes: Out of memory') } } });
-    await runPredictions();
-    await startGeneration('perceiver-ar-compare');
-    await startGeneration('transformer-compare');
+    await get().runPredictions();
+    await get().startGeneration('perceiver-ar-compare');
+    await get().startGeneration('transformer-compare');
     const g = get().generations['transformer-compare'];
     expect(g).toMatchObject({ running: false, errorKind: 'out-of-memory', error: expect.stringMatching(/Out of memory/) });
     expect(g.bytes.length).toBe(2);
@@ -74,7 +72,7 @@ describe('store: Continue', () => {
   it('its settings travel in a link; defaults leave the link as it was', async () => {
     await page();
     expect(sharedState(false).generation).toBeUndefined();
-    setGeneration({ maxBytes: 100, temperature: 0, topK: 1, seed: 42, refill: 240, cache: false });
+    get().setGeneration({ maxBytes: 100, temperature: 0, topK: 1, seed: 42, refill: 240, cache: false });
     const d = decodeState(encodeState(sharedState(false)));
     resetStore();
     await init(fakeEngine().engine, d.ok ? d.state : null);

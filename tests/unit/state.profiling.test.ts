@@ -2,7 +2,6 @@
 // carries the profiles to another page.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { init } from '../../src/state/page';
-import { measurePeak, runProfiles, setProfileContexts } from '../../src/state/profiling';
 import { sharedState } from '../../src/state/sharing';
 import { resetStore, useStore } from '../../src/state/store';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
@@ -16,8 +15,8 @@ describe('profiling', () => {
     const fake = fakeEngine({ failProfile: ['transformer-tiny'] });
     await init(fake.engine, null);
     useStore.setState({ selected: ['perceiver-ar-tiny', 'transformer-tiny'] });
-    setProfileContexts([2048, 512]); // the tiny models stop at 1,024
-    await runProfiles();
+    get().setProfileContexts([2048, 512]); // the tiny models stop at 1,024
+    await get().runProfiles();
     expect(fake.calls.profiles).toEqual([
       { id: 'perceiver-ar-tiny', context: 512 },
       { id: 'transformer-tiny', context: 512 },
@@ -31,8 +30,8 @@ describe('profiling', () => {
   it('a link carries the profiles to another page', async () => {
     await init(fakeEngine().engine, null);
     useStore.setState({ selected: ['perceiver-ar-tiny'] });
-    setProfileContexts([256, 1024]);
-    await runProfiles();
+    get().setProfileContexts([256, 1024]);
+    await get().runProfiles();
     const sent = get().profiles;
     expect(sent).toHaveLength(2);
     const d = decodeState(encodeState(sharedState(false)));
@@ -43,8 +42,8 @@ describe('profiling', () => {
 
   it('keeps one MatMul peak per backend', async () => {
     await init(fakeEngine().engine, null);
-    await measurePeak('wasm');
-    await measurePeak('wasm');
+    await get().measurePeak('wasm');
+    await get().measurePeak('wasm');
     expect(get().peaks).toHaveLength(1);
     expect(get().peaks[0]).toMatchObject({ ok: true, backend: 'wasm', gflops: 42.9 });
   });

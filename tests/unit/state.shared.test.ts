@@ -4,7 +4,6 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { SHARED, sharedInitial } from '../../src/state/shared';
 import { sharedState } from '../../src/state/sharing';
 import { init } from '../../src/state/page';
-import { setText } from '../../src/state/input';
 import { resetStore, useStore } from '../../src/state/store';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
 import { fakeEngine } from './stateFixtures';
@@ -29,7 +28,7 @@ describe('shared-state table', () => {
     await init(fakeEngine().engine, null);
     useStore.setState({ selected: ['primer-tiny'], backend: 'webgpu', context: 777, latents: 32, sweepContexts: [256], sweepBackends: ['webgpu'], sweepDecode: false });
     useStore.setState({ generation: { maxBytes: 9, temperature: 0.3, topK: 17, seed: 5, refill: 12, cache: false } });
-    setText('a text typed on the first page');
+    get().setText('a text typed on the first page');
     const d = decodeState(encodeState(sharedState(false)));
     const sent = Object.fromEntries(Object.keys(sharedInitial()).map((k) => [k, get()[k as keyof ReturnType<typeof get>]]));
     resetStore();

@@ -1,9 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { applyShared, setShareResults, sharedState } from '../../src/state/sharing';
-import { clearPoints, runSweep, setSweepMax, stopSweep } from '../../src/state/sweep';
 import { init, setContext, setEngineSettings, toggleModel } from '../../src/state/page';
-import { isStale, runPredictions } from '../../src/state/runs';
-import { loadFile, MAX_FILE_BYTES, setText } from '../../src/state/input';
+import { isStale } from '../../src/state/runs';
+import { MAX_FILE_BYTES } from '../../src/state/input';
 import { resetStore, useStore } from '../../src/state/store';
 import { EngineError, type MeasurePointOk } from '../../src/engine/types';
 import { fakeEngine, namedBlob, openPage, type FakeOptions } from './stateFixtures';
@@ -52,8 +51,8 @@ describe('store: opening the page', () => {
 
   it("a link's results are shown as from a link, never as this page's, and keep being shared", async () => {
     await init(fakeEngine().engine, null);
-    setSweepMax(512);
-    await runSweep();
+    get().setSweepMax(512);
+    await get().runSweep();
     const results = get().points;
     resetStore();
     await init(fakeEngine().engine, null);
@@ -66,8 +65,8 @@ describe('store: opening the page', () => {
 
   it("a link with a fabricated point is refused with a message; its settings still apply", async () => {
     await init(fakeEngine().engine, null);
-    setSweepMax(256);
-    await runSweep();
+    get().setSweepMax(256);
+    await get().runSweep();
     const real = get().points[0] as MeasurePointOk;
     const fake = { ...real, samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, bytesPerSec: 1e12 };
     resetStore();
@@ -88,8 +87,8 @@ describe('store: opening the page', () => {
 describe('store: running models', () => {
   it('empty input: a message, and no model runs', async () => {
     const fake = await page();
-    setText('');
-    await runPredictions();
+    get().setText('');
+    await get().runPredictions();
     expect(get().inputError).toMatch(/empty/);
     expect(fake.calls.predict).toEqual([]);
   });
@@ -122,7 +121,7 @@ describe('store: running models', () => {
   it('one model failing to load does not touch the others', async () => {
     const fake = await page({ failLoad: { 'transformer-tiny': new EngineError('invalid-model', 'transformer-tiny: the file is corrupted') } });
     toggleModel('transformer-tiny');
-    await runPredictions();
+    await get().runPredictions();
     const st = get().status;
     expect(st['transformer-tiny']).toMatchObject({ busy: false, errorKind: 'invalid-model', error: expect.stringMatching(/corrupted/) });
     expect(st['transformer-compare'].prediction?.contextLength).toBe(1024);
@@ -132,14 +131,14 @@ describe('store: running models', () => {
 
   it('a prediction keeps the bytes it was computed on, and goes stale when the input or N changes', async () => {
     await page();
-    await runPredictions();
+    await get().runPredictions();
     const bytes = get().bytes;
     expect(get().status['transformer-compare'].predictedOn).toBe(bytes);
     expect(isStale(get(), 'transformer-compare')).toBe(false);
-    setText(TEXT + 'more');
+    get().setText(TEXT + 'more');
     expect(isStale(get(), 'transformer-compare')).toBe(true);
     expect(get().status['transformer-compare'].predictedOn).toBe(bytes); // the panel still draws what was scored
-    await runPredictions();
+    await get().runPredictions();
     setContext(2048);
     expect(isStale(get(), 'transformer-compare')).toBe(true);
   });
@@ -147,12 +146,12 @@ describe('store: running models', () => {
   it('runs queued faster than they finish: only the latest N is run and shown', async () => {
     const fake = await page({ predictDelayMs: (_id, n) => (n === 512 || n === 2048 ? 30 : 1) });
     setContext(512);
-    const first = runPredictions();
+    const first = get().runPredictions();
     await new Promise((r) => setTimeout(r, 5)); // the N=512 run is in flight
     setContext(600);
-    const second = runPredictions();
+    const second = get().runPredictions();
     setContext(2048);
-    const third = runPredictions(); // supersedes the second before its turn
+    const third = get().runPredictions(); // supersedes the second before its turn
     await first;
     expect(get().status['transformer-compare'].prediction).toBeUndefined(); // the N=512 result came late: dropped
     await Promise.all([second, third]);
@@ -166,14 +165,14 @@ describe('store: running models', () => {
 describe('store: the slider feeds the charts', () => {
   it("each run's time joins the charts as a single run at the N it used; a re-run replaces it; Clear results removes them", async () => {
     await page();
-    await runPredictions();
+    await get().runPredictions();
     setContext(2048);
-    await runPredictions();
-    await runPredictions();
+    await get().runPredictions();
+    await get().runPredictions();
     const runs = get().singles.map((r) => `${r.modelId}@${r.contextLength}`).sort();
     expect(runs).toEqual(['perceiver-ar-compare@1024', 'perceiver-ar-compare@2048', 'transformer-compare@1024', 'transformer-compare@2048']);
     expect(get().singles[0]).toMatchObject({ latencyMs: 1, estimate: { totalBytes: expect.any(Number) } });
-    clearPoints();
+    get().clearPoints();
     expect(get().singles).toEqual([]);
   });
 });
@@ -181,23 +180,23 @@ describe('store: the slider feeds the charts', () => {
 describe('store: files', () => {
   it('a binary file is refused and the text stays', async () => {
     await page();
-    await loadFile(namedBlob('image.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13])));
+    await get().loadFile(namedBlob('image.png', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 13])));
     expect(get().inputError).toMatch(/binary/);
     expect(get().text).toBe(TEXT);
   });
   it('an empty or oversized file is refused with its name', async () => {
     await page();
-    await loadFile(namedBlob('empty.txt', ''));
+    await get().loadFile(namedBlob('empty.txt', ''));
     expect(get().inputError).toMatch(/empty\.txt is empty/);
     const huge = Object.assign(namedBlob('huge.txt', 'x'), {});
     Object.defineProperty(huge, 'size', { value: MAX_FILE_BYTES + 1 });
-    await loadFile(huge);
+    await get().loadFile(huge);
     expect(get().inputError).toMatch(/huge\.txt is 8\.0 MiB/);
     expect(get().text).toBe(TEXT);
   });
   it('a text file replaces the input, UTF-8 decoded', async () => {
     await page();
-    await loadFile(namedBlob('poem.txt', new TextEncoder().encode('naïve café')));
+    await get().loadFile(namedBlob('poem.txt', new TextEncoder().encode('naïve café')));
     expect(get().text).toBe('naïve café');
     expect(get().bytes.length).toBe(12);
     expect(get().inputError).toBeUndefined();
@@ -207,26 +206,26 @@ describe('store: files', () => {
 describe('store: sweeps and sharing', () => {
   it('points arrive one by one, a re-measured point replaces the old one, and the bar ends full', async () => {
     await page();
-    setSweepMax(512);
+    get().setSweepMax(512);
     const seen: number[] = [];
     const unsub = useStore.subscribe((s) => seen.push(s.points.length));
-    await runSweep();
+    await get().runSweep();
     unsub();
     expect(get().points).toHaveLength(4);
     expect(new Set(seen)).toEqual(new Set([0, 1, 2, 3, 4]));
-    await runSweep();
+    await get().runSweep();
     expect(get().points).toHaveLength(4);
     expect(get().sweepProgress).toMatchObject({ done: 4, total: 4 });
-    clearPoints();
+    get().clearPoints();
     expect(get().points).toEqual([]);
   });
 
   it('Stop ends the sweep early, keeps what was measured, and says so', async () => {
     await page();
-    setSweepMax(8192);
-    const run = runSweep();
+    get().setSweepMax(8192);
+    const run = get().runSweep();
     await new Promise((r) => setTimeout(r, 8));
-    stopSweep();
+    get().stopSweep();
     await run;
     expect(get().sweeping).toBe(false);
     expect(get().points.length).toBeGreaterThan(0);
@@ -239,7 +238,7 @@ describe('store: sweeps and sharing', () => {
     expect(sharedState(false).input).toEqual({ text: TEXT });
     useStore.setState({ preset: { kind: 'copy', distance: 64, seed: 1 } });
     expect(sharedState(true)).toMatchObject({ input: { preset: { kind: 'copy', distance: 64, seed: 1 } }, run: true });
-    await runSweep();
+    await get().runSweep();
     expect(sharedState(false).results).toBeUndefined();
     setShareResults(true);
     expect(sharedState(false).results).toHaveLength(get().points.length);

@@ -2,10 +2,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { init, setContext } from '../../src/state/page';
 import { resetStore, useStore } from '../../src/state/store';
-import { setText } from '../../src/state/input';
 import { decodeState, encodeState } from '../../src/state/urlCodec';
 import { startUrlSync, writeLink } from '../../src/state/urlSync';
 import { fakeEngine } from './stateFixtures';
+
+const get = useStore.getState;
 
 /** Just enough of a window: a location with a hash, history.replaceState, hashchange listeners. */
 function fakeWindow() {
@@ -36,7 +37,7 @@ describe('url sync', () => {
     stop = startUrlSync(w as unknown as Window);
     await init(fakeEngine().engine, null);
     vi.useFakeTimers();
-    setText('some text');
+    get().setText('some text');
     setContext(300);
     setContext(512);
     expect(w.history.replaceState).not.toHaveBeenCalled();
@@ -52,13 +53,13 @@ describe('url sync', () => {
     await init(fakeEngine().engine, null);
     let seed = 1;
     const noise = Array.from({ length: 400_000 }, () => String.fromCharCode(33 + ((seed = (seed * 16807) % 2147483647) % 90))).join('');
-    setText(noise);
+    get().setText(noise);
     const url = writeLink(false);
     expect(url.startsWith('http://localhost:4173/#s=')).toBe(true);
     const d = decodeState(w.location.hash);
     expect(d.ok && d.state && d.state.input).toEqual({ omitted: 400_000 });
     expect(useStore.getState().linkNote).toMatch(/over the 350,000/);
-    setText('short');
+    get().setText('short');
     writeLink(false);
     expect(useStore.getState().linkNote).toBeUndefined();
   });

@@ -6,7 +6,7 @@ import { estimate } from '../../src/catalog/costModel';
 import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
 import { CATEGORIES, type Category } from '../../src/engine/profile';
 import { init } from '../../src/state/page';
-import { setText } from '../../src/state/input';
+import { useStore } from '../../src/state/store';
 
 export const manifests: Manifest[] = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8'))).models.map((id) =>
   ManifestSchema.parse(JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8'))),
@@ -134,6 +134,6 @@ export const namedBlob = (name: string, bytes: Uint8Array | string) => Object.as
 export async function openPage(text: string, opts?: FakeOptions) {
   const fake = fakeEngine(opts);
   await init(fake.engine, null);
-  setText(text);
+  useStore.getState().setText(text);
   return fake;
 }

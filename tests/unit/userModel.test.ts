@@ -5,7 +5,6 @@ import { adaptFeeds, recognise, looksLikeOnnx, type GraphIO } from '../../src/en
 import { int64, scalar } from '../../src/engine/graphRunner';
 import { init } from '../../src/state/page';
 import { resetStore, useStore } from '../../src/state/store';
-import { addUserModel, openUserModel, removeUserModel } from '../../src/state/userModels';
 import { fakeEngine, manifests, namedBlob } from './stateFixtures';
 
 const ioOf = (id: string): GraphIO => {
@@ -57,19 +56,19 @@ describe('adding a model of your own', () => {
   it('read, asked about, added, selected; removed again', async () => {
     const fake = fakeEngine({ inspect: async () => hf });
     await init(fake.engine, null);
-    await openUserModel([onnx('gpt.onnx')]);
+    await get().openUserModel([onnx('gpt.onnx')]);
     expect(get().userDraft?.layout).toMatchObject({ io: 'full', vocabSize: 50257 });
-    await addUserModel({ name: 'my gpt', vocabSize: 50257, byteLevel: true, maxContext: 1024 });
+    await get().addUserModel({ name: 'my gpt', vocabSize: 50257, byteLevel: true, maxContext: 1024 });
     expect(get().userError).toMatch(/^A byte-level model has one logit per byte value, 256; this one has 50257./);
-    await addUserModel({ name: 'my gpt', vocabSize: 1000, byteLevel: false, maxContext: 1024 });
+    await get().addUserModel({ name: 'my gpt', vocabSize: 1000, byteLevel: false, maxContext: 1024 });
     expect(get().userError).toBe("The graph's logits have 50257 entries: the vocabulary size must be 50257.");
-    await addUserModel({ name: 'my gpt', vocabSize: 50257, byteLevel: false, maxContext: 2048 });
+    await get().addUserModel({ name: 'my gpt', vocabSize: 50257, byteLevel: false, maxContext: 2048 });
     const m = get().manifests.at(-1)!;
     expect(m).toMatchObject({ displayName: 'my gpt', io: 'full', config: { vocabSize: 50257, maxContext: 2048 }, userModel: { byteLevel: false, fromManifest: false, fileName: 'gpt.onnx' } });
     expect(m.id).toMatch(/^user-gpt-[0-9a-f]{8}$/);
     expect(get().selected).toContain(m.id);
     expect(fake.calls.userModels).toEqual([m.id]);
-    await removeUserModel(m.id);
+    await get().removeUserModel(m.id);
     expect(get().manifests.some((x) => x.id === m.id)).toBe(false);
     expect(get().selected).not.toContain(m.id);
   });
@@ -82,11 +81,11 @@ describe('adding a model of your own', () => {
 
   it('a graph the engine cannot read, or cannot drive, is refused with its name', async () => {
     await init(fakeEngine().engine, null);
-    await openUserModel([onnx('broken.onnx')]);
+    await get().openUserModel([onnx('broken.onnx')]);
     expect(get().userError).toBe('broken.onnx could not be loaded on WASM, so its graph cannot be read: no graph');
     resetStore();
     await init(fakeEngine({ inspect: async () => ioOf('transformer-xl-tiny') }).engine, null);
-    await openUserModel([onnx('xl.onnx')]);
+    await get().openUserModel([onnx('xl.onnx')]);
     expect(get().userError).toMatch(/^xl\.onnx cannot be run here: its graph takes inputs the playground cannot feed: mems/);
     expect(get().userDraft).toBeUndefined();
   });
@@ -95,7 +94,7 @@ describe('adding a model of your own', () => {
     const fake = fakeEngine({ inspect: async () => ioOf('perceiver-ar-tiny') });
     await init(fake.engine, null);
     const manifest = manifests.find((m) => m.id === 'perceiver-ar-tiny')!;
-    await openUserModel([onnx('model.onnx'), namedBlob('manifest.json', JSON.stringify(manifest))]);
+    await get().openUserModel([onnx('model.onnx'), namedBlob('manifest.json', JSON.stringify(manifest))]);
     expect(get().manifests.at(-1)).toMatchObject({ id: 'user-perceiver-ar-tiny', io: 'latents', config: manifest.config, userModel: { fromManifest: true, byteLevel: true } });
   });
 });

@@ -1,0 +1,60 @@
+// Cached decoding and generation in the loaded model's worker: given bytes through the step graph (decode), sampled
+// bytes streamed back one by one (generate), and a generation asked to end (stop). Client side: decoding.ts.
+import { cachedSource, generateBytes, windowSource } from '../generation';
+import { readMemory, resetPeak } from '../memory';
+import { createDecoder } from '../stepRunner';
+import { EngineError } from '../types';
+import { held, loaded, type Handlers } from './context';
+
+const stops = new Set<number>(); // generations asked to stop
+// A macrotask turn without setTimeout's clamping: lets a stop message in between two bytes.
+const turn = new MessageChannel();
+const pause = () => new Promise<void>((resolve) => ((turn.port1.onmessage = () => resolve()), turn.port2.postMessage(null)));
+
+function stepSession() {
+  if (!held.stepSession) throw new EngineError('invalid-model', 'The step graph is not loaded in this worker');
+  return held.stepSession;
+}
+
+export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
+  async decode(req, out) {
+    const { manifest: m } = loaded();
+    const st = stepSession();
+    const decoder = createDecoder((feeds) => st.run(feeds), m, req.options);
+    const V = m.config.vocabSize;
+    const lastLogits = new Float32Array(req.pieces.length * V);
+    const pieceMs: number[] = [];
+    const latentsAfter: number[] = [];
+    let at = 0;
+    for (const [i, n] of req.pieces.entries()) {
+      const t0 = performance.now();
+      const r = await decoder.append(req.bytes.subarray(at, at + n));
+      pieceMs.push(performance.now() - t0);
+      lastLogits.set(r.logits, i * V);
+      latentsAfter.push(decoder.latents);
+      at += n;
+    }
+    out.transfer.push(lastLogits.buffer);
+    return { type: 'decoded', lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity };
+  },
+
+  async generate(req, out) {
+    const { manifest: m, run } = loaded();
+    const o = req.options;
+    const st = o.cache === false ? undefined : stepSession();
+    const src = st ? cachedSource((feeds) => st.run(feeds), m, req.prompt, o) : windowSource(run, m, req.prompt, o);
+    resetPeak();
+    try {
+      const { stopped } = await generateBytes(src, o, { onByte: (b) => out.progress({ type: 'generating', ...b }), pause, stopRequested: () => stops.has(req.id) });
+      const { refills } = src.now();
+      const { numLatents, refillTo, stateBytes, capacity } = src;
+      return { type: 'generated', stopped, refills, numLatents, refillTo, stateBytes, capacity, memory: readMemory(held.backend === 'webgpu') };
+    } finally {
+      stops.delete(req.id);
+    }
+  },
+
+  async stop(req) {
+    stops.add(req.target);
+  },
+};

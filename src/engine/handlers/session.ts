@@ -1,0 +1,57 @@
+// Sessions: the model's forward graph (load), its step graph (loadStep), and a person's graph opened only to read
+// its inputs and outputs (inspect). Client side: client.ts (load, inspect), decoding.ts (stepReady).
+import { deviceInfo } from '../backend';
+import { runWindow } from '../graphRunner';
+import { createSession } from '../ort';
+import { EngineError } from '../types';
+import { held, loaded, post, timed, type Handlers } from './context';
+
+const WARM_WINDOW = Uint8Array.from({ length: 256 }, (_, i) => 97 + ((i * 7) % 26));
+
+export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
+  async load(req) {
+    held.manifest = req.manifest;
+    held.backend = req.backend;
+    const t0 = performance.now();
+    held.weights = new Uint8Array(req.model);
+    held.sessionOpts = { wasmThreads: req.wasmThreads, webgpuImpl: req.webgpuImpl, wasmModule: req.wasmModule };
+    const s = await createSession(held.weights, req.backend, { ...held.sessionOpts, profile: req.profile });
+    held.session = s;
+    const loadMs = performance.now() - t0;
+    // The first forward compiles the WebAssembly kernels it calls (V8 compiles lazily): a loaded model's worker pays
+    // it here, before its first prediction; a measurement's fresh worker does not, so its first run stays reported.
+    const warmMs = req.warm ? await timed(() => runWindow((f) => s.run(f), req.manifest, WARM_WINDOW)) : undefined;
+    const device = await s.device();
+    device?.lost.then((info) =>
+      post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: `The WebGPU device was lost (${info.reason}): ${info.message}` } }),
+    );
+    return {
+      type: 'loaded',
+      backend: req.backend,
+      webgpuImpl: req.backend === 'webgpu' ? req.webgpuImpl : undefined,
+      wasmThreads: s.wasmThreads,
+      loadMs,
+      warmMs,
+      inputNames: [...s.inputNames],
+      outputNames: [...s.outputNames],
+      device: device && deviceInfo(device),
+    };
+  },
+
+  async loadStep(req) {
+    const { manifest: m } = loaded();
+    if (!m.step || !held.weights) throw new EngineError('invalid-model', `${m.id} has no step graph`);
+    const t0 = performance.now();
+    await held.stepSession?.release();
+    const st = await createSession(new Uint8Array(req.step), held.backend, { ...held.sessionOpts!, externalData: [{ path: m.step.weights, data: held.weights }] });
+    held.stepSession = st;
+    return { type: 'stepLoaded', loadMs: performance.now() - t0, inputNames: [...st.inputNames], outputNames: [...st.outputNames] };
+  },
+
+  async inspect(req) {
+    const inspected = await createSession(new Uint8Array(req.model), 'wasm', { wasmThreads: req.wasmThreads, webgpuImpl: 'jsep' });
+    const io = inspected.io();
+    await inspected.release();
+    return { type: 'inspected', io };
+  },
+};
