@@ -6,6 +6,10 @@ import { classify } from './failures';
 import { decodeStats, positionsNeeded } from './generation';
 import { fetchGraphBytes } from './models';
 import { stateBytes } from './stepRunner';
+import { textStream, tokensOf } from './hub';
+import { cacheBytes } from '../hub/layout';
+import { hubCached } from '../hub/manifest';
+import type { HubTokenizer } from '../hub/tokenizer';
 import { checkGraphNames, type ModelWorker } from './modelWorker';
 import type { ReplyOf } from './protocol';
 import {
@@ -24,6 +28,7 @@ export const STOP_GRACE_MS = 1000;
 
 /** Opens the model's step graph in the worker, once; its names are checked against the manifest. */
 export function stepReady(worker: ModelWorker, m: Manifest): Promise<void> {
+  if (hubCached(m)) return Promise.resolve(); // a Hub decoder's cache goes through its forward graph (hub.ts)
   const step = m.step;
   if (!step) return Promise.reject(new EngineError('invalid-model', `${m.id} has no step graph for cached decoding`));
   worker.step ??= (async () => {
@@ -34,6 +39,9 @@ export function stepReady(worker: ModelWorker, m: Manifest): Promise<void> {
   worker.step.catch(() => (worker.step = undefined));
   return worker.step;
 }
+
+/** Whether the model has cached decoding: a step graph, or a Hub decoder's own past_key_values / present. */
+export const hasCachedDecoding = (m: Manifest) => !!m.step || hubCached(m);
 
 /** The most positions the model's cached decoding holds (Transformer-XL: any number; sweeps stop at its maxContext). */
 export const decodingLimit = (m: Manifest) => (m.io === 'segments' ? m.config.maxContext : (m.step?.maxCapacity ?? m.config.maxContext));
@@ -47,7 +55,7 @@ export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOpt
   if (o.topK !== undefined && !(Number.isInteger(o.topK) && o.topK >= 1 && o.topK <= V)) return new EngineError('bad-input', `top-k must be a whole number from 1 to ${V}, not ${o.topK}.`);
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) return new EngineError('bad-input', `The seed must be a whole number, not ${o.seed}.`);
   if (o.cache === false) return undefined;
-  if (!m.step) return new EngineError('invalid-model', `${m.id} has no step graph for cached decoding: switch the cache off to re-run the window per byte.`);
+  if (!hasCachedDecoding(m)) return new EngineError('invalid-model', `${m.id} has no ${m.hub ? 'cache (its graph has no past_key_values inputs)' : 'step graph'} for cached decoding: switch the cache off to re-run the window per ${m.hub ? 'token' : 'byte'}.`);
   if (m.io === 'segments') return undefined; // Transformer-XL: a fixed memory, any length
   const cap = decodingLimit(m);
   const need = positionsNeeded(promptBytes, o.maxBytes);
@@ -62,6 +70,7 @@ export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOpt
 export function decoding(
   loadedWorker: (id: string) => Promise<{ worker: ModelWorker; info: LoadedModel }>,
   fatal: Set<string>,
+  tokenizerOf: (id: string) => HubTokenizer | undefined = () => undefined,
 ): Pick<Engine, 'decode' | 'generate'> {
   return {
     async decode(id, bytes, pieces, opts: DecodeOptions = {}): Promise<DecodeResult> {
@@ -82,9 +91,15 @@ export function decoding(
       }
     },
 
-    async generate(id, prompt, opts, onByte, signal): Promise<GenerateResult> {
+    async generate(id, promptBytes, opts, onByte, signal): Promise<GenerateResult> {
       const { worker, info } = await loadedWorker(id);
       const m = info.manifest;
+      // a Hub decoder reads tokens: the last contextLength of the prompt's, and streams text back token by token
+      const tokenizer = tokenizerOf(id);
+      const ids = tokenizer && tokensOf(tokenizer, promptBytes);
+      const prompt = ids ? Int32Array.from(ids.slice(Math.max(0, ids.length - (opts.contextLength ?? ids.length)))) : promptBytes;
+      const text = tokenizer && textStream(tokenizer);
+      let generatedText = '';
       const problem = generateProblem(m, prompt.length, opts);
       if (problem) throw problem;
       const cached = opts.cache !== false;
@@ -101,7 +116,8 @@ export function decoding(
         wasmThreads: info.wasmThreads,
         cached,
         promptBytes: prompt.length,
-        bytes: Uint8Array.from(got, (g) => g.byte),
+        bytes: text ? new TextEncoder().encode(generatedText) : Uint8Array.from(got, (g) => g.byte),
+        tokens: text ? got.map((g) => g.byte) : undefined,
         stepMs: got.map((g) => g.ms),
         latents: m.io === 'latents' ? got.map((g) => g.latents ?? 0) : [],
         ...decodeStats(got.map((g) => g.ms)),
@@ -120,7 +136,8 @@ export function decoding(
         if (signal?.aborted) return result('stopped by the user before it started');
         signal?.addEventListener('abort', onAbort);
         const progress = ({ byte, ms, latents, refills }: { byte: number; ms: number; latents?: number; refills: number }) => {
-          const p = { byte, ms, latents, refills, index: got.length };
+          const p = { byte, ms, latents, refills, index: got.length, text: text?.(byte) };
+          if (p.text) generatedText += p.text;
           got.push(p);
           onByte?.(p);
         };
@@ -135,7 +152,7 @@ export function decoding(
         const positions = positionsNeeded(prompt.length, opts.maxBytes);
         const hint =
           f.kind === 'out-of-memory' && cached && m.io !== 'segments'
-            ? ` Its decoding state alone is ${(stateBytes(m, positions, opts.numLatents) / 2 ** 20).toFixed(0)} MiB for ${positions.toLocaleString('en-US')} positions, and it is fed to the step graph at every chunk: lower N or the bytes to generate.`
+            ? ` Its decoding state alone is ${((m.hub ? (cacheBytes(m.hub.layout, positions) ?? 0) : stateBytes(m, positions, opts.numLatents)) / 2 ** 20).toFixed(0)} MiB for ${positions.toLocaleString('en-US')} positions, and it is fed to the step graph at every chunk: lower N or the bytes to generate.`
             : '';
         throw new EngineError(f.kind, `${id} generating on ${info.backend}${at}: ${f.message}${hint}`);
       } finally {

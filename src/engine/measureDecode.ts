@@ -3,7 +3,7 @@
 // refill periods, so the mean per byte is the amortised cost, refills included.
 import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
-import { decodingLimit, stepReady } from './decoding';
+import { decodingLimit, hasCachedDecoding, stepReady } from './decoding';
 import type { ModelWorker } from './modelWorker';
 import { median, quantile } from './stats';
 import { defaultRefill } from './stepRunner';
@@ -44,7 +44,7 @@ export async function measureDecode(
   inWorker: <T>(work: (w: ModelWorker) => Promise<T>) => Promise<T>,
 ): Promise<DecodePoint> {
   const fail = (kind: FailureKind, message: string): DecodePoint => ({ ok: false, failure: { kind, message } });
-  if (!m.step) return fail('invalid-model', `${m.id} has no step graph for cached decoding`);
+  if (!hasCachedDecoding(m)) return fail('invalid-model', `${m.id} has no ${m.hub ? 'cache' : 'step graph'} for cached decoding`);
   const limit = decodingLimit(m);
   if (n > limit) return fail('over-limit', `beyond the decoding state's capacity of ${limit.toLocaleString('en-US')} positions`);
   const M = m.io === 'latents' ? (numLatents ?? m.config.latents) : undefined;

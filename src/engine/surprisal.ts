@@ -28,7 +28,7 @@ export interface Scored {
  * logits: rows x V (row r sits at window offset start + r and predicts the byte at start + r + 1).
  * window: the bytes the model saw.
  */
-export function score(logits: Float32Array, rows: number, V: number, window: Uint8Array, start: number, k = 5, keepTop = 2048): Scored {
+export function score(logits: Float32Array, rows: number, V: number, window: ArrayLike<number>, start: number, k = 5, keepTop = 2048): Scored {
   const surprisalBits = new Float32Array(Math.max(0, rows - 1));
   const top: TopByte[][] = [];
   let nextTop: TopByte[] = [];

@@ -19,6 +19,7 @@ export interface OnnxGraphInfo {
   ops: string[]; // operator types, subgraphs included; a custom domain's as "domain:Op"
   largestWeightBytes: number; // the biggest initializer (what one GPU buffer must hold)
   weightBytes: number; // all initializers, inline and external
+  weightElements: number; // their elements (parameters, where the weights are not packed)
 }
 
 /** TensorProto.DataType -> onnxruntime-web's type names (and bytes per element). */
@@ -108,7 +109,7 @@ function valueInfo(buf: Uint8Array, vi: Reader): OnnxTensorInfo {
 }
 
 /** TensorProto: dims 1, data_type 2, name 8, external_data 13 (key 1, value 2), data_location 14. */
-function initializer(buf: Uint8Array, r: Reader): { name: string; bytes: number; location?: string } {
+function initializer(buf: Uint8Array, r: Reader): { name: string; bytes: number; elements: number; location?: string } {
   let name = '';
   let type = 0;
   let count = 1;
@@ -128,7 +129,7 @@ function initializer(buf: Uint8Array, r: Reader): { name: string; bytes: number;
       if (key === 'location') location = value;
     }
   }
-  return { name, bytes: count * (ELEM[type]?.[1] ?? 4), location: external ? location : undefined };
+  return { name, bytes: count * (ELEM[type]?.[1] ?? 4), elements: count, location: external ? location : undefined };
 }
 
 function readGraph(buf: Uint8Array, g: Reader, info: OnnxGraphInfo, top: boolean, ops: Set<string>, initNames: Set<string>) {
@@ -139,6 +140,7 @@ function readGraph(buf: Uint8Array, g: Reader, info: OnnxGraphInfo, top: boolean
       const t = initializer(buf, sub(buf, f));
       initNames.add(t.name);
       info.weightBytes += t.bytes;
+      info.weightElements += t.elements;
       info.largestWeightBytes = Math.max(info.largestWeightBytes, t.bytes);
       if (t.location && !info.externalData.includes(t.location)) info.externalData.push(t.location);
     } else if (top && f.field === 11) inputs.push(valueInfo(buf, sub(buf, f)));
@@ -162,7 +164,7 @@ function readNode(buf: Uint8Array, n: Reader, info: OnnxGraphInfo, ops: Set<stri
 
 /** ModelProto: ir_version 1, graph 7, opset_import 8 (domain 1, version 2). Throws on bytes that are not ONNX. */
 export function readOnnxGraph(bytes: Uint8Array): OnnxGraphInfo {
-  const info: OnnxGraphInfo = { irVersion: 0, opsets: {}, inputs: [], outputs: [], externalData: [], ops: [], largestWeightBytes: 0, weightBytes: 0 };
+  const info: OnnxGraphInfo = { irVersion: 0, opsets: {}, inputs: [], outputs: [], externalData: [], ops: [], largestWeightBytes: 0, weightBytes: 0, weightElements: 0 };
   const ops = new Set<string>();
   let sawGraph = false;
   for (const f of new Reader(bytes).fields()) {
