@@ -10,6 +10,7 @@
 //   generation.ts  Continue: each model's generation, streamed
 //   sharing.ts  links in and out
 //   userModels.ts  a person's own ONNX models: opened, recognised, asked about, kept in this browser
+//   hub.ts      decoders from the Hugging Face Hub: opened by repo id, URL or folder, a precision loaded, cached
 // A new slice is a new file exporting its state type and `xInitial`, listed below. Slices import this module and
 // this module imports their initial state, so `xInitial` must be a function declaration (hoisted) and a slice may
 // touch the store only inside functions, never while its module is being evaluated.
@@ -25,6 +26,7 @@ import { sharingInitial } from './sharing';
 import { createSweepSlice } from './sweep';
 import type { PageState } from './types';
 import { createUserModelsSlice } from './userModels';
+import { createHubSlice } from './hub';
 
 export type { LocalState, PageState } from './types';
 
@@ -38,6 +40,7 @@ const createPageState: StateCreator<PageState> = (...a) => ({
   ...sharingInitial(),
   ...createProfilingSlice(...a),
   ...createUserModelsSlice(...a),
+  ...createHubSlice(...a),
   ...createGenerationSlice(...a),
 });
 

@@ -11,9 +11,10 @@ import type { SharedSlice } from './shared';
 import type { SharingSlice } from './sharing';
 import type { SweepSlice } from './sweep';
 import type { UserModelsSlice } from './userModels';
+import type { HubSlice } from './hub';
 
 /** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice & GenerationSlice;
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice & GenerationSlice & HubSlice;
 export type PageState = SharedSlice & LocalState;
 
 /** A slice: its fields with a fresh page's values, and its actions, made from the store's set and get. */

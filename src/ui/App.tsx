@@ -13,6 +13,7 @@ import { ResultsTable } from './ResultsTable';
 import { SharePanel } from './SharePanel';
 import { SweepPanel } from './SweepPanel';
 import { UserModelPanel } from './UserModelPanel';
+import { HubPanel } from './HubPanel';
 
 export function App() {
   return (
@@ -28,6 +29,7 @@ export function App() {
         <aside>
           <ModelPicker />
           <UserModelPanel />
+          <HubPanel />
           <CachePanel />
         </aside>
         <main>
