@@ -2,7 +2,7 @@
 // the engine's own business.
 export * from './types';
 export { createEngine } from './client';
-export { decodingLimit } from './decoding';
+export { decodingLimit, hasCachedDecoding } from './decoding';
 export { defaultWasmThreads, isolation, type Isolation } from './isolation';
 export { estimateOf } from './measure';
 export { fetchTrainingLog } from './models';

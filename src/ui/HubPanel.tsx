@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useStore } from '../state/store';
-import { bytesLabel } from './format';
+import { bytesLabel, count } from './format';
 import type { Dtype } from '../hub/layout';
 
 /** Open a decoder from the Hugging Face Hub (repo id or URL) or a dropped folder, pick a precision, load it. */
@@ -148,5 +148,52 @@ function HubCache() {
         ))}
       </ul>
     </details>
+  );
+}
+
+/** A Hub model in the model list: where it came from, its precision and weights, how its graph is fed; Remove. */
+export function HubModelCard({ m }: { m: import('../catalog/manifest').Manifest }) {
+  const h = m.hub!;
+  const remove = useStore((s) => s.removeUserModel);
+  const tokenizer = useStore((s) => s.engine?.tokenizerOf(m.id));
+  return (
+    <div className="small muted" data-testid={`hub-card-${m.id}`}>
+      <span className="tag">{h.origin === 'hub' ? 'Hugging Face Hub' : 'dropped folder'}</span> <span className="tag">{h.dtype}</span> {h.repo}
+      {h.revision !== 'main' && h.origin === 'hub' ? `@${h.revision}` : ''}
+      {h.host ? ` from ${h.host}` : ''} · {bytesLabel(h.weightsBytes)} of weights, {count(m.parameters)} stored values · up to {count(m.config.maxContext)} tokens
+      {tokenizer ? ` · ${count(tokenizer.vocabSize)}-token vocabulary` : ''} · {h.layout.describe}{' '}
+      <button onClick={() => void remove(m.id)} data-testid={`remove-${m.id}`}>Remove</button>
+    </div>
+  );
+}
+
+/** The input's length in each selected Hub model's tokens (next to its bytes): N counts tokens for such a model. */
+export function TokenCounts() {
+  const bytes = useStore((s) => s.bytes);
+  const hubs = useStore(useShallow((s) => s.selected.filter((id) => s.manifests.find((m) => m.id === id)?.hub)));
+  const engine = useStore((s) => s.engine);
+  const [counts, setCounts] = useState<{ id: string; repo: string; tokens: number }[]>([]);
+  useEffect(() => {
+    const t = window.setTimeout(() => {
+      const text = new TextDecoder().decode(bytes);
+      const ms = useStore.getState().manifests;
+      setCounts(
+        hubs.flatMap((id) => {
+          const tok = engine?.tokenizerOf(id);
+          const m = ms.find((x) => x.id === id);
+          return tok && m?.hub ? [{ id, repo: `${m.hub.repo} ${m.hub.dtype}`, tokens: tok.encode(text).length }] : [];
+        }),
+      );
+    }, 300); // tokenizing a long input on every keystroke would lag the typing
+    return () => window.clearTimeout(t);
+  }, [bytes, hubs, engine]);
+  return (
+    <>
+      {counts.map((c) => (
+        <span key={c.id} className="muted" data-testid={`token-count-${c.id}`}>
+          {' '}= {count(c.tokens)} tokens for {c.repo}
+        </span>
+      ))}
+    </>
   );
 }
