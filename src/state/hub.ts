@@ -157,7 +157,7 @@ export const createHubSlice: SliceCreator<HubSlice> = (set, get) => {
 
     async openHubRepo(input) {
       const ref = parseRepoRef(input);
-      if (isRefusal(ref)) return fail(ref);
+      if (isRefusal(ref)) return set({ hubRepo: undefined }), fail(ref);
       const address = ref.host && ref.host !== get().hubAddress.host ? { ...HUGGING_FACE, host: ref.host } : get().hubAddress;
       set({ hubBusy: `Reading ${ref.repo}…`, hubError: undefined, hubRepo: undefined, hubProgress: undefined });
       try {
