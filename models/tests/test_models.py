@@ -122,11 +122,11 @@ def test_transformer_xl_step_equals_training_loop():
     from transformer_xl import TransformerXL
 
     cfg = dict(CONFIGS["transformer-xl-tiny"]["config"])
-    S = cfg["segmentLength"]
+    S = cfg["attention"]["segment"]
     n = 3 * S + 5
     torch.manual_seed(0)
-    segmented = TransformerXL(dict(cfg, memoryLength=4 * S)).eval()
-    one_pass = TransformerXL(dict(cfg, memoryLength=4 * S, segmentLength=n)).eval()
+    segmented = TransformerXL(dict(cfg, attention=dict(cfg["attention"], memory=4 * S))).eval()
+    one_pass = TransformerXL(dict(cfg, attention=dict(cfg["attention"], memory=4 * S, segment=n))).eval()
     one_pass.load_state_dict(segmented.state_dict())
     tokens = torch.randint(0, 256, (1, n))
     with torch.no_grad():

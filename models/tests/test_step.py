@@ -13,6 +13,8 @@ from configs import CONFIGS, build_model
 from export import export_graph, export_step
 
 TINY = [i for i in CONFIGS if i.endswith("-tiny") and build_model(i).step_signature() is not None]
+# every recall model with a step graph (trained or not: the parity is the graph's, whatever its weights)
+RECALL = [i for i in CONFIGS if i.endswith("-recall") and build_model(i).step_signature() is not None]
 ATOL = 1e-4
 
 
@@ -27,7 +29,7 @@ class Cached:
         if self.io == "segments":
             self.mem_valid = self.seg_valid = self.cmem_valid = 0
         elif self.io == "latents":
-            self.M = num_latents or cfg["latents"]
+            self.M = num_latents or cfg["attention"]["latents"]
             self.F = refill_to or max(self.M // 2, self.M - 128)
             sizes["latentCapacity"] = self.M
             self.tokens = torch.zeros(1, 0, dtype=torch.long)
@@ -37,6 +39,7 @@ class Cached:
         self.state = [torch.zeros(*[sizes.get(x, x) for x in dims[s["name"]]]) for s in sig.state]
         self.axes = [s.get("axis") for s in sig.state]
         self.compressed = "cmem_valid" in dims  # Compressive Transformer: the count of valid compressed rows
+        self.lookback = dims["prev_tokens"][1] if "prev_tokens" in dims else 0  # the manifest's step.lookback
 
     def _call(self, args, offsets):
         """Runs step(*args) and writes each returned state into self.state (rows at offsets[i] along its axis)."""
@@ -55,6 +58,9 @@ class Cached:
             q = max(0, b - max(a, latent_from))
             s = self.state
             args = (self.tokens[:, a:b], torch.tensor(a), torch.tensor(max(q, 1)), s[0], s[1], torch.tensor(self.latents), s[2], s[3])
+            if self.lookback:  # the bytes before position a, zeros before the start (stepRunner.ts: from its history)
+                prev = self.tokens[:, max(0, a - self.lookback) : a]
+                args += (torch.cat([torch.zeros(1, self.lookback - prev.shape[1], dtype=torch.long), prev], dim=1),)
             logits = self._call(args, [a, a, self.latents, self.latents])
             if q:
                 rows.append(logits[:, -q:])
@@ -115,12 +121,13 @@ def full_forward(model, tokens, num_latents=None):
         return model.forward_train(tokens)
 
 
-@pytest.mark.parametrize("model_id", TINY + ["perceiver-ar-copy"])
+@pytest.mark.parametrize("model_id", TINY + RECALL + ["perceiver-ar-copy"])
 def test_cached_decoding_of_a_prompt_and_64_greedy_bytes_equals_the_forward(model_id):
     torch.manual_seed(0)
     model = build_model(model_id).eval()
     prompt = torch.randint(0, 256, (1, 100))
-    latents = dict(num_latents=32, refill_to=16) if model_id == "perceiver-ar-copy" else {}  # a refill every 16 bytes
+    big = model_id == "perceiver-ar-copy" or (model.io == "latents" and model_id.endswith("-recall"))
+    latents = dict(num_latents=32, refill_to=16) if big else {}  # a refill every 16 bytes
     dec = Cached(model, capacity=164, chunk=24, **latents)
     first = dec.append(prompt)
     tokens, steps, latents = prompt, [], []
@@ -141,7 +148,7 @@ def test_cached_decoding_of_a_prompt_and_64_greedy_bytes_equals_the_forward(mode
         assert torch.allclose(torch.cat(steps, dim=1), full[:, 100:], atol=ATOL), (torch.cat(steps, dim=1) - full[:, 100:]).abs().max()
 
 
-@pytest.mark.parametrize("model_id", TINY)
+@pytest.mark.parametrize("model_id", TINY + RECALL)
 def test_chunked_prefill_equals_one_call(model_id):
     torch.manual_seed(0)
     model = build_model(model_id).eval()
@@ -165,7 +172,7 @@ def test_perceiver_ar_latents_after_a_refill_are_those_of_a_forward_with_fewer_l
     assert not torch.allclose(after, full_forward(model, tokens[:, :49], 16)[:, -1], atol=1e-3)
 
 
-@pytest.mark.parametrize("model_id", TINY + ["perceiver-ar-copy"])
+@pytest.mark.parametrize("model_id", TINY + RECALL + ["perceiver-ar-copy"])
 def test_step_graphs_stay_on_webgpu_and_read_the_forward_graphs_weights(model_id):
     from webgpu_ops import unsupported
 

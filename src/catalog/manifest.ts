@@ -2,6 +2,7 @@
 // Keep this file and models/manifest.py in step: it is the one contract between Python and browser.
 import { z } from 'zod';
 import type { DecoderLayout } from '../hub/layout';
+import { AttentionSchema, kindOf } from './kinds';
 
 const Dim = z.union([z.number().int().nonnegative(), z.string()]);
 const TensorSpec = z.object({
@@ -11,25 +12,9 @@ const TensorSpec = z.object({
 });
 export type TensorSpec = z.infer<typeof TensorSpec>;
 
-const Count = z.number().int().positive();
-// How a family's attention mixes positions, with its parameters: what the cost model, the UI and the engine need to
-// know about a family without naming it (models/configs.py writes it; one branch per kind, not per family).
-export const AttentionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('full') }), // every earlier position, one N x N score matrix per head
-  z.object({ kind: z.literal('blockwise'), queryChunk: Count, keyChunk: Count }), // exact, chunk by chunk (online softmax)
-  z.object({ kind: z.literal('window'), window: Count }), // the last `window` positions, block by block
-  z.object({ kind: z.literal('sparse-fixed'), block: Count, summaries: Count }), // own block + the last `summaries` of every earlier block
-  z.object({ kind: z.literal('linear'), chunk: Count, featureMap: z.string() }), // kernel features, chunked with a carried state
-  z.object({ kind: z.literal('latents'), latents: Count }), // M latents cross-attend to all N inputs, then self-attend
-  z.object({
-    kind: z.literal('segments'), // segments of S over [compressed memory; memory; segment]
-    segment: Count,
-    memory: Count,
-    compressedMemory: Count.optional(),
-    compressionRate: Count.optional(),
-  }),
-]);
-export type Attention = z.infer<typeof AttentionSchema>;
+// config.attention: the model's attention kind and its parameters (src/catalog/kinds: one file per kind, with what it
+// means everywhere). Every fact about the kind is stated there once; `io` follows from it.
+export { AttentionSchema, type Attention } from './kinds';
 
 const Config = z.object({
   vocabSize: z.number().int().positive(),
@@ -47,15 +32,12 @@ const Config = z.object({
   trainedContext: z.number().int().positive(),
   // How positions enter (the copy-task Perceiver AR: "absolute-sinusoidal"); absent: as `positions` says.
   positionEncoding: z.enum(['absolute-sinusoidal']).optional(),
-  task: z.enum(['mirrored-copy']).optional(), // trained on this synthetic task only (absent: text + copy mixture)
+  // trained on this synthetic task only (absent: text + copy mixture); recall: the tasks of src/tasks (issue 18)
+  task: z.enum(['mirrored-copy', 'recall']).optional(),
   // "prefix": positions count from the input's first byte, so the model reads the first N bytes, not the last N.
   window: z.enum(['prefix', 'suffix']).optional(),
-  // perceiver-ar
-  latents: z.number().int().positive().optional(), // default M
-  latentOptions: z.array(z.number().int().positive()).optional(), // M values offered at run time
-  // transformer-xl
-  segmentLength: z.number().int().positive().optional(),
-  memoryLength: z.number().int().positive().optional(),
+  // perceiver-ar: M values offered at run time (the trained M is attention.latents)
+  latentOptions: z.array(z.number().int().positive()).optional(),
   // primer
   convKernel: z.number().int().positive().optional(),
   attention: AttentionSchema,
@@ -80,10 +62,43 @@ const Accuracy = z.object({
   n: z.number().optional(),
   note: z.string().optional(),
 });
+// Recall at distance (issue 18; scripts/evaluateRecall.ts, the probes of src/tasks): accuracy = the fraction of probes
+// whose every answer byte is right, null where the model cannot run (note says why); lo/hi: Wilson 95% interval.
+const RecallPoint = z.object({
+  accuracy: z.number().nullable(),
+  lo: z.number().optional(),
+  hi: z.number().optional(),
+  n: z.number().optional(),
+  note: z.string().optional(),
+});
+const Recall = z.object({
+  command: z.string(),
+  probesPerPoint: z.number(),
+  seed: z.number(),
+  curves: z.array(
+    z.object({
+      task: z.enum(['mqar', 'needle', 'mirrored-copy']),
+      params: z.record(z.string(), z.number()), // the task's fixed parameters; the axis varies
+      axis: z.enum(['distance', 'pairs', 'length']),
+      points: z.array(RecallPoint.extend({ x: z.number() })),
+    }),
+  ),
+  needle: z
+    .object({
+      depths: z.array(z.number()),
+      lengths: z.array(z.number()),
+      cells: z.array(RecallPoint.extend({ depth: z.number(), length: z.number() })),
+    })
+    .optional(),
+});
+export type RecallEvaluation = z.infer<typeof Recall>;
+
 const Evaluation = z.object({
   command: z.string(),
-  heldOutBitsPerByte: z.array(Point), // held-out Brown, the model run as the page runs it
-  copyAccuracy: z.array(Accuracy),
+  // absent for the recall models (trained on the recall tasks only: no text evaluation)
+  heldOutBitsPerByte: z.array(Point).default([]), // held-out Brown, the model run as the page runs it
+  copyAccuracy: z.array(Accuracy).default([]),
+  recall: Recall.optional(),
   // The paper's mirrored copy task (models trained on it): accuracy of the bytes copied from `distance` back.
   mirroredCopyAccuracy: z.array(Accuracy).optional(),
   // Every held-out text; rows: "full" (as the page runs it), "sliding-W" (a window of its training crop W),
@@ -133,6 +148,9 @@ const Step = z
     webgpuUnsupportedOps: z.array(z.string()),
     // Perceiver AR: when M latents are cached, one forward refills the cache to F = max(M/2, M - margin) latents.
     refill: z.object({ margin: z.number().int().nonnegative(), trades: z.string() }).optional(),
+    // Bytes the graph needs before its first new byte (input prev_tokens [1, lookback], zeros before the start): the
+    // Perceiver AR + input conv variant's convolution. Absent = 0.
+    lookback: z.number().int().nonnegative().optional(),
   })
   .superRefine((step, ctx) => {
     const outs = new Set(step.outputs.map((t) => t.name));
@@ -146,24 +164,23 @@ const Step = z
   });
 export type StepSpec = z.infer<typeof Step>;
 
-export const ManifestSchema = z.object({
+const ManifestObject = z.object({
   schemaVersion: z.literal(1),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   family: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), // any family: what the page needs to know about it is below
   familyName: z.string(), // the family as the page names it
   defaultSelected: z.boolean().optional(), // picked when the page opens without a link
-  // 512-crop: Perceiver AR on the decoders' crops (a control); hub: a decoder from the Hugging Face Hub (`hub` below)
-  size: z.enum(['tiny', 'compare', 'copy', '512-crop', 'hub']),
+  // 512-crop: Perceiver AR on the decoders' crops (a control); recall: trained on the recall tasks (issue 18);
+  // hub: a decoder from the Hugging Face Hub (`hub` below)
+  size: z.enum(['tiny', 'compare', 'copy', '512-crop', 'recall', 'hub']),
   displayName: z.string(),
   paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),
   simplifications: z.array(z.string()),
   config: Config,
   parameters: z.number().int().positive(),
-  // How the graph is driven:
-  //  full:     tokens[1,N] -> logits[1,N,V] (every position)
-  //  latents:  tokens[1,N], num_latents[] -> logits[1,M,V] for the last M positions (M = min(num_latents, N))
-  //  segments: tokens[1,S], mems[L,1,mem,d], mem_valid[] -> logits[1,S,V], new_mems; run segment by segment
-  io: z.enum(['full', 'latents', 'segments']),
+  // How the graph is driven (src/catalog/kinds/types.ts Io): follows from config.attention's kind, so a manifest does
+  // not state it; one that does (written before) must agree with its kind. Parsed manifests carry it.
+  io: z.enum(['full', 'latents', 'segments']).optional(),
   graph: z.object({
     file: z.string(),
     bytes: z.number().int().positive(),
@@ -223,7 +240,15 @@ export const ManifestSchema = z.object({
   training: Training.nullable(), // null: random weights
   evaluation: Evaluation.nullable(),
 });
-export type Manifest = z.infer<typeof ManifestSchema>;
+
+export const ManifestSchema = ManifestObject.superRefine((m, ctx) => {
+  const io = kindOf(m.config.attention).io;
+  if (m.io !== undefined && m.io !== io) ctx.addIssue({ code: 'custom', path: ['io'], message: `io "${m.io}" disagrees with attention kind "${m.config.attention.kind}" (${io})` });
+}).transform((m) => ({ ...m, io: kindOf(m.config.attention).io }));
+/** A validated manifest; `io` is its attention kind's. */
+export type Manifest = z.output<typeof ManifestSchema>;
+/** A manifest as written (models/export.py): without `io`. */
+export type ManifestInput = z.input<typeof ManifestSchema>;
 
 // public/models/index.json: the bundled models, in display order.
 export const ModelIndexSchema = z.object({ models: z.array(z.string()) });

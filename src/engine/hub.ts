@@ -7,13 +7,14 @@
 // Worker side; the only ORT it sees is ort.ts's Session.
 import type { Manifest } from '../catalog/manifest';
 import { forwardFeeds, type HubRun, type TensorLike } from '../hub/kvDecoder';
-import { logitsBytes, tokenSource } from '../hub/hubRun';
-import { cacheBytes, type DecoderLayout } from '../hub/layout';
+import { tokenSource } from '../hub/hubRun';
+import type { DecoderLayout } from '../hub/layout';
+import { hubEstimate } from '../hub/estimate';
 import type { Feed, RunFn } from './graphRunner';
 import type { NextByteSource } from './generation';
 import { positionsNeeded } from './generation';
 import type { Session, TensorIn } from './ort';
-import type { EngineFailure, GenerateOptions, MemoryEstimate } from './types';
+import type { EngineFailure, GenerateOptions } from './types';
 import type { HubTokenizer } from '../hub/tokenizer';
 
 /** Tokens per prefill call: the prompt goes through the graph's own past inputs in pieces of this many (research/
@@ -66,27 +67,6 @@ export function hubTokenSource(s: Session, m: Manifest, prompt: ArrayLike<number
       return cache ? dec.cacheBytes : undefined;
     },
     capacity: cache ? capacity : undefined,
-  };
-}
-
-/**
- * What a forward over N tokens and cached decoding of N positions need, exactly where the graph says it (weights,
- * logits N x V, the key-value cache) and as an estimate where it does not (the attention scores of all heads in one
- * tensor, as a graph without a fused attention operator holds them). Labelled an estimate with the rest in the page.
- */
-export function hubEstimate(m: Manifest, n: number): MemoryEstimate {
-  const h = m.hub!;
-  const logits = logitsBytes(n, m.config.vocabSize);
-  const scores = h.fusedAttention ? 0 : m.config.nHeads * n * n * 4; // a fused attention op holds no score matrix
-  const cache = cacheBytes(h.layout, n) ?? 0;
-  return {
-    weightsBytes: h.weightsBytes,
-    activationsBytes: logits,
-    attentionBytes: scores,
-    cacheBytes: cache,
-    totalBytes: h.weightsBytes + logits + scores + cache,
-    flops: 0, // not known from the graph: the page draws no GFLOP/s for it
-    largestTensorBytes: Math.max(logits, scores, h.largestWeightBytes),
   };
 }
 

@@ -6,17 +6,8 @@ export interface Sampling {
   topK: number; // 1..V; V: no cut
 }
 
-/** mulberry32: a small 32-bit generator; the same seed gives the same draws on every platform. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// One PRNG for the page (src/tasks/rng.ts, mirrored in models/tasks.py).
+export { seededRandom } from '../tasks/rng';
 
 /** The most likely byte; on a tie the lowest byte (as a stable sort of the forward's top bytes would list it). */
 export function argmax(row: ArrayLike<number>): number {

@@ -27,16 +27,8 @@ export interface MemoryReading {
   jsHeapBytes?: number; // performance.memory.usedJSHeapSize (Chromium only)
 }
 
-/** Analytic estimate from the manifest's config; always labelled as an estimate in the UI. */
-export interface MemoryEstimate {
-  weightsBytes: number;
-  activationsBytes: number;
-  attentionBytes: number; // largest attention score tensor alive at once
-  cacheBytes: number; // Transformer-XL memory
-  totalBytes: number;
-  flops: number; // forward FLOPs for one pass over the window
-  largestTensorBytes: number; // biggest single tensor: what must fit one GPU buffer binding
-}
+import type { MemoryEstimate } from '../catalog/costModel';
+export type { MemoryEstimate } from '../catalog/costModel';
 
 import type { EngineFailure } from './failures';
 export { EngineError, type EngineFailure, type FailureKind } from './failures';

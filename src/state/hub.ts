@@ -70,6 +70,10 @@ function savedAddress(): HubAddress {
   return HUGGING_FACE;
 }
 
+declare module './types' {
+  interface PageState extends HubSlice {}
+}
+
 export const createHubSlice: SliceCreator<HubSlice> = (set, get) => {
   let summary: RepoSummary | undefined; // the opened repo (its file source and config), kept out of the store
   let abort: AbortController | undefined;

@@ -1,18 +1,23 @@
 // Inputs a user can pick instead of pasting: held-out Brown text, a copy-task sample, a needle in a long text.
 // Generated from a seed so a share link reproduces them exactly.
+import { z } from 'zod';
+// a seeded PRNG (mulberry32, the one the recall tasks and sampling use): reproducibility matters here, not quality
+import { seededRandom as rng } from '../tasks/rng';
+import { mirroredBytes } from '../tasks/mirroredCopy';
 
-export type Preset =
-  | { kind: 'heldout' }
-  | { kind: 'copy'; distance: number; seed: number }
-  | { kind: 'needle'; seed: number }
-  | { kind: 'mirror'; seed: number };
+export { rng };
+
+/** A preset as a link carries it (link/fields.ts `input`). */
+export const PresetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('heldout') }),
+  z.object({ kind: z.literal('copy'), distance: z.number().int().min(1).max(65536), seed: z.number().int() }),
+  z.object({ kind: z.literal('needle'), seed: z.number().int() }),
+  z.object({ kind: z.literal('mirror'), seed: z.number().int() }),
+]);
+export type Preset = z.infer<typeof PresetSchema>;
 
 /** Length of the paper's mirrored copy sequence the copy-task Perceiver AR was trained on (its maxContext). */
 export const MIRROR_LENGTH = 65536;
-
-// a seeded PRNG (mulberry32): reproducibility matters here, not statistical quality
-import { seededRandom as rng } from '../engine/sampling';
-export { rng };
 
 const PRINTABLE = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
 
@@ -26,11 +31,10 @@ export function copyText(distance: number, seed: number): string {
 }
 
 /** The paper's copy task (official random_mirrored_<N>): N/2 random printable characters, then the same reversed.
- * The byte at position p >= N/2 repeats the one at N-1-p, 2p-N+1 bytes back. models:eval scores the same strings. */
+ * The byte at position p >= N/2 repeats the one at N-1-p, 2p-N+1 bytes back. models:eval scores the same strings
+ * (the recall tasks' generator, src/tasks/mirroredCopy.ts). */
 export function mirrorText(seed: number, length = MIRROR_LENGTH): string {
-  const r = rng(seed);
-  const half = Array.from({ length: length / 2 }, () => PRINTABLE[Math.floor(r() * PRINTABLE.length)]);
-  return half.join('') + half.reverse().join('');
+  return new TextDecoder().decode(mirroredBytes(seed, length));
 }
 
 /** A key=value pair planted near the start of a long text, and the key again at the end. */

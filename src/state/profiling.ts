@@ -1,8 +1,8 @@
 // Per-operator profiles: every selected model at the chosen N, each in a profiling worker of its own (timed runs stay
 // unprofiled), and the backend's matrix-multiply peak next to them. The profiles themselves are shared state
-// (shared.ts `profiles`): a link carries them.
+// (link/fields.ts `profiles`): a link carries them.
 import type { BackendName, PeakPoint, ProfilePoint } from '../engine';
-import type { ProfileResult } from './pointSchema';
+import type { ProfileResult } from './link/points';
 import type { SliceCreator } from './types';
 
 export interface ProfilingSlice {
@@ -20,6 +20,10 @@ export interface ProfilingSlice {
   stopProfiles(): void;
   /** The backend's MatMul peak (a plain n x n MatMul graph), measured once per backend and kept for the page. */
   measurePeak(backend: BackendName): Promise<void>;
+}
+
+declare module './types' {
+  interface PageState extends ProfilingSlice {}
 }
 
 const same = (a: { modelId: string; backend: string; contextLength: number; numLatents?: number }, b: typeof a) =>

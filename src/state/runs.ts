@@ -1,6 +1,6 @@
 // Predictions: every selected model run on the last N bytes, each succeeding or failing alone.
 import { estimateOf, type BackendChoice, type BackendName, type Engine, type FailureKind, type LoadedModel, type LoadProgress, type MemoryEstimate, type Prediction } from '../engine';
-import { EMPTY_INPUT } from './inputPatches';
+import { EMPTY_INPUT } from './input';
 import type { PageState, SliceCreator } from './types';
 
 export interface ModelStatus {
@@ -34,6 +34,10 @@ export interface RunsSlice {
   preloadModels(ids?: string[]): void;
   /** Loads (if needed) and runs every selected model on the last N bytes; each model succeeds or fails alone. */
   runPredictions(): Promise<void>;
+}
+
+declare module './types' {
+  interface PageState extends RunsSlice {}
 }
 
 /** A prediction drawn from an earlier input or N than the page shows now. */

@@ -18,6 +18,10 @@ export interface SweepSlice {
   clearPoints(): void;
 }
 
+declare module './types' {
+  interface PageState extends SweepSlice {}
+}
+
 /** Sweep measurement policy: short, so a sweep over a dozen points stays interactive. */
 export const SWEEP_MEASURE: MeasureOptions = { warmupRuns: 1, minRuns: 3, minTimeMs: 300, maxRuns: 20 };
 

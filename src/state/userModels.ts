@@ -28,6 +28,10 @@ export interface UserModelsSlice {
   restoreUserModels(): Promise<void>;
 }
 
+declare module './types' {
+  interface PageState extends UserModelsSlice {}
+}
+
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');

@@ -11,7 +11,8 @@ const BINS = 400;
 /** "Where it reads": the attention weights of one query position over the window it ran on, from the model's
  * analysis graph (run on demand in its own session, so the timed graph never pays for it). */
 export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; bytes: Uint8Array }) {
-  const engine = useStore((s) => s.engine);
+  const started = useStore((s) => !!s.engine);
+  const { attention } = useStore.getState();
   const [query, setQuery] = useState('');
   const [map, setMap] = useState<AttentionMap>();
   const [error, setError] = useState<string>();
@@ -19,11 +20,11 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
   const n = p.contextLength;
   const first = p.numLatents ? n - p.numLatents : 0; // Perceiver AR: only its latents query
   const run = async () => {
-    if (!engine) return;
+    if (!started) return;
     setBusy(true);
     setError(undefined);
     try {
-      setMap(await engine.attention(m.id, bytes, p.requestedContext, p.numLatents, query === '' ? undefined : Number(query)));
+      setMap(await attention(m.id, bytes, p.requestedContext, p.numLatents, query === '' ? undefined : Number(query)));
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -43,7 +44,7 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
         query{' '}
         <input type="number" min={first} max={n - 1} value={query} placeholder={String(n - 1)} onChange={(e) => setQuery(e.target.value)} data-testid={`attention-query-${m.id}`} style={{ width: '7em' }} />
       </label>{' '}
-      <button onClick={run} disabled={busy || !engine} data-testid={`attention-run-${m.id}`}>
+      <button onClick={run} disabled={busy || !started} data-testid={`attention-run-${m.id}`}>
         {busy ? 'running…' : 'Show'}
       </button>
       {error && (

@@ -1,5 +1,4 @@
 import { type BackendChoice, defaultWasmThreads, type GpuInfo, isolation } from '../engine';
-import { setBackend, setEngineSettings } from '../state/page';
 import { useStore } from '../state/store';
 import { bytesLabel } from './format';
 
@@ -44,6 +43,7 @@ function IsolationInfo() {
 export function BackendPicker() {
   const backend = useStore((s) => s.backend);
   const gpu = useStore((s) => s.gpu);
+  const { setBackend } = useStore.getState();
   return (
     <div className="backend">
       <label>
@@ -65,6 +65,7 @@ export function BackendPicker() {
 function EngineSettingsPicker() {
   const settings = useStore((s) => s.engineSettings);
   const canChange = useStore((s) => !!s.makeEngine);
+  const { setEngineSettings } = useStore.getState();
   const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
   const isolated = typeof self !== 'undefined' && self.crossOriginIsolated;
   return (

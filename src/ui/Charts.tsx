@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { decodedContext } from '../state/generation';
-import { setLogAxes } from '../state/page';
 import { useStore } from '../state/store';
 import { estimate } from '../catalog/costModel';
 import { chartPoints, decodeRows, decodeRunPoint, measuredMemory, toRows, valueRange, type ChartData, type ChartPoint } from './seriesData';
@@ -106,6 +105,7 @@ export function Charts() {
   const runs = useStore((s) => s.decodeRuns);
   const manifests = useStore((s) => s.manifests);
   const log = useStore((s) => s.logAxes);
+  const { setLogAxes } = useStore.getState();
   const points = useMemo(() => chartPoints(own, singles, foreign), [own, singles, foreign]);
   const decoding = useMemo(() => {
     const pts = [...chartPoints(own, [], foreign), ...runs.flatMap((r) => {

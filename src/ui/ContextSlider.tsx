@@ -1,9 +1,9 @@
 import { useEffect, useRef } from 'react';
 import { decodingLimit, hasCachedDecoding } from '../engine';
-import { setContext, setLatents } from '../state/page';
 import { maxSliderContext, MIN_CONTEXT, selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 import { count } from './format';
+import { takesLatents, trainedLatents } from '../catalog/facts';
 
 const SETTLE_MS = 400; // the models re-run once the slider has rested this long
 const STEP = 0.25; // in log2(N): four stops per doubling, so 256, 304, 362, 431, 512, …
@@ -13,13 +13,13 @@ export function ContextSlider() {
   const context = useStore((s) => s.context);
   const max = useStore(maxSliderContext);
   const latents = useStore((s) => s.latents);
-  const perceiver = useStore((s) => selectedManifests(s).find((m) => m.io === 'latents'));
+  const perceiver = useStore((s) => selectedManifests(s).find(takesLatents));
   const hub = useStore((s) => selectedManifests(s).some((m) => m.hub));
   const limits = useStore((s) => selectedManifests(s).filter((m) => m.config.maxContext < maxSliderContext(s)).map((m) => `${m.displayName} ${count(m.config.maxContext)}`).join(', '));
   const decodes = useStore((s) =>
-    selectedManifests(s).filter((m) => hasCachedDecoding(m) && m.io !== 'segments' && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
+    selectedManifests(s).filter((m) => hasCachedDecoding(m) && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
   );
-  const { runPredictions } = useStore.getState();
+  const { runPredictions, setContext, setLatents } = useStore.getState();
   const timer = useRef<number>(undefined);
   const lo = Math.log2(MIN_CONTEXT);
   const hi = Math.log2(max);
@@ -56,7 +56,7 @@ export function ContextSlider() {
           Perceiver AR latents M{' '}
           <select
             data-testid="latents-select"
-            value={latents ?? perceiver.config.latents}
+            value={latents ?? trainedLatents(perceiver)}
             onChange={(e) => {
               setLatents(Number(e.target.value));
               rerunSoon();
@@ -65,7 +65,7 @@ export function ContextSlider() {
             {perceiver.config.latentOptions?.map((m) => (
               <option key={m} value={m}>
                 {m}
-                {m === perceiver.config.latents ? ' (trained)' : ''}
+                {m === trainedLatents(perceiver) ? ' (trained)' : ''}
               </option>
             ))}
           </select>

@@ -1,12 +1,11 @@
 import { useState } from 'react';
-import { toggleModel } from '../state/page';
 import { useStore } from '../state/store';
 import type { ModelStatus } from '../state/runs';
 import { TrainingCurve } from './TrainingCurve';
 import type { Manifest } from '../catalog/manifest';
 import { bytesLabel, count } from './format';
 import { HubModelCard } from './HubPanel';
-import { describeAttention } from './attention';
+import { describeAttention, trainedLatents } from '../catalog/facts';
 
 function Details({ m }: { m: Manifest }) {
   const [open, setOpen] = useState(false); // the training log is fetched only once the details are opened
@@ -26,7 +25,7 @@ function Details({ m }: { m: Manifest }) {
       </p>
       <p>
         d={m.config.dModel}, heads={m.config.nHeads}, layers={m.config.nLayers}
-        {m.config.latents ? ` (+1 cross-attention), latents ${m.config.latents}` : ''}
+        {trainedLatents(m) ? ` (+1 cross-attention), latents ${trainedLatents(m)}` : ''}
         {m.config.convKernel ? `, depthwise conv ${m.config.convKernel}` : ''}; {m.config.activation}, {m.config.norm}; positions: {m.config.positions}; attention:{' '}
         {describeAttention(m.config.attention)}; trained at{' '}
         {count(m.config.trainedContext)} bytes, limit {count(m.config.maxContext)} bytes; file {bytesLabel(m.graph.bytes)}
@@ -98,6 +97,7 @@ export function ModelPicker() {
   const manifests = useStore((s) => s.manifests);
   const selected = useStore((s) => s.selected);
   const status = useStore((s) => s.status);
+  const { toggleModel } = useStore.getState();
   return (
     <section className="panel models" aria-label="Models">
       <h2>Models</h2>

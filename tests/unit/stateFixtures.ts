@@ -3,10 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catalog/manifest';
 import { estimate } from '../../src/catalog/costModel';
+import { latentsAt } from '../../src/catalog/facts';
 import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
 import { CATEGORIES, type Category } from '../../src/engine/profile';
-import { init } from '../../src/state/page';
 import { useStore } from '../../src/state/store';
+
+const get = useStore.getState;
 
 export const manifests: Manifest[] = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8'))).models.map((id) =>
   ManifestSchema.parse(JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8'))),
@@ -113,7 +115,7 @@ export function fakeEngine(opts: FakeOptions = {}) {
         await new Promise((r) => setTimeout(r, 1));
         if (signal?.aborted) return out;
         const m = known.find((x) => x.id === modelId)!;
-        const M = m.io === 'latents' ? Math.min(spec.numLatents ?? m.config.latents ?? n, n) : undefined;
+        const M = latentsAt(m, n, spec.numLatents);
         // figures as the engine computes them: median and type-7 p95 of the runs, N / median
         const p: MeasurePoint = {
           ok: true, modelId, backend, contextLength: n, numLatents: M, firstRunMs: 2, samplesMs: [1, 1.5, 2], medianMs: 1.5, p95Ms: 1.95, bytesPerSec: n / 0.0015,
@@ -135,7 +137,7 @@ export const namedBlob = (name: string, bytes: Uint8Array | string) => Object.as
 /** The page opened on a scripted engine, with `text` as its input; returns the fake for its calls and failures. */
 export async function openPage(text: string, opts?: FakeOptions) {
   const fake = fakeEngine(opts);
-  await init(fake.engine, null);
+  await get().init(fake.engine, null);
   useStore.getState().setText(text);
   return fake;
 }

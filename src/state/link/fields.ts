@@ -1,19 +1,20 @@
 // What a share link carries, described once. Each entry of SHARED is one link field: its zod schema, the store
-// fields that hold it (with a fresh page's values), which of them rewrite the link when they change, how to read it
-// from the page and how to apply it from a link. Derived from this table: the link schema (SharedStateSchema), the
-// store's shared slice (SharedSlice, sharedInitial), the serialiser (readShared), the applier (applyLink) and what
-// the address bar follows (watchedValues). A new shared property is one entry; `plain` covers a store field that
-// the link holds as it is.
+// fields that hold it (with a fresh page's values; their types in LinkFields), which of them rewrite the link when
+// they change, how to read it from the page and how to apply it from a link. Derived from this table: the link
+// schema (SharedStateSchema) and its type, the store's initial link fields (sharedInitial), the serialiser
+// (readShared), the applier (applyFields), what the address bar follows (watchedValues) and the validating decoder
+// (decodeState). A new link field is one entry (and its store fields in LinkFields); `plain` covers a store field
+// that the link holds as it is.
 import { z } from 'zod';
-import { type BackendChoice, type BackendName, type MeasurePoint, USER_PREFIX } from '../engine';
-import { defaultInput, presetInput, textInput, type InputFields } from './inputPatches';
-import { foreignPatch, LINK_SOURCE } from './foreignPatches';
-import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './pointSchema';
-import type { Preset } from './presets';
-import type { HubModelRef } from './hub';
-import type { LocalState, PageState } from './store';
+import { USER_PREFIX, type BackendChoice, type BackendName } from '../../engine';
+import { foreignPatch, LINK_SOURCE } from '../foreign';
+import { defaultInput, presetInput, textInput, type InputFields } from '../input';
+import { PresetSchema } from '../presets';
+import type { PageState } from '../types';
+import { decodeFragment, encodeFragment, MAX_STATE_BYTES } from './codec';
+import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './points';
+import type { HubModelRef } from '../hub';
 
-export const MAX_STATE_BYTES = 2_000_000; // a link's JSON once decompressed: guards against a deflate bomb
 export const MAX_SHARED_POINTS = 400;
 export const MAX_SHARED_PROFILES = 48;
 
@@ -24,42 +25,6 @@ export interface LinkNote {
   kind: 'error' | 'info';
   text: string;
 }
-
-// An entry sees its own fields and the store's other slices (not other entries' fields: the store's type is
-// derived from this table, so it cannot be used to type the table).
-type View<F> = F & LocalState;
-type EntryPatch<F> = Partial<View<F>> | ((s: View<F>) => Partial<View<F>>);
-
-interface SharedProp<S extends z.ZodType, F extends object> {
-  schema: S; // the link field; validated when a link is read
-  fields: () => F; // the store fields that hold it, with a fresh page's values
-  watch: readonly (keyof View<F>)[]; // a change to any of these rewrites the address bar's link
-  read(s: View<F>, o: { withText: boolean }): z.output<S>;
-  /** The store change for a link's value (async: applied after every synchronous one, in table order). */
-  apply(v: z.output<S>, s: View<F>, note: (n: LinkNote) => void): EntryPatch<F> | Promise<EntryPatch<F>>;
-}
-const prop = <S extends z.ZodType, F extends object>(p: SharedProp<S, F>) => p;
-
-/** One store field, kept in the link as it is; a link without it gives a fresh page's value. */
-function plain<K extends string, S extends z.ZodType>(key: K, schema: S, initial: z.output<S>): SharedProp<S, Record<K, z.output<S>>> {
-  type F = Record<K, z.output<S>>;
-  return {
-    schema,
-    fields: () => ({ [key]: initial }) as F,
-    watch: [key],
-    read: (s) => s[key],
-    apply: (v) => ({ [key]: v ?? initial }) as Partial<View<F>>,
-  };
-}
-
-const PresetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('heldout') }),
-  z.object({ kind: z.literal('copy'), distance: z.number().int().min(1).max(65536), seed: z.number().int() }),
-  z.object({ kind: z.literal('needle'), seed: z.number().int() }),
-  z.object({ kind: z.literal('mirror'), seed: z.number().int() }),
-]);
-const _presetsFit: Preset = {} as z.infer<typeof PresetSchema>; // compile error: presets.ts and the link drifted apart
-void _presetsFit;
 
 /** Continue's settings (generation slice, engine.generate); `refill` is Perceiver AR's F (absent: the manifest's rule). */
 const GenerationSchema = z.object({
@@ -72,12 +37,56 @@ const GenerationSchema = z.object({
 });
 export type GenerationSettings = z.infer<typeof GenerationSchema>;
 export const GENERATION_DEFAULTS: GenerationSettings = { maxBytes: 64, temperature: 0.8, topK: 5, seed: 1, cache: true };
+
+/** The store fields that hold what a link carries: each entry of SHARED below says which are its own. */
+export interface LinkFields extends InputFields {
+  selected: string[];
+  backend: BackendChoice;
+  context: number;
+  latents: number | undefined;
+  sweepContexts: number[] | undefined;
+  sweepBackends: BackendName[];
+  sweepDecode: boolean;
+  generation: GenerationSettings;
+  shareResults: boolean;
+  profiles: ProfileResult[];
+}
+
+declare module '../types' {
+  interface PageState extends LinkFields {}
+}
+
+interface ReadOptions {
+  withText: boolean;
+}
+
+interface SharedProp<S extends z.ZodType, K extends keyof LinkFields> {
+  schema: S; // the link field; validated when a link is read
+  fields: () => Pick<LinkFields, K>; // the store fields that hold it, with a fresh page's values
+  watch: readonly (keyof PageState)[]; // a change to any of these rewrites the address bar's link
+  read(s: PageState, o: ReadOptions): z.output<S>;
+  /** The store change for a link's value (async: applied after every synchronous one, in table order). */
+  apply(v: z.output<S>, s: PageState, note: (n: LinkNote) => void): Patch | Promise<Patch>;
+}
+const prop = <S extends z.ZodType, K extends keyof LinkFields>(p: SharedProp<S, K>) => p;
+
+/** One store field, kept in the link as it is; a link without it gives a fresh page's value. */
+function plain<K extends keyof LinkFields, S extends z.ZodType<LinkFields[K]>>(key: K, schema: S, initial: LinkFields[K]): SharedProp<S, K> {
+  return {
+    schema,
+    fields: () => ({ [key]: initial }) as Pick<LinkFields, K>,
+    watch: [key],
+    read: (s) => s[key] as z.output<S>, // the store holds what its schema reads: LinkFields[K]
+    apply: (v) => ({ [key]: v ?? initial }),
+  };
+}
+
 const isDefault = (g: GenerationSettings) => (Object.keys(GenerationSchema.shape) as (keyof GenerationSettings)[]).every((k) => g[k] === GENERATION_DEFAULTS[k]);
 
 const HubRef = z.object({ repo: z.string().max(200), revision: z.string().max(200), dtype: z.string().max(16), host: z.string().url().max(300).optional() });
 
 /** A link's Hub models loaded (this browser's cache, else the Hub), then the selection applied with them. */
-async function hubModelsFirst(refs: HubModelRef[], ids: string[], s: LocalState, note: (n: LinkNote) => void): Promise<Partial<LocalState & { selected: string[] }>> {
+async function hubModelsFirst(refs: HubModelRef[], ids: string[], s: PageState, note: (n: LinkNote) => void): Promise<Patch> {
   const loaded: string[] = [];
   for (const ref of refs) {
     const id = await s.loadHubRef(ref);
@@ -94,7 +103,7 @@ export const SHARED = {
   models: prop({
     // a Hub model travels as where it is (repo, revision, precision, a host other than the Hub's), never its weights
     schema: z.array(z.union([ModelId, HubRef])).max(20),
-    fields: () => ({ selected: [] as string[] }),
+    fields: () => ({ selected: [] }),
     watch: ['selected', 'hubModels'],
     read: (s) => s.selected.map((id) => s.hubModels[id] ?? id),
     apply(entries, s, note) {
@@ -108,7 +117,7 @@ export const SHARED = {
       return { selected: ids.filter((id) => known.has(id)) };
     },
   }),
-  backend: plain('backend', z.enum(['auto', 'webgpu', 'wasm']), 'wasm' as BackendChoice),
+  backend: plain('backend', z.enum(['auto', 'webgpu', 'wasm']), 'wasm'),
   context: plain('context', Context, 1024),
   latents: plain('latents', z.number().int().min(1).max(65536).optional(), undefined),
   input: prop({
@@ -116,7 +125,7 @@ export const SHARED = {
     schema: z
       .union([z.object({ preset: PresetSchema }), z.object({ text: z.string().max(MAX_STATE_BYTES) }), z.object({ omitted: z.number().int().nonnegative() })])
       .optional(),
-    fields: (): InputFields => ({ text: '', bytes: new Uint8Array(0), preset: undefined }),
+    fields: () => ({ text: '', bytes: new Uint8Array(0), preset: undefined }),
     watch: ['preset', 'text'],
     // text only when the input is not a preset (a preset travels by name)
     read: (s, o) => (s.preset ? { preset: s.preset } : o.withText ? { text: s.text } : { omitted: s.bytes.length }),
@@ -131,7 +140,7 @@ export const SHARED = {
   sweep: prop({
     // decode: false when the sweep leaves cached decoding out (absent: measured, the default)
     schema: z.object({ contexts: z.array(Context).max(32).optional(), backends: z.array(Backend).max(2), decode: z.literal(false).optional() }).optional(),
-    fields: () => ({ sweepContexts: undefined as number[] | undefined, sweepBackends: ['wasm'] as BackendName[], sweepDecode: true }),
+    fields: () => ({ sweepContexts: undefined, sweepBackends: ['wasm'], sweepDecode: true }),
     watch: ['sweepContexts', 'sweepBackends', 'sweepDecode'],
     read: (s) => ({ contexts: s.sweepContexts, backends: s.sweepBackends, decode: s.sweepDecode ? undefined : (false as const) }),
     apply: (v, s) => ({ sweepContexts: v?.contexts, sweepBackends: v?.backends ?? s.sweepBackends, sweepDecode: v?.decode ?? true }),
@@ -156,7 +165,7 @@ export const SHARED = {
     apply(results, s, note) {
       const others = s.foreign.filter((f) => f.source !== LINK_SOURCE); // a link opened later replaces the last one's
       if (!results?.length) return { foreign: others };
-      const patch = foreignPatch(LINK_SOURCE, "This link's results", results as MeasurePoint[], { ...s, foreign: others });
+      const patch = foreignPatch(LINK_SOURCE, "This link's results", results, { ...s, foreign: others });
       if (!('refused' in patch)) return { ...patch, shareResults: true };
       note({ kind: 'error', text: patch.refused });
       return { foreign: others };
@@ -165,7 +174,7 @@ export const SHARED = {
   profiles: prop({
     // per-operator profiles (profiling.ts), each with its provenance: shown as measured where they say they were
     schema: z.array(ProfileSchema).max(MAX_SHARED_PROFILES).optional(),
-    fields: () => ({ profiles: [] as ProfileResult[] }),
+    fields: () => ({ profiles: [] }),
     watch: ['profiles'],
     read: (s) => (s.profiles.length ? s.profiles.slice(0, MAX_SHARED_PROFILES) : undefined),
     apply: (profiles) => ({ profiles: profiles ?? [] }),
@@ -184,24 +193,57 @@ export const SharedStateSchema = z.object({
 });
 export type SharedState = z.infer<typeof SharedStateSchema>;
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
-/** The store fields that hold what a link carries. */
-export type SharedSlice = UnionToIntersection<{ [K in Key]: ReturnType<Table[K]['fields']> }[Key]>;
+// Every store field of LinkFields belongs to an entry: a field that no entry holds fails typecheck here.
+type Held = { [K in Key]: keyof ReturnType<Table[K]['fields']> }[Key];
+const _everyFieldHeld: Exclude<keyof LinkFields, Held> extends never ? true : never = true;
+void _everyFieldHeld;
 
-export const sharedInitial = (): SharedSlice => Object.assign({}, ...KEYS.map((k) => SHARED[k].fields())) as SharedSlice;
+export const sharedInitial = (): LinkFields => Object.assign({}, ...KEYS.map((k) => SHARED[k].fields()));
+
+/**
+ * Every entry as the derived functions below call it, given the link's value for its own key. (TypeScript checks a
+ * method's parameters both ways, which is what lets entries of different link values be used as one type here.)
+ */
+interface Entry {
+  watch: readonly (keyof PageState)[];
+  read(s: PageState, o: ReadOptions): unknown;
+  apply(v: unknown, s: PageState, note: (n: LinkNote) => void): Patch | Promise<Patch>;
+}
+const ENTRIES: Record<Key, Entry> = SHARED;
 
 /** The link for a page state. */
-export function readShared(s: PageState, o: { run: boolean; withText: boolean }): SharedState {
+export function readShared(s: PageState, o: ReadOptions & { run: boolean }): SharedState {
   const out: Record<string, unknown> = { v: 1 };
-  for (const k of KEYS) out[k] = (SHARED[k] as unknown as SharedProp<z.ZodType, PageState>).read(s, o);
+  for (const k of KEYS) out[k] = ENTRIES[k].read(s, o);
   out.run = o.run || undefined;
   return out as SharedState;
 }
 
 /** Store changes for a decoded link, in table order; notes are reported as the entries are applied. */
-export function applyLink(link: SharedState, s: PageState, note: (n: LinkNote) => void): (Patch | Promise<Patch>)[] {
-  return KEYS.map((k) => (SHARED[k] as unknown as SharedProp<z.ZodType, PageState>).apply(link[k], s, note));
-}
+export const applyFields = (link: SharedState, s: PageState, note: (n: LinkNote) => void): (Patch | Promise<Patch>)[] =>
+  KEYS.map((k) => ENTRIES[k].apply(link[k], s, note));
 
 /** The values a link is made from, by reference: when one changes, the link must be written again. */
-export const watchedValues = (s: PageState): unknown[] => KEYS.flatMap((k) => (SHARED[k].watch as readonly (keyof PageState)[]).map((f) => s[f]));
+export const watchedValues = (s: PageState): unknown[] => KEYS.flatMap((k) => ENTRIES[k].watch.map((f) => s[f]));
+
+/** The fragment (without '#') for a link; throws LinkTooLongError (codec.ts) past what a link may carry. */
+export const encodeState = (state: SharedState): string => encodeFragment(state);
+
+export type Decoded = { ok: true; state: SharedState } | { ok: false; error: string } | { ok: true; state: null };
+
+/** Reads `location.hash` (with or without '#'), validated against the link schema. No fragment: state null. Never throws. */
+export function decodeState(hash: string): Decoded {
+  const f = decodeFragment(hash);
+  if (!f) return { ok: true, state: null };
+  if (!f.ok) return f;
+  const parsed = SharedStateSchema.safeParse(f.json);
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: `This link has invalid settings, so none were applied: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || 'state'}: ${i.message}`)
+        .join('; ')}.`,
+    };
+  return { ok: true, state: f.run ? { ...parsed.data, run: true } : parsed.data };
+}
