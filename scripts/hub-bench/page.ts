@@ -1,10 +1,15 @@
-// One contender of scripts/hub-bench.ts per page load: a prompt of n random tokens, then `steps` greedy tokens, each
-// timed as it comes. ?contender=transformers.js | bare | engine, &n, &steps, &threads, &hub (the Hub stand-in),
+// One contender of scripts/hub-bench.ts per page load: a prompt of n tokens, a first greedy token (the prefill), then
+// `steps` more, each timed as it comes, after a warm-up generation (a 1-token prompt, 2 tokens) in the same session.
+// ?contender=transformers.js | bare-tjs | bare | kv | engine, &n, &steps, &threads, &hub (the Hub stand-in),
 // &repo, &ort131 (transformers.js's own onnxruntime-web bundle, for its bare loop), &wasm131 / &mjs131 (its binary).
 // The result is left on window.__result (or window.__error) for the script to read.
 import { createKvDecoder, type HubRun, type TensorLike } from '../../src/hub/kvDecoder';
 import { decoderLayout, isRefusal } from '../../src/hub/layout';
 import { readOnnxGraph } from '../../src/hub/onnxGraph';
+import { createEngine } from '../../src/engine';
+import { hubSource, inspectRepo, loadHubDecoder } from '../../src/hub/repo';
+import { hubManifest } from '../../src/hub/manifest';
+import { sha256Hex } from '../../src/hub/download';
 
 type OrtModule = typeof import('onnxruntime-web');
 const q = new URLSearchParams(location.search);
@@ -62,12 +67,16 @@ async function bare(ort: OrtModule, label: string): Promise<BenchResult> {
   let past: Record<string, InstanceType<OrtModule['Tensor']>> = {};
   for (let i = 0; i < L; i++)
     for (const k of ['key', 'value']) past[`past_key_values.${i}.${k}`] = new ort.Tensor('float32', new Float32Array(0), [1, kv, 0, hd]);
-  const ids = prompt();
+  const empty = past;
   const tokens: number[] = [];
   const times: number[] = [];
   let length = 0;
-  let next = ids;
-  for (let s = 0; s < steps; s++) {
+  let next: number[] = [1];
+  for (let s = 0; s < steps + 3; s++) {
+    if (s === 2) {
+      // the warm-up (a 1-token prompt, 2 tokens) is done: the timed generation starts from an empty cache
+      ((past = empty), (length = 0), (next = prompt()), (tokens.length = 0), (times.length = 0));
+    }
     const t = performance.now();
     const m = next.length;
     const feeds = {
@@ -90,6 +99,32 @@ async function bare(ort: OrtModule, label: string): Promise<BenchResult> {
   return { contender: `bare loop (${label})`, ort: ort.env.versions.web ?? '?', backend: 'wasm', threads, n, loadMs, prefillMs: times[0], stepsMs: times.slice(1), tokens };
 }
 
+/** Our engine as the page runs it: the Hub repo opened and loaded (src/hub), then engine.measure's cached decoding
+ * at n + steps positions (a fresh worker; a prompt of n synthetic tokens, then steps greedy tokens after the first). */
+async function engineLoop(): Promise<BenchResult> {
+  const t0 = performance.now();
+  const engine = createEngine({ wasmThreads: threads });
+  const s = await inspectRepo(hubSource({ host: hub, pathTemplate: '{model}/resolve/{revision}/', listing: 'api' }, { repo, revision: 'main' }));
+  const d = await loadHubDecoder(s, 'fp32', { backend: 'wasm' });
+  const m = await hubManifest(d, await sha256Hex(d.graph), hub);
+  engine.addHubModel(m, { graph: d.graph, externalData: d.externalData }, d.tokenizer);
+  const loadMs = performance.now() - t0;
+  const p = await engine.measure(m.id, 'wasm', n + steps, { decode: true, skipForward: 'the bench times decoding only' });
+  if (!p.decode?.ok) throw new Error(p.decode ? p.decode.failure.message : 'no decoding measured');
+  const prov = p.provenance;
+  return {
+    contender: 'our engine (engine.measure, decode)',
+    ort: prov?.ort ?? '?',
+    backend: `${p.backend}${prov ? ` (${prov.ep})` : ''}`,
+    threads: prov?.wasmThreads ?? threads,
+    n: p.decode.promptBytes,
+    loadMs,
+    prefillMs: p.decode.prefillMs,
+    stepsMs: p.decode.stepsMs,
+    tokens: [],
+  };
+}
+
 async function transformersJs(): Promise<BenchResult> {
   const tjs = await import('@huggingface/transformers');
   const { env, AutoModelForCausalLM, BaseStreamer, Tensor } = tjs;
@@ -102,6 +137,8 @@ async function transformersJs(): Promise<BenchResult> {
   const t0 = performance.now();
   const model = await AutoModelForCausalLM.from_pretrained(repo, { device: 'wasm', dtype: 'fp32' });
   const loadMs = performance.now() - t0;
+  // warm-up: a 1-token prompt, 2 tokens
+  await model.generate({ input_ids: new Tensor('int64', BigInt64Array.of(1n), [1, 1]), attention_mask: new Tensor('int64', BigInt64Array.of(1n), [1, 1]), max_new_tokens: 2, min_new_tokens: 2, do_sample: false } as never);
   const ids = prompt();
   const times: number[] = [];
   const tokens: number[] = [];
@@ -115,8 +152,8 @@ async function transformersJs(): Promise<BenchResult> {
   await model.generate({
     input_ids: new Tensor('int64', BigInt64Array.from(ids, BigInt), [1, n]),
     attention_mask: new Tensor('int64', new BigInt64Array(n).fill(1n), [1, n]),
-    max_new_tokens: steps,
-    min_new_tokens: steps,
+    max_new_tokens: steps + 1,
+    min_new_tokens: steps + 1,
     do_sample: false,
     streamer: new Clock(),
   } as never);
@@ -147,11 +184,11 @@ async function kvLoop(): Promise<BenchResult> {
   const times: number[] = [];
   let t = performance.now();
   let { logits } = await dec.append(prompt());
-  for (let s = 0; s < steps; s++) {
+  for (let s = 0; s <= steps; s++) {
     tokens.push(argmax(logits));
     times.push(performance.now() - t);
     t = performance.now();
-    if (s < steps - 1) ({ logits } = await dec.append([tokens[s]]));
+    if (s < steps) ({ logits } = await dec.append([tokens[s]]));
   }
   return { contender: 'kvDecoder loop (ours, in the page)', ort: ort.env.versions.web ?? '?', backend: 'wasm', threads, n, loadMs, prefillMs: times[0], stepsMs: times.slice(1), tokens };
 }
@@ -164,6 +201,7 @@ const w = window as unknown as { __result?: BenchResult; __error?: string };
     else if (contender === 'bare-tjs') r = await bare((await import(/* @vite-ignore */ q.get('ort131')!)) as OrtModule, "transformers.js's onnxruntime-web");
     else if (contender === 'bare') r = await bare((await import('onnxruntime-web/wasm')) as unknown as OrtModule, "the project's onnxruntime-web");
     else if (contender === 'kv') r = await kvLoop();
+    else if (contender === 'engine') r = await engineLoop();
     else throw new Error(`unknown contender ${contender}`);
     r.heapBytes = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
     w.__result = r;
