@@ -118,8 +118,8 @@ test('WASM in the page: predictions per token, Continue, the per-operator profil
   expect(weights).toEqual([]); // the graph came from the Cache API
 });
 
-test('WebGPU (software adapter): cached decoding gives the greedy full-forward tokens; a sweep point with decoding', async ({ page }) => {
-  test.setTimeout(420_000);
+test('WebGPU (software adapter): cached decoding gives the greedy full-forward tokens; a sweep with decoding', async ({ page }) => {
+  test.setTimeout(900_000); // SwiftShader runs every kernel on the CPU: minutes on a loaded 2-core machine
   const pg = new Playground(page);
   await pg.open();
   await pg.setBackend('webgpu');
@@ -129,8 +129,13 @@ test('WebGPU (software adapter): cached decoding gives the greedy full-forward t
   const full = await generate(page, id, ref.text, { cache: false, contextLength: 4096, maxBytes: 8 });
   expect(cached.tokens).toEqual(ref.greedy.slice(0, 8));
   expect(full.tokens).toEqual(ref.greedy.slice(0, 8));
-  const p = await page.evaluate((id) => (window as any).lcp.engine.measure(id, 'webgpu', 64, { warmupRuns: 0, minRuns: 1, minTimeMs: 0, maxRuns: 1, decode: true }), id);
-  expect(p).toMatchObject({ ok: true, backend: 'webgpu', provenance: { ep: 'webgpu-jsep' }, decode: { ok: true } });
+  const points = await page.evaluate(
+    (id) => (window as any).lcp.engine.sweep({ modelIds: [id], backends: ['webgpu'], contextLengths: [40], decode: true, measure: { warmupRuns: 0, minRuns: 1, minTimeMs: 0, maxRuns: 1 } }, () => {}),
+    id,
+  );
+  expect(points).toHaveLength(1);
+  expect(points[0]).toMatchObject({ ok: true, backend: 'webgpu', contextLength: 40, provenance: { ep: 'webgpu-jsep' }, decode: { ok: true, promptBytes: 8 } });
+  expect(points[0].decode.stepsMs).toHaveLength(32);
 });
 
 test('bad repos: each a clear message, and the page keeps the model it had', async ({ page }) => {
@@ -177,4 +182,31 @@ test('bad repos: each a clear message, and the page keeps the model it had', asy
   await pg.selectOnly([id]);
   await pg.run();
   await expect(pg.bpb(id)).toHaveText(/^\d+\.\d{3}$/); // still runs: its files are in the page
+});
+
+test('by Hub URL (a merged decoder) and from a dropped folder (a graph without a cache): both give the greedy tokens', async ({ page }) => {
+  test.setTimeout(300_000);
+  const pg = new Playground(page);
+  await pg.open();
+  await pg.setBackend('wasm');
+  // a URL names its own host: the page asks that host, whatever its Hub address setting
+  await page.getByTestId('hub-repo').fill(`${hub.url}${meta.org}/tiny-llama-merged/tree/main`);
+  await page.getByTestId('hub-open').click();
+  await page.getByTestId('hub-load-fp32').click();
+  await expect(page.getByTestId('hub-describe')).toContainText('merged (use_cache_branch)', { timeout: 180_000 });
+  const merged = (await page.locator('[data-testid^=hub-card-hub-lcp-test-tiny-llama-merged-]').getAttribute('data-testid'))!.slice('hub-card-'.length);
+  await page.evaluate((id) => (window as any).lcp.engine.load(id, 'wasm'), merged);
+  expect((await generate(page, merged, ref.text, { cache: true })).tokens).toEqual(ref.greedy);
+
+  await page.getByTestId('hub-folder').setInputFiles(join(root, meta.org, 'tiny-llama-nocache'));
+  await page.getByTestId('hub-load-fp32').click();
+  await expect(page.getByTestId('hub-describe')).toContainText('without a cache', { timeout: 180_000 });
+  const card = page.locator('[data-testid^=hub-card-hub-folder-tiny-llama-nocache-]');
+  await expect(card).toContainText('dropped folder');
+  const folder = (await card.getAttribute('data-testid'))!.slice('hub-card-'.length);
+  await page.evaluate((id) => (window as any).lcp.engine.load(id, 'wasm'), folder);
+  // no cache in the graph: generation re-runs the window (cache off), and says so when asked for the cache
+  expect((await generate(page, folder, ref.text, { cache: false, contextLength: 4096 })).tokens).toEqual(ref.greedy);
+  const err = await page.evaluate((id) => (window as any).lcp.engine.generate(id, new TextEncoder().encode('hi'), { maxBytes: 2 }).then(() => '', (e: Error) => e.message), folder);
+  expect(err).toMatch(/has no cache \(its graph has no past_key_values inputs\) for cached decoding: switch the cache off/);
 });
