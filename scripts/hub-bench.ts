@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { chromiumArgs } from '../playwright.config';
 import { ensureHubFixture } from './lib/hubFixture';
 import { startHubServer } from './hub-server';
+import type { BenchResult } from './hub-bench/page';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -51,17 +52,7 @@ const vite = await createServer({
 await vite.listen();
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
 
-interface Result {
-  contender: string;
-  ort: string;
-  backend: string;
-  threads: number;
-  n: number;
-  loadMs: number;
-  prefillMs: number;
-  stepsMs: number[];
-  tokens: number[];
-}
+type Result = BenchResult;
 const fsUrl = (p: string) => `http://127.0.0.1:${port}/@fs${p}`;
 async function run(contender: string, n: number): Promise<Result | { error: string }> {
   const page = await browser.newPage();

@@ -6,6 +6,7 @@
 import { createKvDecoder, type HubRun, type TensorLike } from '../../src/hub/kvDecoder';
 import { decoderLayout, isRefusal } from '../../src/hub/layout';
 import { readOnnxGraph } from '../../src/hub/onnxGraph';
+import { seededRandom } from '../../src/tasks/rng';
 import { createEngine } from '../../src/engine';
 import { hubSource, inspectRepo, loadHubDecoder } from '../../src/hub/repo';
 import { hubManifest } from '../../src/hub/manifest';
@@ -22,15 +23,9 @@ const repo = q.get('repo')!;
 const vocab = Number(q.get('vocab'));
 const file = (path: string) => `${hub}${repo}/resolve/main/${path}`;
 
-/** Prompt tokens: mulberry32-seeded, never 0 (the fixture's end-of-text id). */
+/** Prompt tokens: seeded (the project's one PRNG), never 0 (the fixture's end-of-text id). */
 function prompt(): number[] {
-  let a = 12345;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = seededRandom(12345);
   return Array.from({ length: n }, () => 1 + Math.floor(rand() * (vocab - 1)));
 }
 const argmax = (row: ArrayLike<number>) => {
@@ -53,14 +48,19 @@ export interface BenchResult {
   heapBytes?: number;
 }
 
-/** The bare loop on an onnxruntime-web module: present.* fed back as past_key_values.*, nothing else. */
-async function bare(ort: OrtModule, label: string): Promise<BenchResult> {
+/** The fp32 graph and its external data from the Hub stand-in, in a WASM session of `ort`. */
+async function openSession(ort: OrtModule) {
   ort.env.wasm.numThreads = threads;
   const t0 = performance.now();
   const graph = await bytes('onnx/model.onnx');
   const data = await bytes('onnx/model.onnx_data');
   const session = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', externalData: [{ path: 'model.onnx_data', data }] });
-  const loadMs = performance.now() - t0;
+  return { graph, session, loadMs: performance.now() - t0 };
+}
+
+/** The bare loop on an onnxruntime-web module: present.* fed back as past_key_values.*, nothing else. */
+async function bare(ort: OrtModule, label: string): Promise<BenchResult> {
+  const { graph, session, loadMs } = await openSession(ort);
   const info = readOnnxGraph(graph);
   const L = info.inputs.filter((t) => t.name.endsWith('.key')).length;
   const [kv, hd] = [info.inputs[3].dims[1] as number, info.inputs[3].dims[3] as number];
@@ -164,12 +164,7 @@ async function transformersJs(): Promise<BenchResult> {
 /** src/hub/kvDecoder.ts on the project's onnxruntime-web in this page (the engine's decode loop, no worker). */
 async function kvLoop(): Promise<BenchResult> {
   const ort = (await import('onnxruntime-web/wasm')) as unknown as OrtModule;
-  ort.env.wasm.numThreads = threads;
-  const t0 = performance.now();
-  const graph = await bytes('onnx/model.onnx');
-  const data = await bytes('onnx/model.onnx_data');
-  const session = await ort.InferenceSession.create(graph, { executionProviders: ['wasm'], graphOptimizationLevel: 'all', externalData: [{ path: 'model.onnx_data', data }] });
-  const loadMs = performance.now() - t0;
+  const { graph, session, loadMs } = await openSession(ort);
   const layout = decoderLayout(readOnnxGraph(graph));
   if (isRefusal(layout)) throw new Error(layout.message);
   const run: HubRun = {

@@ -1,17 +1,7 @@
 // Logits -> what the UI shows: surprisal in bits of each byte that was actually there, and the top next bytes.
 import type { TopByte } from './types';
-
-/** log-softmax of one row, numerically stable (subtract the max before exp). */
-export function logSoftmax(row: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i]);
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += Math.exp(row[i] - max);
-  const lse = max + Math.log(sum);
-  const out = new Float64Array(row.length);
-  for (let i = 0; i < row.length; i++) out[i] = row[i] - lse;
-  return out;
-}
+import { logSoftmax } from '../hub/hubRun'; // one log-softmax for the byte models and the Hub decoders
+export { logSoftmax };
 
 export function topK(logp: Float64Array, k: number): TopByte[] {
   const idx = Array.from(logp.keys()).sort((a, b) => logp[b] - logp[a]).slice(0, k);

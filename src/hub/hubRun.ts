@@ -40,7 +40,8 @@ export function topTokens(logp: Float64Array, k: number): TopToken[] {
   return best.map((id) => ({ id, p: Math.exp(logp[id]) }));
 }
 
-function logSoftmax(row: Float32Array): Float64Array {
+/** log-softmax of one row, numerically stable (subtract the max before exp). */
+export function logSoftmax(row: ArrayLike<number>): Float64Array {
   let max = -Infinity;
   for (let i = 0; i < row.length; i++) if (row[i] > max) max = row[i];
   let sum = 0;
