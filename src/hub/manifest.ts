@@ -17,8 +17,10 @@ const num = (c: Record<string, unknown>, ...keys: string[]) => {
 export async function hubModelId(repo: string, revision: string, dtype: string, host?: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${host ?? ''}|${repo}|${revision}|${dtype}`));
   const hash = Array.from(new Uint8Array(digest).subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join('');
-  const slug = repo.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 48);
-  return `${HUB_PREFIX}${slug}-${dtype.toLowerCase()}-${hash}`;
+  const slugOf = (x: string, n: number) => x.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, n);
+  // the repo, a revision other than main and the precision stay readable in every result that carries the id
+  const rev = revision === 'main' || revision === 'local' ? '' : `${slugOf(revision, 16)}-`;
+  return `${HUB_PREFIX}${slugOf(repo, 48)}-${rev}${slugOf(dtype, 8)}-${hash}`;
 }
 
 export async function hubManifest(d: HubDecoder, graphSha256: string, host?: string): Promise<Manifest> {
