@@ -116,6 +116,7 @@ const Training = z.object({
   device: z.string(),
   batchSize: z.number().optional(), // absent when stages differ (copy-task training)
   crop: z.number().optional(),
+  scoredBytes: z.number().optional(), // recall models: answer bytes scored over the whole training (the matched budget)
   finalTrainLoss: z.number().nullable(),
   stages: z.array(z.object({ stage: z.string(), steps: z.number() }).loose()).optional(), // what the weights went through, in order
   log: z.string().regex(/^[\w.-]+\.json$/).optional(), // file next to the manifest with the loss curves
@@ -134,6 +135,7 @@ const Step = z
     // so the weights are stored and downloaded once.
     weights: z.string().regex(/^[\w.-]+\.onnx$/),
     // Symbolic dims: "new" (bytes in this call), "capacity" (positions the state holds, the caller's choice),
+    // "cached" (a state's first axis allocated at the capacity and fed only up to the rows written, at least one),
     // "latentCapacity" (Perceiver AR: M, the latent cache), "newLatents" (Perceiver AR: latents this call adds).
     inputs: z.array(TensorSpec),
     outputs: z.array(TensorSpec),
@@ -241,9 +243,8 @@ const ManifestObject = z.object({
   evaluation: Evaluation.nullable(),
 });
 
-export const ManifestSchema = ManifestObject.superRefine((m, ctx) => {
-  const io = kindOf(m.config.attention).io;
-  if (m.io !== undefined && m.io !== io) ctx.addIssue({ code: 'custom', path: ['io'], message: `io "${m.io}" disagrees with attention kind "${m.config.attention.kind}" (${io})` });
+export const ManifestSchema = ManifestObject.superRefine(({ io, config: { attention: a } }, ctx) => {
+  if (io !== undefined && io !== kindOf(a).io) ctx.addIssue({ code: 'custom', path: ['io'], message: `io "${io}" disagrees with attention kind "${a.kind}" (${kindOf(a).io})` });
 }).transform((m) => ({ ...m, io: kindOf(m.config.attention).io }));
 /** A validated manifest; `io` is its attention kind's. */
 export type Manifest = z.output<typeof ManifestSchema>;

@@ -9,13 +9,14 @@ import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { attentionView } from './attentionView';
 import { decoding } from './decoding';
+import { recalling } from './recall';
 import { checkGraphNames, ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
 import { measurePeak } from './peak';
 import { provenance } from './provenance';
 import type { ReplyOf } from './protocol';
 import { mean } from './surprisal';
-import { modelWindow } from './tokenizer';
+import { modelWindow } from '../catalog/facts';
 import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type HubFiles, type LoadedModel, type Prediction } from './types';
 import { hubHeapRefusal, hubWindow } from './hub';
 import type { HubTokenizer } from '../hub/tokenizer';
@@ -254,6 +255,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     peak: (backend, n = 1024) => measurePeak(backend, n, wasmThreads, webgpuImpl, source.provenance),
     ...decoding(loadedWorker, FATAL, (id) => hubs.get(id)?.tokenizer),
     ...attentionView(loadedWorker, FATAL),
+    ...recalling(loadedWorker, FATAL),
 
     cache: { list: listCached, delete: deleteCached, clear: clearCache },
   };

@@ -1,7 +1,7 @@
 // Cached decoding in a loaded model's worker: its step graph opened next to the forward session (once per
 // worker), then bytes fed through it by stepRunner.ts inside the worker: given bytes (`decode`), or sampled ones
 // (`generate`, generation.ts), streamed back byte by byte.
-import { clipContext, decodesAnyLength, decodingLimit, takesLatents } from '../catalog/facts';
+import { clipContext, decodesAnyLength, decodingLimit, hasCachedDecoding, takesLatents } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
 import { decodeStats, positionsNeeded } from './generation';
@@ -41,10 +41,7 @@ export function stepReady(worker: ModelWorker, m: Manifest): Promise<void> {
   return worker.step;
 }
 
-export { decodingLimit } from '../catalog/facts';
 
-/** Whether the model has cached decoding: a step graph, or a Hub decoder's own past_key_values / present. */
-export const hasCachedDecoding = (m: Manifest) => !!m.step || hubCached(m);
 
 /** Why these generation settings cannot run on this model, in words a person can act on; undefined when they can. */
 export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOptions): EngineError | undefined {

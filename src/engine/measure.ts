@@ -1,10 +1,9 @@
 // Measurement: one point (a model at N on a backend) in a fresh worker, and sweeps over N. Failures are results.
 import { estimateOf } from '../catalog/costModel';
-import { latentsAt } from '../catalog/facts';
+import { decodingLimit, hasCachedDecoding, latentsAt } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { detectWebGPU } from './backend';
 import { classify } from './failures';
-import { decodingLimit, hasCachedDecoding } from './decoding';
 import { hubHeapRefusal } from './hub';
 import { measureDecode } from './measureDecode';
 import type { ModelWorker } from './modelWorker';
@@ -30,7 +29,6 @@ export function syntheticWindow(n: number, vocab: number): Uint8Array {
   return w;
 }
 
-export { estimateOf } from '../catalog/costModel';
 
 export function powersOfTwo(from: number, to: number): number[] {
   const out: number[] = [];

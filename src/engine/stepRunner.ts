@@ -5,7 +5,10 @@
 //
 // The state is preallocated here at the capacity the caller chose and never grows. Each call feeds it with the
 // count of valid rows; the graph reads only those (attention costs O(valid), not O(capacity)) and returns only the
-// rows it computed, which are written in place: no state-sized tensor comes back per step.
+// rows it computed, which are written in place: no state-sized tensor comes back per step. A state whose row axis
+// is "cached" (the decoders' K/V caches and Perceiver AR's cross cache: rows outermost) is fed only up to its valid
+// rows, a view of its first bytes: onnxruntime-web copies every input into the WASM heap on each run, so feeding
+// the whole capacity copied capacity, not valid, rows per step.
 import { cacheLatents, kindOfModel } from '../catalog/facts';
 import type { Collector, Feed, RowsAt, RunFn, StepIO, StepLogits } from '../catalog/kinds/types';
 import type { Manifest, StepSpec, TensorSpec } from '../catalog/manifest';
@@ -22,6 +25,8 @@ export interface DecoderOptions {
   refillTo?: number;
   /** Most bytes per step call (default and upper bound: step.maxChunk). */
   chunk?: number;
+  /** Most score elements per call (default MAX_STEP_SCORES): caps Perceiver AR's latents per call. */
+  maxScores?: number;
 }
 
 export interface Decoder {
@@ -46,12 +51,11 @@ export interface Decoder {
   append(bytes: ArrayLike<number>, keep?: 'last' | 'all'): Promise<StepLogits>;
 }
 
-export { defaultRefill } from '../catalog/facts';
-
 /** The state tensors' shapes at a capacity (and latent cache size M for Perceiver AR). */
 export function stateShapes(m: Manifest, capacity: number, numLatents?: number): { name: string; axis?: number; dims: number[] }[] {
   const step = stepOf(m);
-  const sizes: Record<string, number | undefined> = { capacity, latentCapacity: cacheLatents(m, numLatents) };
+  // "cached" rows are allocated at the capacity and fed up to the valid ones
+  const sizes: Record<string, number | undefined> = { capacity, cached: capacity, latentCapacity: cacheLatents(m, numLatents) };
   return step.state.map(({ name, axis }) => {
     const spec = step.inputs.find((t) => t.name === name) as TensorSpec;
     const dims = spec.dims.map((d) => {
@@ -74,9 +78,27 @@ const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 interface State {
   name: string;
   axis?: number;
-  rowsOf?: string | number; // the dim on the row axis: "capacity" (positions), "latentCapacity" (latents), or fixed
+  rowsOf?: string | number; // the dim on the row axis: "capacity" / "cached" (positions), "latentCapacity" (latents), or fixed
   feed: Feed & { data: Float32Array };
 }
+
+/** What a call feeds of a state: a "cached" state only its first max(valid, 1) rows (a view, no copy; one zero row
+ * when nothing is cached yet, which the graph masks), any other its whole tensor. */
+function fed(s: State, valid: number): Feed {
+  if (s.rowsOf !== 'cached') return s.feed;
+  const rows = Math.max(valid, 1);
+  const inner = size(s.feed.dims.slice(1));
+  return { dtype: 'float32', data: s.feed.data.subarray(0, rows * inner), dims: [rows, ...s.feed.dims.slice(1)] };
+}
+
+/** Where a call's rows go in a state (and, for a "cached" state, how many rows it holds before the call). */
+const rowAt = (s: State, at: RowsAt) => (s.rowsOf === 'cached' ? at.capacity : typeof s.rowsOf === 'string' ? at[s.rowsOf as 'capacity' | 'latentCapacity'] : at.fixed)!;
+
+/** Score elements (floats) one call may hold: query rows x keys x heads. Perceiver AR's calls keep their latents
+ * under it (StepIO.scoreRows), so that a refill over a long cache stays within the WASM heap: 128 latents over
+ * 1,048,576 cached rows and 4 heads would be 2 GiB of scores at once; capped at 256 MiB they run as 8 calls (each
+ * latent's cross-attention is its own and the latent self-attention causal: the same logits in any number of calls). */
+export const MAX_STEP_SCORES = 1 << 26;
 
 /** Writes `rows` (dims like the state's, fewer on `axis`) into the state at row `at` along `axis`. */
 function writeRows(s: State, rows: Float32Array, rowDims: readonly number[], at: number) {
@@ -126,6 +148,8 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
     rowsOf: axis === undefined ? undefined : step.inputs.find((t) => t.name === name)!.dims[axis],
     feed: { dtype: 'float32', data: new Float32Array(size(dims)), dims },
   }));
+  for (const s of states)
+    if (s.rowsOf === 'cached' && s.axis !== 0) throw new EngineError('invalid-model', `${m.id}: the "cached" rows of ${s.name} must be its first axis`);
   const bytesOfState = states.reduce((s, x) => s + x.feed.data.byteLength, 0);
 
   const io: StepIO = {
@@ -133,14 +157,15 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
     chunk,
     /** One step call; `at` gives, per kind of row axis, where the call's rows go in the state. */
     async call(feeds: Record<string, Feed>, at: RowsAt): Promise<Float32Array> {
-      const out = await run({ ...feeds, ...Object.fromEntries(states.map((s) => [s.name, s.feed])) });
+      const out = await run({ ...feeds, ...Object.fromEntries(states.map((s) => [s.name, fed(s, rowAt(s, at))])) });
       for (const s of states) {
         const o = out[`new_${s.name}`];
         if (s.axis === undefined) s.feed = { ...s.feed, data: o.data };
-        else writeRows(s, o.data, o.dims, (typeof s.rowsOf === 'string' ? at[s.rowsOf as 'capacity' | 'latentCapacity'] : at.fixed)!);
+        else writeRows(s, o.data, o.dims, rowAt(s, at));
       }
       return out.logits.data;
     },
+    scoreRows: (keys) => Math.max(1, Math.floor((opts.maxScores ?? MAX_STEP_SCORES) / (m.config.nHeads * keys))),
     moveRows(from, to, count) {
       for (const st of states) if (st.axis !== undefined) moveRows(st, from, to, count);
     },

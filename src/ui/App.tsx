@@ -8,10 +8,12 @@ import { ContextSlider } from './ContextSlider';
 import { InputPanel } from './InputPanel';
 import { ModelPicker } from './ModelPicker';
 import { PredictionPanels } from './PredictionPanels';
+import { RecallPanel } from './recall/RecallPanel';
 import { ProfilePanel } from './ProfilePanel';
 import { ResultsTable } from './ResultsTable';
 import { SharePanel } from './SharePanel';
 import { SweepPanel } from './SweepPanel';
+import { TradeoffChart } from './tradeoff/TradeoffChart';
 import { UserModelPanel } from './UserModelPanel';
 import { HubPanel } from './HubPanel';
 
@@ -41,6 +43,8 @@ export function App() {
           <ForeignPanel />
           <Charts />
           <ResultsTable />
+          <TradeoffChart />
+          <RecallPanel />
           <ProfilePanel />
         </main>
       </div>

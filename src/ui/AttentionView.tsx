@@ -10,10 +10,17 @@ const BINS = 400;
 
 /** "Where it reads": the attention weights of one query position over the window it ran on, from the model's
  * analysis graph (run on demand in its own session, so the timed graph never pays for it). */
-export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; bytes: Uint8Array }) {
+export function AttentionView({ m, p, bytes, query: initialQuery, scope = '' }: {
+  m: Manifest;
+  p: Pick<Prediction, 'contextLength' | 'requestedContext' | 'numLatents'>;
+  bytes: Uint8Array;
+  query?: number; // the query offered first (default: the last position)
+  scope?: string; // prefixes the model id in test ids, where a model's view appears twice (the recall panel's probes)
+}) {
   const started = useStore((s) => !!s.engine);
   const { attention } = useStore.getState();
-  const [query, setQuery] = useState('');
+  const sid = `${scope}${m.id}`;
+  const [query, setQuery] = useState(initialQuery === undefined ? '' : String(initialQuery));
   const [map, setMap] = useState<AttentionMap>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
@@ -34,7 +41,7 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
   const peak = map && peakOf(map.weights);
   const bins = map ? binWeights(map.weights, BINS) : [];
   return (
-    <details className="attention" data-testid={`attention-${m.id}`}>
+    <details className="attention" data-testid={`attention-${sid}`}>
       <summary className="small">Where it reads (attention of one position over the window)</summary>
       <p className="muted small">
         {p.numLatents ? 'A latent' : 'A position'} and the weight with which it reads every byte of the window in {m.attentionGraph!.layer}, averaged over
@@ -42,25 +49,25 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
       </p>
       <label className="small">
         query{' '}
-        <input type="number" min={first} max={n - 1} value={query} placeholder={String(n - 1)} onChange={(e) => setQuery(e.target.value)} data-testid={`attention-query-${m.id}`} style={{ width: '7em' }} />
+        <input type="number" min={first} max={n - 1} value={query} placeholder={String(n - 1)} onChange={(e) => setQuery(e.target.value)} data-testid={`attention-query-${sid}`} style={{ width: '7em' }} />
       </label>{' '}
-      <button onClick={run} disabled={busy || !started} data-testid={`attention-run-${m.id}`}>
+      <button onClick={run} disabled={busy || !started} data-testid={`attention-run-${sid}`}>
         {busy ? 'running…' : 'Show'}
       </button>
       {error && (
-        <p className="error small" role="alert" data-testid={`attention-error-${m.id}`}>
+        <p className="error small" role="alert" data-testid={`attention-error-${sid}`}>
           {error}
         </p>
       )}
       {map && peak && (
         <>
-          <p className="small" data-testid={`attention-peak-${m.id}`} data-peak={map.windowStart + peak.offset} data-query={map.windowStart + map.query}>
+          <p className="small" data-testid={`attention-peak-${sid}`} data-peak={map.windowStart + peak.offset} data-query={map.windowStart + map.query}>
             Position {count(map.windowStart + map.query)} (predicting the byte after it) reads most at byte{' '}
             <b>{count(map.windowStart + peak.offset)}</b> ({(peak.weight * 100).toFixed(1)}% of its attention; {(peak.near * 100).toFixed(0)}% within 64
             bytes of it), {count(map.query - peak.offset)} bytes back.
           </p>
-          <Strip weights={bins.map((b) => b.mass)} query={map.query / n} testId={`attention-strip-${m.id}`} />
-          <div data-testid={`attention-chart-${m.id}`}>
+          <Strip weights={bins.map((b) => b.mass)} query={map.query / n} testId={`attention-strip-${sid}`} />
+          <div data-testid={`attention-chart-${sid}`}>
             <ResponsiveContainer width="100%" height={160}>
               <LineChart data={bins.map((b) => ({ at: map.windowStart + b.start, mass: b.mass }))} margin={{ left: 4, right: 16, top: 4, bottom: 4 }}>
                 <CartesianGrid strokeDasharray="3 3" />

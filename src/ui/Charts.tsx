@@ -138,7 +138,7 @@ export function Charts() {
             </select>
           </label>
         )}
-        <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('figure.chart'))} data-testid="export-png">Charts PNG</button>
+        <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('section.charts figure.chart'))} data-testid="export-png">Charts PNG</button>
         <span className="small muted" data-testid="charts-key">
           Lines with dots: this page's sweep medians{singles.length ? '; ◆ single runs from the slider (one run each, possibly the first at that N: not a median)' : ''}
           {foreign.length ? '; dotted with hollow dots: results from elsewhere, named with the device that measured them' : ''}; dashed vertical: the N set now.

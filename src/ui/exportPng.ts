@@ -39,7 +39,7 @@ function legendOf(fig: HTMLElement): LegendEntry[] {
 export async function saveChartsPng(figures: Iterable<HTMLElement>, name = 'lcp-charts.png') {
   const parts: { title: string[]; img: HTMLImageElement; legend: LegendEntry[]; failures: string[] }[] = [];
   for (const fig of figures) {
-    const svg = fig.querySelector<SVGSVGElement>('.recharts-wrapper > svg');
+    const svg = fig.querySelector<SVGSVGElement>('.recharts-wrapper > svg, svg[data-png]'); // recharts', or a chart's own SVG
     if (!svg) continue;
     const failures = [...fig.querySelectorAll('.failures li')].map((li) => li.textContent ?? '');
     const caption = fig.querySelector('figcaption');

@@ -101,14 +101,14 @@ describe.each(ids.filter((id) => readManifest(id).step))('%s step graph', (id) =
     const dec = createDecoder(async () => ({}), m, { capacity: 512 });
     expect(dec.stateBytes).toBe(stateBytes(m, 512, trainedLatents(m)));
     const { nLayers: L, dModel: d } = m.config;
-    const perPosition = m.step!.inputs.some((t) => t.dims.includes('capacity'));
+    const perPosition = m.step!.inputs.some((t) => t.dims.includes('capacity') || t.dims.includes('cached'));
     if (m.io === 'full' && perPosition) expect(dec.stateBytes).toBeGreaterThanOrEqual(2 * L * 512 * d * 4); // a key and a value per layer and position
     if (m.io === 'full' && !perPosition) expect(stateBytes(m, 65536)).toBe(dec.stateBytes); // a recurrent state: constant in N
   });
 });
 
 describe('chunked prefill of 4,096 bytes in chunks of 512 equals the one-shot forward', () => {
-  const bigOnes = ids.filter((id) => id.endsWith('-compare') && readManifest(id).step);
+  const bigOnes = ids.filter((id) => /-(compare|recall)$/.test(id) && readManifest(id).step);
   it.each(bigOnes)('%s', async (id) => {
     const step = await openNodeStep(id, { threads: 1 });
     const fwd = await openNodeModel(id, { threads: 1 });

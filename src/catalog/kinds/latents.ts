@@ -75,8 +75,9 @@ export const kind: AttentionKind<Latents> = {
     /** Positions [from, to) of the history; those >= latentFrom become latents (appended to the latent cache), the
      * earlier ones only get cross-attention keys/values. */
     async function latentRun(from: number, to: number, latentFrom: number, add: (d: Float32Array, r: number) => void) {
-      for (let a = from; a < to; a += io.chunk) {
-        const b = Math.min(a + io.chunk, to);
+      for (let a = from, b: number; a < to; a = b) {
+        // at most the latents whose scores over this call's keys stay within the engine's budget (same logits)
+        b = Math.min(a + io.chunk, to, Math.max(a, latentFrom) + io.scoreRows(a + io.chunk));
         const q = Math.max(0, b - Math.max(a, latentFrom));
         // A call without latents still computes one (the graph always has a latent row); it is not kept.
         const feeds: Record<string, Feed> = { tokens: int64(history.subarray(a, b)), past: scalar(a), num_latents: scalar(Math.max(q, 1)), latent_valid: scalar(latents) };

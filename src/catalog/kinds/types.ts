@@ -89,6 +89,9 @@ export interface StepIO {
   chunk: number; // most bytes per call
   /** One step call with the state fed; the call's new rows are written where `at` says. Returns its logits. */
   call(feeds: Record<string, Feed>, at: RowsAt): Promise<Float32Array>;
+  /** The most query rows (Perceiver AR: latents) one call may score against `keys` keys, all heads within the
+   * engine's per-call budget of score elements (stepRunner.ts MAX_STEP_SCORES). */
+  scoreRows(keys: number): number;
   /** Moves rows [from, from + count) to `to` along every state's row axis (Transformer-XL's memory shift). */
   moveRows(from: number, to: number, count: number): void;
   collector(keep: 'last' | 'all', rows: number, start: number): Collector;
