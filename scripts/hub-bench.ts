@@ -61,9 +61,11 @@ async function run(contender: string, n: number): Promise<Result | { error: stri
     ort131: fsUrl(`${nested}/ort.webgpu.bundle.min.mjs`), mjs131: fsUrl(`${nested}/ort-wasm-simd-threaded.asyncify.mjs`), wasm131: fsUrl(`${nested}/ort-wasm-simd-threaded.asyncify.wasm`),
   });
   try {
-    await page.goto(`http://127.0.0.1:${port}/index.html?${q}`);
+    await page.goto(`http://127.0.0.1:${port}/index.html?${q}`, { timeout: 5 * 60_000 }); // the dev server transforms the engine on first use
     await page.waitForFunction(() => (window as { __result?: unknown; __error?: string }).__result ?? (window as { __error?: string }).__error, null, { timeout: 20 * 60_000 });
     return await page.evaluate(() => (window as unknown as { __result?: Result; __error?: string }).__result ?? { error: (window as unknown as { __error: string }).__error });
+  } catch (e) {
+    return { error: String(e) }; // one contender failing (a timeout under load) does not end the run
   } finally {
     await page.close();
   }
