@@ -15,6 +15,7 @@ import { SharePanel } from './SharePanel';
 import { SweepPanel } from './SweepPanel';
 import { TradeoffChart } from './tradeoff/TradeoffChart';
 import { UserModelPanel } from './UserModelPanel';
+import { HubPanel } from './HubPanel';
 
 export function App() {
   return (
@@ -30,6 +31,7 @@ export function App() {
         <aside>
           <ModelPicker />
           <UserModelPanel />
+          <HubPanel />
           <CachePanel />
         </aside>
         <main>

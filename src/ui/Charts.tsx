@@ -1,11 +1,12 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { CartesianGrid, ErrorBar, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { decodedContext } from '../state/selectors';
 import { useStore } from '../state/store';
-import { estimate } from '../catalog/costModel';
+import { estimateOf } from '../catalog/costModel';
 import { chartPoints, decodeRows, decodeRunPoint, measuredMemory, toRows, valueRange, type ChartData, type ChartPoint } from './seriesData';
 import { bytesLabel, bytesTick, compact, count, ms, shortN } from './format';
 import { saveChartsPng } from './exportPng';
+import { onBytesAxis, useBytesPerToken } from './hubAxis';
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const FAIL = '#b00020';
@@ -106,14 +107,20 @@ export function Charts() {
   const manifests = useStore((s) => s.manifests);
   const log = useStore((s) => s.logAxes);
   const { setLogAxes } = useStore.getState();
-  const points = useMemo(() => chartPoints(own, singles, foreign), [own, singles, foreign]);
+  // N counts a Hub model's tokens; the bytes axis places its points at N x its bytes per token (hubAxis.ts)
+  const [axis, setAxis] = useState<'n' | 'bytes'>('n');
+  const hubIds = useMemo(() => [...new Set([...own, ...runs].map((p) => p.modelId).filter((id) => manifests.some((m) => m.id === id && m.hub)))], [own, runs, manifests]);
+  const ratio = useBytesPerToken(hubIds);
+  const onAxis = (ps: ChartPoint[]) => (axis === 'bytes' ? onBytesAxis(ps, ratio) : ps);
+  const points = useMemo(() => onAxis(chartPoints(own, singles, foreign)), [own, singles, foreign, axis, ratio]); // eslint-disable-line react-hooks/exhaustive-deps
   const decoding = useMemo(() => {
-    const pts = [...chartPoints(own, [], foreign), ...runs.flatMap((r) => {
+    const pts = onAxis([...chartPoints(own, [], foreign), ...runs.flatMap((r) => {
       const m = manifests.find((x) => x.id === r.modelId);
-      return m ? [decodeRunPoint(r, estimate(m, decodedContext(r), r.numLatents))] : [];
-    })];
+      return m ? [decodeRunPoint(r, estimateOf(m, decodedContext(r), r.numLatents))] : [];
+    })]);
     return pts.some((p) => p.decode) ? pts : undefined;
-  }, [own, foreign, runs, manifests]);
+  }, [own, foreign, runs, manifests, axis, ratio]); // eslint-disable-line react-hooks/exhaustive-deps
+  const unit = hubIds.length ? (axis === 'bytes' ? 'bytes (Hub models: tokens × their bytes per token on this input)' : 'bytes, or tokens for a Hub model') : 'bytes';
   if (!points.length && !decoding) return <p className="muted" data-testid="charts-empty">Run the models or a sweep to draw latency and memory against context length.</p>;
   const scale = log ? 'log–log' : 'linear';
   return (
@@ -122,6 +129,15 @@ export function Charts() {
         <label className="small">
           <input type="checkbox" checked={log} onChange={(e) => setLogAxes(e.target.checked)} data-testid="log-axes" /> log axes
         </label>
+        {hubIds.length > 0 && (
+          <label className="small">
+            N axis{' '}
+            <select value={axis} onChange={(e) => setAxis(e.target.value as 'n' | 'bytes')} data-testid="chart-axis">
+              <option value="n">tokens for Hub models, bytes for the others</option>
+              <option value="bytes">bytes for every model</option>
+            </select>
+          </label>
+        )}
         <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('section.charts figure.chart'))} data-testid="export-png">Charts PNG</button>
         <span className="small muted" data-testid="charts-key">
           Lines with dots: this page's sweep medians{singles.length ? '; ◆ single runs from the slider (one run each, possibly the first at that N: not a median)' : ''}
@@ -131,7 +147,7 @@ export function Charts() {
       <div className="chart-grid">
         <Chart
           id="chart-latency"
-          title="Latency per forward pass over N bytes"
+          title={`Latency per forward pass over N ${unit}`}
           axes={`(${scale}; bars: fastest run to p95${decoding ? '; dashed: the chunked prefill of cached decoding, the first N − D bytes through the step graph (D decode steps follow), whose memory grows with N, not N²' : ''})`}
           data={latencyData(points)}
           fmt={ms}

@@ -4,6 +4,7 @@ import type { ModelStatus } from '../state/runs';
 import { TrainingCurve } from './TrainingCurve';
 import type { Manifest } from '../catalog/manifest';
 import { bytesLabel, count } from './format';
+import { HubModelCard } from './HubPanel';
 import { describeAttention, trainedLatents } from '../catalog/facts';
 
 function Details({ m }: { m: Manifest }) {
@@ -106,7 +107,9 @@ export function ModelPicker() {
           <label>
             <input type="checkbox" checked={selected.includes(m.id)} onChange={() => toggleModel(m.id)} data-testid={`pick-${m.id}`} /> <b>{m.displayName}</b>
           </label>
-          {m.userModel ? (
+          {m.hub ? (
+            <HubModelCard m={m} />
+          ) : m.userModel ? (
             <UserModelCard m={m} />
           ) : (
             <div className="small muted">
@@ -115,7 +118,7 @@ export function ModelPicker() {
             </div>
           )}
           <RunInfo id={m.id} st={status[m.id]} />
-          {!m.userModel && <Details m={m} />}
+          {!m.userModel && !m.hub && <Details m={m} />}
         </div>
       ))}
     </section>
