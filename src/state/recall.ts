@@ -37,6 +37,9 @@ declare module './types' {
   interface PageState extends RecallSlice {}
 }
 
+/** The most often a run's probes reach the store (and so the page's tables and charts), in milliseconds. */
+const FLUSH_MS = 500;
+
 /** Failures after which longer probes of the same model are not tried (they would fail the same way). */
 const GROWS = new Set<FailureKind>(['out-of-memory', 'buffer-limit', 'over-limit']);
 
@@ -121,6 +124,16 @@ export const createRecallSlice: SliceCreator<RecallSlice> = (set, get) => {
             set((s) => ({ recallProgress: s.recallProgress && { ...s.recallProgress, current: { modelId: m.id, x: point.x, length: point.length } } }));
             let cell: RecallCell = { ...base, mode: plan.mode, numLatents: plan.numLatents, running: true };
             const scored: RecallCell['probes'] = [];
+            // probes stream in faster than the page can redraw: the store takes them at most every FLUSH_MS
+            let shown = 0;
+            let lastFlush = 0;
+            const flush = (force = false) => {
+              if (!force && Date.now() - lastFlush < FLUSH_MS) return;
+              lastFlush = Date.now();
+              upsert({ ...cell, probes: [...scored] });
+              progress(scored.length - shown, scored.at(-1)?.ms);
+              shown = scored.length;
+            };
             try {
               cell = { ...cell, backend: (await engine.load(m.id, backend)).backend };
               upsert(cell);
@@ -131,17 +144,18 @@ export const createRecallSlice: SliceCreator<RecallSlice> = (set, get) => {
                 (p) => {
                   scored.push(scoreProbe(probes![p.index], p.predicted, p.ms, p.top));
                   read++;
-                  upsert({ ...cell, probes: [...scored] });
-                  progress(1, p.ms);
+                  flush();
                 },
                 ctl.signal,
               );
+              flush(true);
               upsert({ ...cell, mode: r.mode, numLatents: r.numLatents, probes: [...scored], running: false, stopped: r.stopped, memory: r.memory });
               if (!r.stopped) progress(settings.probes - scored.length);
             } catch (e) {
               const kind = ((e as EngineError).kind ?? 'unknown') as FailureKind;
               failed++;
               if (GROWS.has(kind)) tooBig.set(m.id, { length: point.length, kind });
+              flush(true);
               upsert({ ...cell, probes: [...scored], running: false, failure: { kind, message: (e as Error).message || String(e) } });
               progress(settings.probes - scored.length);
             }

@@ -52,6 +52,7 @@ export function bubbles(s: TradeoffInputs): Bubble[] {
   const N = s.context;
   const backend = tradeoffBackend(s);
   const { speed, quality } = s.tradeoff;
+  const measurable = s.tradeoff.quality === 'recall' && !settingsProblem(atLength(s, N)); // recall probes of N bytes can be made
   const models = s.selected.map((id) => s.manifests.find((m) => m.id === id)).filter((m): m is Manifest => !!m);
   return models.map((m): Bubble => {
     const M = latentsAt(m, N, s.latents);
@@ -94,7 +95,7 @@ export function bubbles(s: TradeoffInputs): Bubble[] {
         b.quality = { value: sum.accuracy, lo: sum.lo, hi: sum.hi, from: `recall accuracy measured in this page: ${TASK_NAMES[s.recall.task]} (${what}), ${sum.n} probes of ${n(N)} bytes` };
       } else {
         b.missing.quality = `no ${TASK_NAMES[s.recall.task]} probes of ${n(N)} bytes read yet`;
-        b.canMeasure.quality = !settingsProblem(atLength(s, N));
+        b.canMeasure.quality = measurable;
       }
     } else {
       const points = m.evaluation?.heldOutBitsPerByte ?? [];

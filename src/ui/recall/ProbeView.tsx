@@ -8,6 +8,8 @@ import { count } from '../format';
 
 const text = (bytes: ArrayLike<number>) => Array.from(bytes, showByte).join('');
 const CONTEXT = 80; // bytes shown either side of a planted span
+const PAGE = 20; // probes listed before "show all"
+
 
 /** The probes of one point: the expected answer and each model's, right or not; a probe opens to its details. */
 export function ProbeView() {
@@ -17,9 +19,11 @@ export function ProbeView() {
   const points = useMemo(() => recallPoints(settings).filter((p) => cells.some((c) => c.task === p.task && sameParams(c.params, p.params))), [settings, cells]);
   const [at, setAt] = useState(0);
   const [open, setOpen] = useState<number>();
+  const [all, setAll] = useState(false);
   const point = points[Math.min(at, points.length - 1)];
   const here = point ? cells.filter((c) => c.task === point.task && sameParams(c.params, point.params) && c.probes.length && selected.includes(c.modelId)) : [];
-  const seeds = [...new Set(here.flatMap((c) => c.probes.map((p) => p.seed)))].sort((a, b) => a - b);
+  const allSeeds = [...new Set(here.flatMap((c) => c.probes.map((p) => p.seed)))].sort((a, b) => a - b);
+  const seeds = all ? allSeeds : allSeeds.slice(0, PAGE);
   if (!points.length) return null;
   const col = (c: RecallCell) => `${c.modelId}${c.source === THIS_PAGE ? '' : ` (${c.source})`}`;
   return (
@@ -85,6 +89,11 @@ export function ProbeView() {
           })}
         </tbody>
       </table>
+      {allSeeds.length > seeds.length && (
+        <button className="small" onClick={() => setAll(true)} data-testid="probe-all">
+          show all {count(allSeeds.length)} probes
+        </button>
+      )}
     </section>
   );
 }

@@ -4,7 +4,7 @@ import { axisOf, TASK_NAMES, THIS_PAGE } from '../../state/recallData';
 import { useStore } from '../../state/store';
 import { count, shortN } from '../format';
 import { firstLine } from './FailureText';
-import { OFFLINE, recallCurves } from './recallSeries';
+import { OFFLINE, offlineCurves, recallCurves } from './recallSeries';
 
 export const MODEL_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
 const AXIS_WORDS = { distance: 'distance: bytes from the first pair to the end of the probe', pairs: 'key/value pairs in the probe', length: 'probe length (bytes)' };
@@ -29,8 +29,24 @@ export function RecallChart() {
       }
     return [...byX.values()].sort((a, b) => (a.x as number) - (b.x as number));
   }, [curves]);
+  // models with an offline evaluation that does not match the current settings: say what it has
+  const offlineElsewhere = selected
+    .map((id) => ({ id, r: manifests.find((m) => m.id === id)?.evaluation?.recall }))
+    .filter((o) => o.r && !curves.some((c) => c.modelId === o.id && c.source === OFFLINE))
+    .map((o) => `${o.id}: ${offlineCurves(o.r!).join('; ')}${o.r!.needle ? '; the needle grid' : ''}`);
   const missing = curves.flatMap((c) => c.points.filter((p) => p.accuracy === null && c.source !== OFFLINE).map((p) => ({ key: c.key, x: p.x, note: p.note })));
-  if (!curves.length) return <p className="muted small" data-testid="recall-chart-empty">Run the probes to draw accuracy against {axis}.</p>;
+  const elsewhere = offlineElsewhere.length > 0 && (
+    <p className="muted small" data-testid="recall-offline-elsewhere">
+      The models' offline evaluations hold other curves ({offlineElsewhere.join(' · ')}): set the same task and fixed parameters to draw them here.
+    </p>
+  );
+  if (!curves.length)
+    return (
+      <div>
+        <p className="muted small" data-testid="recall-chart-empty">Run the probes to draw accuracy against {axis}.</p>
+        {elsewhere}
+      </div>
+    );
   const color = (id: string) => MODEL_COLORS[Math.max(0, selected.indexOf(id)) % MODEL_COLORS.length];
   return (
     <figure className="panel chart" data-testid="recall-chart">
@@ -65,6 +81,7 @@ export function RecallChart() {
           ))}
         </LineChart>
       </ResponsiveContainer>
+      {elsewhere}
       {missing.length > 0 && (
         <ul className="failures small" data-testid="recall-chart-failures">
           {missing.map((f) => (

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { recallPoints, settingsProblem } from '../../state/recallData';
 import { useStore } from '../../state/store';
 import { download } from '../download';
@@ -18,7 +19,7 @@ export function RecallPanel() {
   const settings = useStore((s) => s.recall);
   const hasCells = useStore((s) => s.recallCells.length > 0);
   const { runRecall, stopRecall, clearRecall } = useStore.getState();
-  const problem = settingsProblem(settings);
+  const problem = useMemo(() => settingsProblem(settings), [settings]);
   const exportAs = (kind: 'csv' | 'json') => {
     const { recallCells, recall } = useStore.getState();
     if (kind === 'csv') download('lcp-recall.csv', new Blob([recallCsv(recallCells)], { type: 'text/csv' }));

@@ -33,7 +33,8 @@ const point = (x: number, sum: Summary, note?: string): CurvePoint => ({ x, accu
 /** The curves of the current settings: one per model and source; a needle curve pools every depth at a length. */
 export function recallCurves(cells: RecallCell[], s: RecallSettings, manifests: Manifest[], modelIds: string[]): Curve[] {
   const on = onCurve(s);
-  const mine = cells.filter((c) => on(c) && modelIds.includes(c.modelId));
+  // a cell joins its curve once its probes are read (the table and the progress bar show the one being read)
+  const mine = cells.filter((c) => on(c) && !c.running && modelIds.includes(c.modelId));
   const out: Curve[] = [];
   const groups = new Map<string, RecallCell[]>();
   for (const c of mine) {
