@@ -1,29 +1,35 @@
+import { useAutoRun } from './autoRun';
 import { BackendPicker } from './BackendPicker';
 import { Banner } from './Banner';
 import { CachePanel } from './CachePanel';
-import { ForeignPanel } from './ForeignPanel';
-import { GenerationSettings } from './GenerationSettings';
 import { Charts } from './Charts';
 import { ContextSlider } from './ContextSlider';
+import { ForeignPanel } from './ForeignPanel';
+import { GenerationSettings } from './GenerationSettings';
 import { InputPanel } from './InputPanel';
 import { ModelPicker } from './ModelPicker';
 import { PredictionPanels } from './PredictionPanels';
 import { ProfilePanel } from './ProfilePanel';
 import { ResultsTable } from './ResultsTable';
 import { SharePanel } from './SharePanel';
+import { SummaryTable } from './SummaryTable';
 import { SweepPanel } from './SweepPanel';
 import { UserModelPanel } from './UserModelPanel';
+import { Verdicts } from './Verdicts';
 
+// Results first: the input and N (one primary action, Run), then the models side by side on the same bytes and the
+// charts, then each model's text, then the measurements that take longer (sweep, profile) and the rest.
 export function App() {
+  useAutoRun();
   return (
     <>
       <header>
         <h1>Long-Context Playground</h1>
-        <span className="muted small">Perceiver AR and baseline decoders, measured live on this device</span>
+        <span className="muted small tagline">Perceiver AR and baseline decoders, measured live on this device</span>
+        <BackendPicker />
         <SharePanel />
       </header>
       <Banner />
-      <BackendPicker />
       <div className="layout">
         <aside>
           <ModelPicker />
@@ -31,15 +37,22 @@ export function App() {
           <CachePanel />
         </aside>
         <main>
-          <InputPanel />
-          <ContextSlider />
+          <section className="panel setup" aria-label="Input and context length">
+            <InputPanel />
+            <ContextSlider />
+          </section>
+          <div className="results-first">
+            <SummaryTable />
+            <Verdicts />
+          </div>
+          <Charts />
+          {/* issue 19 (panel): the recall panel goes here, after the charts and before the slower measurements */}
+          <SweepPanel />
           <PredictionPanels />
           <GenerationSettings />
-          <SweepPanel />
-          <ForeignPanel />
-          <Charts />
           <ResultsTable />
           <ProfilePanel />
+          <ForeignPanel />
         </main>
       </div>
     </>

@@ -32,7 +32,7 @@ export function ContextSlider() {
     rerunSoon();
   };
   return (
-    <section className="panel slider" aria-label="Context length">
+    <section className="slider" aria-label="Context length">
       <label htmlFor="ctx">
         Context length N: <b data-testid="context-value">{count(context)}</b> bytes
       </label>

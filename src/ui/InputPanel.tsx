@@ -44,7 +44,7 @@ export function InputPanel() {
   };
   return (
     <section
-      className={`panel input${dragging ? ' dragging' : ''}`}
+      className={`input${dragging ? ' dragging' : ''}`}
       aria-label="Input"
       onDragOver={(e) => {
         e.preventDefault();
@@ -90,7 +90,7 @@ export function InputPanel() {
           The input ({count(bytes)} bytes) is longer than any selected model allows (at most {count(limit)} bytes): models read only its last N bytes, N set below.
         </p>
       )}
-      {preset && <p className="muted small" data-testid="preset-note">{presetNote(preset)}</p>}
+      {preset && <p className="muted small preset-note" data-testid="preset-note">{presetNote(preset)}</p>}
     </section>
   );
 }

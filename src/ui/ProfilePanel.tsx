@@ -7,6 +7,7 @@ import { useStore } from '../state/store';
 import { download } from './download';
 import { count, ms, shortN } from './format';
 import { BETWEEN, SEGMENTS, profilesCsv, profilesJson, stackedRows } from './profileData';
+import { Info } from './Info';
 import { EP_LABEL } from './provenanceText';
 
 const CHOICES = [256, 1024, 4096, 8192, 16384, 65536, 131072, 262144];
@@ -91,14 +92,16 @@ export function ProfilePanel() {
   const toggle = (n: number) => setProfileContexts(contexts.includes(n) ? contexts.filter((x) => x !== n) : [...contexts, n]);
   return (
     <section className="panel profile" aria-label="Per-operator profile">
-      <h2>Per-operator profile</h2>
-      <p className="small muted">
+      <h2>
+        Per-operator profile <span className="small muted">where the time of one forward goes, by operator</span>{' '}
+        <Info testId="profile-info">
         onnxruntime's own timings of warm runs: each selected model at each N in a profiling worker of its own (timed runs elsewhere stay unprofiled);
         a first run and a warm-up, then two profiled windows, averaged. WASM: ORT's trace (<code>enableProfiling</code>); WebGPU: JSEP's GPU kernel
         timestamps (the native WebGPU EP has none). "{BETWEEN}" is the part of the window no operator accounts for (ORT's work between kernels,
         feeds, copying logits out): the tests hold it under 10% of the window plus 10 µs per kernel. GFLOP/s: the cost model's analytic FLOPs over
         the profiled window.
-      </p>
+        </Info>
+      </h2>
       <div className="row">
         <span>N:</span>
         {CHOICES.map((n) => (
