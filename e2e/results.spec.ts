@@ -1,7 +1,7 @@
 // Results people can trust and compare: provenance on every point (table, details, CSV, JSON); results from a link
 // or a file labelled as such, checked, overlaid, and re-measured here on request.
 import { test, expect, type Download } from '@playwright/test';
-import { encodeState } from '../src/state/urlCodec';
+import { encodeFragment } from '../src/state/link/codec';
 import { defaultWasmThreads } from '../src/engine/isolation';
 import { Playground } from './pageObjects';
 
@@ -68,7 +68,7 @@ test('every measured point says where it was measured: table, details, CSV and J
   await expect(fresh.getByTestId('chart-latency').locator('path.recharts-line-curve:not([stroke-dasharray="6 4"])')).toHaveCount(2);
 
   // a link carrying one of those points, and the same link with it fabricated: labelled, or refused
-  const link = (results: unknown[]) => `#${encodeState({ v: 1, models: [A], backend: 'wasm', context: 256, input: { preset: { kind: 'heldout' } }, results } as never)}`;
+  const link = (results: unknown[]) => `#${encodeFragment({ v: 1, models: [A], backend: 'wasm', context: 256, input: { preset: { kind: 'heldout' } }, results } as never)}`;
   const linked = await page.context().newPage();
   const pg3 = new Playground(linked);
   await pg3.open(link([saved.points[0]]));

@@ -1,11 +1,35 @@
 // Results measured elsewhere: from a link or an imported JSON file. Kept apart from this page's points, checked
 // for plausibility before they are drawn, labelled by where they came from and the device that measured them;
-// "Compare with this device" measures the same points here.
+// "Compare with this device" measures the same points here. A link's results arrive through the same check
+// (link/fields.ts `results`, with foreignPatch).
+import type { Manifest } from '../catalog/manifest';
 import type { MeasurePoint } from '../engine';
-import { foreignPatch, type ForeignResults } from './foreignPatches';
-import { ResultsFileSchema } from './pointSchema';
+import { ResultsFileSchema } from './link/points';
+import { refusal, resultProblems } from './plausibility';
 import { samePoint } from './sweep';
 import type { SliceCreator } from './types';
+
+export interface ForeignResults {
+  source: string; // "from a link", "from file results.json"
+  points: MeasurePoint[];
+}
+
+export const LINK_SOURCE = 'from a link';
+
+/**
+ * Overlays `points` under `source` (replacing an earlier set from the same source) once every point is plausible;
+ * otherwise the refusal, and nothing changes. `what` names the results in the message.
+ */
+export function foreignPatch(
+  source: string,
+  what: string,
+  points: MeasurePoint[],
+  s: { foreign: ForeignResults[]; manifests: Manifest[] },
+): { foreign: ForeignResults[] } | { refused: string } {
+  const problems = resultProblems(points, s.manifests);
+  if (problems.length) return { refused: refusal(what, problems, points.length) };
+  return { foreign: [...s.foreign.filter((f) => f.source !== source), { source, points }] };
+}
 
 export interface ForeignSlice {
   foreign: ForeignResults[];

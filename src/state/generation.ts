@@ -1,7 +1,7 @@
 // Continue: each model's generation (engine.generate), streamed into the store byte by byte, one at a time per
 // model and stoppable. Cached generations also join the decode charts as single runs.
 import type { FailureKind, GenerateResult } from '../engine';
-import type { GenerationSettings } from './shared';
+import type { GenerationSettings } from './link/fields';
 import type { SliceCreator } from './types';
 
 export interface Generation {

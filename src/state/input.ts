@@ -1,9 +1,16 @@
 // The input the models read: typed or pasted text, a preset, a dropped or picked file. Bytes are kept next to the
-// text; a file that is not text, or too big, leaves the input as it was.
-import { looksBinary } from '../engine';
-import { defaultInput, presetInput, textInput } from './inputPatches';
-import type { Preset } from './presets';
+// text; a file that is not text, or too big, leaves the input as it was. The text, its bytes and its preset are link
+// fields (link/fields.ts `input`), which applies a link's input with the patches below.
+import { encode, looksBinary } from '../engine';
+import { presetText, type Preset } from './presets';
 import type { SliceCreator } from './types';
+
+/** The store fields a link's `input` holds. */
+export interface InputFields {
+  text: string;
+  bytes: Uint8Array;
+  preset?: Preset;
+}
 
 export interface InputSlice {
   inputError?: string;
@@ -16,7 +23,26 @@ export interface InputSlice {
   loadFile(file: Blob & { name: string }): Promise<void>;
 }
 
+type InputPatch = Partial<InputFields & Pick<InputSlice, 'inputError'>>;
+
 export const MAX_FILE_BYTES = 8 * 2 ** 20; // a bigger file would make the textarea crawl; no model reads past 64 KiB
+export const EMPTY_INPUT = 'The input is empty: paste text, drop a file or pick a preset.';
+
+export const textInput = (text: string, preset?: Preset): InputPatch => ({ text, bytes: encode(text), preset, inputError: text.length ? undefined : EMPTY_INPUT });
+
+export async function presetInput(p: Preset): Promise<InputPatch> {
+  try {
+    return textInput(await presetText(p), p);
+  } catch (e) {
+    return { inputError: `Could not load the preset: ${(e as Error).message}` };
+  }
+}
+
+/** The held-out sample, unless the user already typed or dropped something while it was on its way. */
+export async function defaultInput(): Promise<(s: Pick<InputSlice, 'inputTouched'>) => InputPatch> {
+  const text = await presetText({ kind: 'heldout' }).catch(() => '');
+  return (s) => (!s.inputTouched && text ? textInput(text, { kind: 'heldout' }) : {});
+}
 
 export const createInputSlice: SliceCreator<InputSlice> = (set, get) => ({
   inputTouched: false,

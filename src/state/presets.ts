@@ -1,19 +1,23 @@
 // Inputs a user can pick instead of pasting: held-out Brown text, a copy-task sample, a needle in a long text.
 // Generated from a seed so a share link reproduces them exactly.
+import { z } from 'zod';
+// a seeded PRNG (mulberry32, the one the recall tasks and sampling use): reproducibility matters here, not quality
+import { seededRandom as rng } from '../tasks/rng';
+import { mirroredBytes } from '../tasks/mirroredCopy';
 
-export type Preset =
-  | { kind: 'heldout' }
-  | { kind: 'copy'; distance: number; seed: number }
-  | { kind: 'needle'; seed: number }
-  | { kind: 'mirror'; seed: number };
+export { rng };
+
+/** A preset as a link carries it (link/fields.ts `input`). */
+export const PresetSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('heldout') }),
+  z.object({ kind: z.literal('copy'), distance: z.number().int().min(1).max(65536), seed: z.number().int() }),
+  z.object({ kind: z.literal('needle'), seed: z.number().int() }),
+  z.object({ kind: z.literal('mirror'), seed: z.number().int() }),
+]);
+export type Preset = z.infer<typeof PresetSchema>;
 
 /** Length of the paper's mirrored copy sequence the copy-task Perceiver AR was trained on (its maxContext). */
 export const MIRROR_LENGTH = 65536;
-
-// a seeded PRNG (mulberry32): reproducibility matters here, not statistical quality
-import { seededRandom as rng } from '../engine/sampling';
-import { mirroredBytes } from '../tasks/mirroredCopy';
-export { rng };
 
 const PRINTABLE = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)).join('');
 

@@ -1,8 +1,8 @@
 // Per-operator profiles: every selected model at the chosen N, each in a profiling worker of its own (timed runs stay
 // unprofiled), and the backend's matrix-multiply peak next to them. The profiles themselves are shared state
-// (shared.ts `profiles`): a link carries them.
+// (link/fields.ts `profiles`): a link carries them.
 import type { BackendName, PeakPoint, ProfilePoint } from '../engine';
-import type { ProfileResult } from './pointSchema';
+import type { ProfileResult } from './link/points';
 import type { SliceCreator } from './types';
 
 export interface ProfilingSlice {

@@ -1,7 +1,7 @@
 // Predictions: every selected model run on the last N bytes, each succeeding or failing alone.
 import { decodingLimit, estimateOf, type BackendChoice, type BackendName, type Engine, type FailureKind, type LoadedModel, type LoadProgress, type MemoryEstimate, type Prediction } from '../engine';
 import { refusal } from '../catalog/fit';
-import { EMPTY_INPUT } from './inputPatches';
+import { EMPTY_INPUT } from './input';
 import type { PageState, SliceCreator } from './types';
 
 export interface ModelStatus {

@@ -4,16 +4,17 @@ import type { StateCreator } from 'zustand';
 import type { ForeignSlice } from './foreign';
 import type { GenerationSlice } from './generation';
 import type { InputSlice } from './input';
+import type { SharedSlice } from './link/fields';
+import type { LinkSlice } from './link/slice';
+import type { LookupsSlice } from './lookups';
 import type { PageSlice } from './page';
 import type { ProfilingSlice } from './profiling';
 import type { RunsSlice } from './runs';
-import type { SharedSlice } from './shared';
-import type { SharingSlice } from './sharing';
 import type { SweepSlice } from './sweep';
 import type { UserModelsSlice } from './userModels';
 
-/** Every slice but the shared one (whose type is derived from shared.ts's table, which uses this one). */
-export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & SharingSlice & UserModelsSlice & ProfilingSlice & GenerationSlice;
+/** Every slice but the link's fields (whose type is derived from link/fields.ts's table, which uses this one). */
+export type LocalState = PageSlice & InputSlice & RunsSlice & SweepSlice & ForeignSlice & LinkSlice & UserModelsSlice & ProfilingSlice & GenerationSlice & LookupsSlice;
 export type PageState = SharedSlice & LocalState;
 
 /** A slice: its fields with a fresh page's values, and its actions, made from the store's set and get. */

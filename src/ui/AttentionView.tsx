@@ -11,7 +11,8 @@ const BINS = 400;
 /** "Where it reads": the attention weights of one query position over the window it ran on, from the model's
  * analysis graph (run on demand in its own session, so the timed graph never pays for it). */
 export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; bytes: Uint8Array }) {
-  const engine = useStore((s) => s.engine);
+  const started = useStore((s) => !!s.engine);
+  const { attention } = useStore.getState();
   const [query, setQuery] = useState('');
   const [shown, setShown] = useState<{ map: AttentionMap; of: Prediction }>();
   const [error, setError] = useState<string>();
@@ -21,11 +22,11 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
   const first = p.numLatents ? n - p.numLatents : 0; // Perceiver AR: only its latents query
   const q = query === '' || Number(query) < first || Number(query) > n - 1 ? undefined : Number(query); // a query outside this window: the last position
   const run = async () => {
-    if (!engine) return;
+    if (!started) return;
     setBusy(true);
     setError(undefined);
     try {
-      setShown({ map: await engine.attention(m.id, bytes, p.requestedContext, p.numLatents, q), of: p });
+      setShown({ map: await attention(m.id, bytes, p.requestedContext, p.numLatents, q), of: p });
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -36,7 +37,6 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
   const behind = !!shown && shown.of !== p;
   useEffect(() => {
     if (open && behind && !busy) void run();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [p, open]);
   const map = shown?.map;
   const peak = map && peakOf(map.weights);
@@ -54,7 +54,7 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
         query{' '}
         <input type="number" min={first} max={n - 1} value={query} placeholder={String(n - 1)} onChange={(e) => setQuery(e.target.value)} data-testid={`attention-query-${m.id}`} style={{ width: '7em' }} />
       </label>{' '}
-      <button onClick={run} disabled={busy || !engine} data-testid={`attention-run-${m.id}`}>
+      <button onClick={run} disabled={busy || !started} data-testid={`attention-run-${m.id}`}>
         {busy ? 'running…' : 'Show'}
       </button>
       {error && (

@@ -1,5 +1,4 @@
 import { type BackendChoice, defaultWasmThreads, type GpuInfo, isolation } from '../engine';
-import { setBackend, setEngineSettings } from '../state/page';
 import { useStore } from '../state/store';
 import { bytesLabel } from './format';
 
@@ -45,6 +44,7 @@ function IsolationInfo() {
 export function BackendPicker() {
   const backend = useStore((s) => s.backend);
   const gpu = useStore((s) => s.gpu);
+  const { setBackend } = useStore.getState();
   const i = isolation();
   const wasm = i.isolated ? `WASM ${i.wasmThreads} thread${i.wasmThreads === 1 ? '' : 's'}` : 'WASM 1 thread (not cross-origin isolated)';
   const webgpu = !gpu ? 'WebGPU: detecting…' : !gpu.available ? 'no WebGPU' : gpu.isFallbackAdapter ? 'WebGPU: software adapter only (slower than WASM)' : 'WebGPU: hardware adapter';
@@ -76,6 +76,7 @@ export function BackendPicker() {
 function EngineSettingsPicker() {
   const settings = useStore((s) => s.engineSettings);
   const canChange = useStore((s) => !!s.makeEngine);
+  const { setEngineSettings } = useStore.getState();
   const cores = typeof navigator === 'undefined' ? 1 : navigator.hardwareConcurrency || 1;
   const isolated = typeof self !== 'undefined' && self.crossOriginIsolated;
   return (

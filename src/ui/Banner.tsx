@@ -1,8 +1,8 @@
-import { dismissBanner } from '../state/page';
 import { useStore } from '../state/store';
 
 export function Banner() {
   const banner = useStore((s) => s.banner);
+  const { dismissBanner } = useStore.getState();
   if (!banner) return null;
   return (
     <div className={`banner ${banner.kind}`} role="alert" data-testid="banner">

@@ -4,13 +4,13 @@ import { bytesLabel } from './format';
 
 /** Model files kept by the Cache API: listed when opened, deletable one by one or all at once. */
 export function CachePanel() {
-  const engine = useStore((s) => s.engine);
+  const { clearCache, deleteCached, listCache } = useStore.getState();
   const [entries, setEntries] = useState<{ url: string; bytes: number }[] | null>(null);
   const [error, setError] = useState('');
   const act = async (f?: () => Promise<void>) => {
     try {
       await f?.();
-      setEntries((await engine?.cache.list()) ?? []);
+      setEntries(await listCache());
       setError('');
     } catch (e) {
       setError(`The cache could not be read: ${(e as Error).message}`);
@@ -27,7 +27,7 @@ export function CachePanel() {
           const id = /models\/([^/]+)\//.exec(e.url)?.[1] ?? e.url;
           return (
             <li key={e.url} data-testid={`cached-${id}`}>
-              {id} — {bytesLabel(e.bytes)} <button onClick={() => act(() => engine!.cache.delete(id))}>delete</button>
+              {id} — {bytesLabel(e.bytes)} <button onClick={() => act(() => deleteCached(id))}>delete</button>
             </li>
           );
         })}
@@ -36,7 +36,7 @@ export function CachePanel() {
         <button onClick={() => act()}>Refresh</button>
         {!!entries?.length && (
           <>
-            <button onClick={() => act(() => engine!.cache.clear())} data-testid="cache-clear">Delete all</button>
+            <button onClick={() => act(clearCache)} data-testid="cache-clear">Delete all</button>
             <span className="muted">{bytesLabel(total)} in all</span>
           </>
         )}

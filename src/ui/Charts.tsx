@@ -3,7 +3,6 @@ import { CartesianGrid, ErrorBar, Line, LineChart, ReferenceLine, ResponsiveCont
 import { estimate } from '../catalog/costModel';
 import type { Manifest } from '../catalog/manifest';
 import { decodedContext } from '../state/generation';
-import { setLogAxes } from '../state/page';
 import { useStore } from '../state/store';
 import { saveChartsPng } from './exportPng';
 import { compact, count, mib, ms, shortN } from './format';
@@ -191,6 +190,7 @@ export function Charts() {
   const runs = useStore((s) => s.decodeRuns);
   const manifests = useStore((s) => s.manifests);
   const log = useStore((s) => s.logAxes);
+  const { setLogAxes } = useStore.getState();
   const points = useMemo(() => chartPoints(own, singles, foreign), [own, singles, foreign]);
   const decoding = useMemo(() => {
     const pts = [...chartPoints(own, [], foreign), ...runs.flatMap((r) => {

@@ -1,6 +1,5 @@
 import { useEffect, useRef } from 'react';
 import { decodingLimit } from '../engine';
-import { setContext, setLatents } from '../state/page';
 import { maxSliderContext, MIN_CONTEXT, selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 import { count } from './format';
@@ -18,7 +17,7 @@ export function ContextSlider() {
   const decodes = useStore((s) =>
     selectedManifests(s).filter((m) => m.step && m.io !== 'segments' && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
   );
-  const { runPredictions } = useStore.getState();
+  const { runPredictions, setContext, setLatents } = useStore.getState();
   const timer = useRef<number>(undefined);
   const lo = Math.log2(MIN_CONTEXT);
   const hi = Math.log2(max);

@@ -1,5 +1,4 @@
 import { useEffect, useRef, useState } from 'react';
-import { setContext } from '../state/page';
 import { maxSelectedContext } from '../state/selectors';
 import { useStore } from '../state/store';
 import { MIRROR_LENGTH, type Preset } from '../state/presets';
@@ -28,7 +27,7 @@ export function InputPanel() {
   const timer = useRef<number>(undefined);
   const [distance, setDistance] = useState(1024);
   const [dragging, setDragging] = useState(false);
-  const { choosePreset, loadFile, setText, touchInput } = useStore.getState();
+  const { choosePreset, loadFile, setContext, setText, touchInput } = useStore.getState();
   useEffect(() => {
     if (ref.current && ref.current.value !== text) ref.current.value = text;
   }, [text]);

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { largestFitting } from '../catalog/fit';
 import type { Manifest } from '../catalog/manifest';
-import { toggleModel } from '../state/page';
 import { useStore } from '../state/store';
 import { describeAttention } from './attention';
 import { bytesLabel, count } from './format';
@@ -85,6 +84,7 @@ function UserModelCard({ m }: { m: Manifest }) {
 
 /** One size of a family: a checkbox, its name, untrained or not, and its details one click away. */
 function SizeChoice({ m, checked }: { m: Manifest; checked: boolean }) {
+  const { toggleModel } = useStore.getState();
   const untrained = isUntrained(m);
   return (
     <div className={`model${untrained ? ' untrained' : ''}${checked ? ' checked' : ''}`} data-testid={`model-${m.id}`}>
@@ -123,6 +123,7 @@ export function ModelPicker() {
   // an untrained model is out of the default view, unless it is selected (a link may name one)
   const shown = (m: Manifest) => showUntrained || !isUntrained(m) || selected.includes(m.id);
   const own = manifests.filter((m) => m.userModel);
+  const { toggleModel } = useStore.getState();
   return (
     <section className="panel models" aria-label="Models">
       <h2>

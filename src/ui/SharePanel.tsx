@@ -1,7 +1,5 @@
 import { useState } from 'react';
-import { setShareResults } from '../state/sharing';
 import { useStore } from '../state/store';
-import { writeLink } from '../state/urlSync';
 import { download, pointsCsv, pointsJson, sourcedPoints } from './download';
 
 /** Links and exports. The address bar always holds the current link; these buttons copy it. */
@@ -10,6 +8,7 @@ export function SharePanel() {
   const shareResults = useStore((s) => s.shareResults);
   const hasPoints = useStore((s) => s.points.length > 0 || s.foreign.length > 0);
   const linkNote = useStore((s) => s.linkNote);
+  const { setShareResults, writeLink } = useStore.getState();
   const copy = async (run: boolean) => {
     try {
       const url = writeLink(run);

@@ -1,14 +1,15 @@
 import { useEffect, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Manifest, TrainingLogEntry } from '../catalog/manifest';
-import { fetchTrainingLog } from '../engine';
+import { useStore } from '../state/store';
 
 /** The model's saved training log: bits per byte (text) or copy accuracy (copy task) against steps. */
 export function TrainingCurve({ m }: { m: Manifest }) {
   const [log, setLog] = useState<TrainingLogEntry[] | string>();
+  const { trainingLog } = useStore.getState();
   useEffect(() => {
-    fetchTrainingLog(m).then(setLog, (e: Error) => setLog(e.message));
-  }, [m]);
+    trainingLog(m).then(setLog, (e: Error) => setLog(e.message));
+  }, [m, trainingLog]);
   if (log === undefined) return <p className="small muted">Reading the training log…</p>;
   if (typeof log === 'string') return <p className="small error">{log}</p>;
   if (!log.length) return null;

@@ -1,6 +1,6 @@
 // Saving a file from the page, and the results in the two formats people ask for.
 import type { DecodePoint, GpuInfo, MeasurePoint } from '../engine';
-import type { ForeignResults } from '../state/foreignPatches';
+import type { ForeignResults } from '../state/foreign';
 
 export function download(name: string, blob: Blob) {
   const a = document.createElement('a');
@@ -63,7 +63,7 @@ export const RESULTS_FORMAT = 'long-context-playground/results';
 
 /**
  * This page's points and the results it has from elsewhere (kept apart, by source), each with its provenance, and
- * the page that saved them: what is needed to read them later (state/pointSchema.ts ResultsFileSchema reads it).
+ * the page that saved them: what is needed to read them later (state/link/points.ts ResultsFileSchema reads it).
  */
 export function pointsJson(points: MeasurePoint[], foreign: ForeignResults[], gpu: GpuInfo | undefined): string {
   const env = typeof navigator === 'undefined' ? {} : { userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated: globalThis.crossOriginIsolated };

@@ -2,7 +2,7 @@
 // backend (its base) of one kind: this page's sweep (medians), the slider's single runs, or results from elsewhere
 // ("from a link: measured on Chrome 156 · Linux · 8 threads"); each kind is drawn in its own style, never merged.
 import type { DecodePointOk, GenerateResult, MeasurePoint, MeasurePointOk, MemoryEstimate } from '../engine';
-import type { ForeignResults } from '../state/foreignPatches';
+import type { ForeignResults } from '../state/foreign';
 import { decodedContext } from '../state/generation';
 import type { SingleRun } from '../state/runs';
 import { originLabel } from './provenanceText';

@@ -2,7 +2,6 @@
 // re-measured here.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MAX_RESULTS_FILE_BYTES } from '../../src/state/foreign';
-import { init } from '../../src/state/page';
 import { pointProblems } from '../../src/state/plausibility';
 import { resetStore, useStore } from '../../src/state/store';
 import { pointsJson } from '../../src/ui/download';
@@ -14,7 +13,7 @@ const tiny = manifests.find((m) => m.id === 'transformer-tiny')!;
 const perceiver = manifests.find((m) => m.id === 'perceiver-ar-tiny')!;
 
 async function measuredElsewhere(): Promise<MeasurePoint[]> {
-  await init(fakeEngine().engine, null);
+  await get().init(fakeEngine().engine, null);
   useStore.setState({ selected: ['transformer-tiny', 'perceiver-ar-tiny'] });
   get().setSweepMax(512);
   await get().runSweep();
@@ -29,7 +28,7 @@ describe('importing an exported JSON file', () => {
   it('overlays its points as results from the file, apart from this page', async () => {
     const points = await measuredElsewhere();
     const fake = fakeEngine();
-    await init(fake.engine, null);
+    await get().init(fake.engine, null);
     await get().importResults(namedBlob('laptop.json', pointsJson(points, [], undefined)));
     expect(get().points).toEqual([]);
     expect(get().foreign).toEqual([{ source: 'from file laptop.json', points }]);
@@ -44,14 +43,14 @@ describe('importing an exported JSON file', () => {
     ['JSON that is no results file', 'package.json', '{"name":"x"}', /package\.json is not a playground results file: points/],
     ['no points', 'empty.json', '{"points":[]}', /empty\.json holds no results/],
   ])('refuses %s with a message and changes nothing', async (_label, name, body, re) => {
-    await init(fakeEngine().engine, null);
+    await get().init(fakeEngine().engine, null);
     await get().importResults(namedBlob(name, body));
     expect(get().foreign).toEqual([]);
     expect(get().banner).toMatchObject({ kind: 'error', text: expect.stringMatching(re) });
   });
 
   it('refuses an oversized file before reading it', async () => {
-    await init(fakeEngine().engine, null);
+    await get().init(fakeEngine().engine, null);
     const huge = namedBlob('huge.json', '{}');
     Object.defineProperty(huge, 'size', { value: MAX_RESULTS_FILE_BYTES + 1 });
     await get().importResults(huge);
@@ -61,7 +60,7 @@ describe('importing an exported JSON file', () => {
   it('refuses a file with one implausible point, naming it', async () => {
     const points = await measuredElsewhere();
     const edited = points.map((p, i) => (i === 1 ? { ...p, contextLength: 1 << 20, bytesPerSec: (1 << 20) / 0.0015 } : p));
-    await init(fakeEngine().engine, null);
+    await get().init(fakeEngine().engine, null);
     await get().importResults(namedBlob('edited.json', pointsJson(edited, [], undefined)));
     expect(get().foreign).toEqual([]);
     expect(get().banner?.text).toMatch(/The results in edited\.json were refused.*transformer-tiny on wasm at N = 1,049,000: N is beyond the model's limit of 1,024 bytes/);
@@ -72,7 +71,7 @@ describe('compare with this device', () => {
   it('measures here exactly the points of a foreign set, once each, and draws both', async () => {
     const points = await measuredElsewhere();
     const fake = fakeEngine();
-    await init(fake.engine, null);
+    await get().init(fake.engine, null);
     await get().importResults(namedBlob('other.json', pointsJson([...points, points[0]], [], undefined)));
     await get().compareHere('from file other.json');
     expect(fake.calls.plans.at(-1)).toEqual([

@@ -1,11 +1,9 @@
 // Continue in the store: the prompt a model reads, the settings sent (and shared in links), bytes streamed in, a
 // stop that keeps what came, a failure that keeps the rest of the page, and cached runs on the decode charts.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { init, setContext } from '../../src/state/page';
 import { decodedContext } from '../../src/state/generation';
-import { sharedState } from '../../src/state/sharing';
+import { encodeState } from '../../src/state/link';
 import { resetStore, useStore } from '../../src/state/store';
-import { decodeState, encodeState } from '../../src/state/urlCodec';
 import { EngineError } from '../../src/engine/types';
 import { fakeEngine, openPage, type FakeOptions } from './stateFixtures';
 
@@ -19,7 +17,7 @@ beforeEach(() => resetStore());
 describe('store: Continue', () => {
   it('the prompt is the last N bytes; the settings go to the engine; bytes stream in; a cached run joins the decode charts', async () => {
     const fake = await page();
-    setContext(1024);
+    get().setContext(1024);
     get().setGeneration({ maxBytes: 5, temperature: 0, topK: 40, seed: 7, refill: 200 });
     const seen: number[] = [];
     const unsub = useStore.subscribe((s) => seen.push(s.generations['transformer-compare']?.bytes.length ?? 0));
@@ -71,11 +69,11 @@ describe('store: Continue', () => {
 
   it('its settings travel in a link; defaults leave the link as it was', async () => {
     await page();
-    expect(sharedState(false).generation).toBeUndefined();
+    expect(get().sharedState(false).generation).toBeUndefined();
     get().setGeneration({ maxBytes: 100, temperature: 0, topK: 1, seed: 42, refill: 240, cache: false });
-    const d = decodeState(encodeState(sharedState(false)));
+    const link = encodeState(get().sharedState(false));
     resetStore();
-    await init(fakeEngine().engine, d.ok ? d.state : null);
+    await get().init(fakeEngine().engine, link);
     expect(get().generation).toEqual({ maxBytes: 100, temperature: 0, topK: 1, seed: 42, refill: 240, cache: false });
   });
 });

@@ -1,10 +1,8 @@
 // Profiles in the page state: every selected model at the chosen N within its limit, failures kept apart, a link
 // carries the profiles to another page.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { init } from '../../src/state/page';
-import { sharedState } from '../../src/state/sharing';
+import { encodeState } from '../../src/state/link';
 import { resetStore, useStore } from '../../src/state/store';
-import { decodeState, encodeState } from '../../src/state/urlCodec';
 import { fakeEngine } from './stateFixtures';
 
 const get = useStore.getState;
@@ -13,7 +11,7 @@ beforeEach(() => resetStore());
 describe('profiling', () => {
   it('profiles each selected model at each chosen N within its limit, one by one, and keeps a failure apart', async () => {
     const fake = fakeEngine({ failProfile: ['transformer-tiny'] });
-    await init(fake.engine, null);
+    await get().init(fake.engine, null);
     useStore.setState({ selected: ['perceiver-ar-tiny', 'transformer-tiny'] });
     get().setProfileContexts([2048, 512]); // the tiny models stop at 1,024
     await get().runProfiles();
@@ -28,20 +26,20 @@ describe('profiling', () => {
   });
 
   it('a link carries the profiles to another page', async () => {
-    await init(fakeEngine().engine, null);
+    await get().init(fakeEngine().engine, null);
     useStore.setState({ selected: ['perceiver-ar-tiny'] });
     get().setProfileContexts([256, 1024]);
     await get().runProfiles();
     const sent = get().profiles;
     expect(sent).toHaveLength(2);
-    const d = decodeState(encodeState(sharedState(false)));
+    const link = encodeState(get().sharedState(false));
     resetStore();
-    await init(fakeEngine().engine, d.ok ? d.state : null);
+    await get().init(fakeEngine().engine, link);
     expect(get().profiles).toEqual(sent);
   });
 
   it('keeps one MatMul peak per backend', async () => {
-    await init(fakeEngine().engine, null);
+    await get().init(fakeEngine().engine, null);
     await get().measurePeak('wasm');
     await get().measurePeak('wasm');
     expect(get().peaks).toHaveLength(1);

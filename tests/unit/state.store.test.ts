@@ -1,6 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { applyShared, setShareResults, sharedState } from '../../src/state/sharing';
-import { init, setContext, setEngineSettings, toggleModel } from '../../src/state/page';
+import { encodeState } from '../../src/state/link';
 import { isStale } from '../../src/state/runs';
 import { MAX_FILE_BYTES } from '../../src/state/input';
 import { resetStore, useStore } from '../../src/state/store';
@@ -24,10 +23,10 @@ describe('store: opening the page', () => {
 
   it('a link restores its settings, drops unknown models with a message, and re-runs when asked', async () => {
     const fake = fakeEngine();
-    await init(fake.engine, {
+    await get().init(fake.engine, encodeState({
       v: 1, models: ['transformer-tiny', 'no-such-model'], backend: 'wasm', context: 512, latents: 8,
       input: { text: 'abc <script>x</script> '.repeat(40) }, sweep: { backends: ['wasm'], contexts: [256, 512] }, run: true,
-    });
+    }));
     const s = get();
     expect(s.selected).toEqual(['transformer-tiny']);
     expect(s.context).toBe(512);
@@ -41,45 +40,45 @@ describe('store: opening the page', () => {
 
   it('a link without input says so, and claims a text too long to share only when it had one', async () => {
     const fake = fakeEngine();
-    await init(fake.engine, { v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512 });
+    await get().init(fake.engine, encodeState({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512 }));
     expect(get().banner).toMatchObject({ kind: 'info', text: 'This link carries no input; the held-out sample is loaded instead.' });
     expect(fake.calls.predict).toEqual([]);
     resetStore();
-    await init(fake.engine, { v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, input: { omitted: 400_000 } });
+    await get().init(fake.engine, encodeState({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, input: { omitted: 400_000 } }));
     expect(get().banner?.text).toBe("This link's text (400,000 bytes) was too long to share; the held-out sample is loaded instead.");
   });
 
   it("a link's results are shown as from a link, never as this page's, and keep being shared", async () => {
-    await init(fakeEngine().engine, null);
+    await get().init(fakeEngine().engine, null);
     get().setSweepMax(512);
     await get().runSweep();
     const results = get().points;
     resetStore();
-    await init(fakeEngine().engine, null);
-    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results, input: { text: 'x' } });
+    await get().init(fakeEngine().engine, null);
+    await get().applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results, input: { text: 'x' } });
     expect(get().points).toEqual([]);
     expect(get().foreign).toEqual([{ source: 'from a link', points: results }]);
     expect(get().shareResults).toBe(true);
-    expect(sharedState(false).results).toEqual(results);
+    expect(get().sharedState(false).results).toEqual(results);
   });
 
   it("a link with a fabricated point is refused with a message; its settings still apply", async () => {
-    await init(fakeEngine().engine, null);
+    await get().init(fakeEngine().engine, null);
     get().setSweepMax(256);
     await get().runSweep();
     const real = get().points[0] as MeasurePointOk;
     const fake = { ...real, samplesMs: [0.001, 0.001, 0.001], medianMs: 0.001, p95Ms: 0.001, bytesPerSec: 1e12 };
     resetStore();
-    await init(fakeEngine().engine, null);
-    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real, fake], input: { text: 'x' } });
+    await get().init(fakeEngine().engine, null);
+    await get().applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real, fake], input: { text: 'x' } });
     expect(get().foreign).toEqual([]);
     expect(get().points).toEqual([]);
     expect(get().banner).toMatchObject({ kind: 'error', text: expect.stringMatching(/results were refused.*1,000,000,000,000 bytes\/s is not N \/ median/) });
     expect(get().context).toBe(512);
     // a good link, then a refused one in the same tab: the first link's results do not stay behind
-    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real], input: { text: 'x' } });
+    await get().applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [real], input: { text: 'x' } });
     expect(get().foreign).toHaveLength(1);
-    await applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [fake], input: { text: 'x' } });
+    await get().applyShared({ v: 1, models: ['transformer-tiny'], backend: 'wasm', context: 512, results: [fake], input: { text: 'x' } });
     expect(get().foreign).toEqual([]);
   });
 });
@@ -96,12 +95,12 @@ describe('store: running models', () => {
   it('another WebGPU build or thread count: a new engine with those settings, the selected models loaded on it', async () => {
     const first = fakeEngine();
     const made: { settings: unknown; fake: ReturnType<typeof fakeEngine> }[] = [];
-    await init(first.engine, null, undefined, (settings) => {
+    await get().init(first.engine, null, (settings) => {
       const fake = fakeEngine();
       made.push({ settings, fake });
       return fake.engine;
     });
-    await setEngineSettings({ webgpuImpl: 'native', wasmThreads: 2 });
+    await get().setEngineSettings({ webgpuImpl: 'native', wasmThreads: 2 });
     expect(made.map((m) => m.settings)).toEqual([{ webgpuImpl: 'native', wasmThreads: 2 }]);
     expect(get().engine).toBe(made[0].fake.engine);
     expect(get().engineSettings).toEqual({ webgpuImpl: 'native', wasmThreads: 2 });
@@ -111,7 +110,7 @@ describe('store: running models', () => {
   it('the selected models are loaded before the first Run, and a model selected later too', async () => {
     const fake = await page();
     expect(fake.calls.load.sort()).toEqual([...get().selected].sort());
-    toggleModel('transformer-tiny');
+    get().toggleModel('transformer-tiny');
     expect(fake.calls.load).toContain('transformer-tiny');
     await new Promise((r) => setTimeout(r, 0));
     expect(get().status['transformer-tiny'].loaded?.modelId).toBe('transformer-tiny');
@@ -120,7 +119,7 @@ describe('store: running models', () => {
 
   it('one model failing to load does not touch the others', async () => {
     const fake = await page({ failLoad: { 'transformer-tiny': new EngineError('invalid-model', 'transformer-tiny: the file is corrupted') } });
-    toggleModel('transformer-tiny');
+    get().toggleModel('transformer-tiny');
     await get().runPredictions();
     const st = get().status;
     expect(st['transformer-tiny']).toMatchObject({ busy: false, errorKind: 'invalid-model', error: expect.stringMatching(/corrupted/) });
@@ -139,18 +138,18 @@ describe('store: running models', () => {
     expect(isStale(get(), 'transformer-compare')).toBe(true);
     expect(get().status['transformer-compare'].predictedOn).toBe(bytes); // the panel still draws what was scored
     await get().runPredictions();
-    setContext(2048);
+    get().setContext(2048);
     expect(isStale(get(), 'transformer-compare')).toBe(true);
   });
 
   it('runs queued faster than they finish: only the latest N is run and shown', async () => {
     const fake = await page({ predictDelayMs: (_id, n) => (n === 512 || n === 2048 ? 30 : 1) });
-    setContext(512);
+    get().setContext(512);
     const first = get().runPredictions();
     await new Promise((r) => setTimeout(r, 5)); // the N=512 run is in flight
-    setContext(600);
+    get().setContext(600);
     const second = get().runPredictions();
-    setContext(2048);
+    get().setContext(2048);
     const third = get().runPredictions(); // supersedes the second before its turn
     await first;
     expect(get().status['transformer-compare'].prediction).toBeUndefined(); // the N=512 result came late: dropped
@@ -166,7 +165,7 @@ describe('store: limits that hold', () => {
   it("a forward that cannot fit WASM is refused before it runs, in one sentence; the other model runs", async () => {
     const fake = await page();
     get().setText('x'.repeat(20000));
-    setContext(16384);
+    get().setContext(16384);
     await get().runPredictions();
     const st = get().status['transformer-compare'];
     expect(st).toMatchObject({ busy: false, errorKind: 'over-limit', refusedAt: { n: 16384, backend: 'wasm' } });
@@ -180,7 +179,7 @@ describe('store: the slider feeds the charts', () => {
   it("each run's time joins the charts as a single run at the N it used; a re-run replaces it; Clear results removes them", async () => {
     await page();
     await get().runPredictions();
-    setContext(2048);
+    get().setContext(2048);
     await get().runPredictions();
     await get().runPredictions();
     const runs = get().singles.map((r) => `${r.modelId}@${r.contextLength}`).sort();
@@ -252,14 +251,14 @@ describe('store: sweeps and sharing', () => {
 
   it('the shared state carries a preset by name, a typed text in full, results only when asked', async () => {
     await page();
-    expect(sharedState(false).input).toEqual({ text: TEXT });
+    expect(get().sharedState(false).input).toEqual({ text: TEXT });
     useStore.setState({ preset: { kind: 'copy', distance: 64, seed: 1 } });
-    expect(sharedState(true)).toMatchObject({ input: { preset: { kind: 'copy', distance: 64, seed: 1 } }, run: true });
+    expect(get().sharedState(true)).toMatchObject({ input: { preset: { kind: 'copy', distance: 64, seed: 1 } }, run: true });
     await get().runSweep();
-    expect(sharedState(false).results).toBeUndefined();
-    setShareResults(true);
-    expect(sharedState(false).results).toHaveLength(get().points.length);
+    expect(get().sharedState(false).results).toBeUndefined();
+    get().setShareResults(true);
+    expect(get().sharedState(false).results).toHaveLength(get().points.length);
     useStore.setState({ preset: undefined });
-    expect(sharedState(false, false).input).toEqual({ omitted: TEXT.length });
+    expect(get().sharedState(false, false).input).toEqual({ omitted: TEXT.length });
   });
 });

@@ -1,8 +1,7 @@
 // The share-link codec beyond the basics in urlCodec.test.ts: "&run=1", results in links, and hostile links.
 import { describe, expect, it } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
-import { decodeState, encodeState } from '../../src/state/urlCodec';
-import { MAX_SHARED_POINTS, type SharedState } from '../../src/state/shared';
+import { decodeState, encodeState, MAX_SHARED_POINTS, type SharedState } from '../../src/state/link';
 import type { MeasurePoint, MeasurePointOk, Provenance } from '../../src/engine/types';
 
 const base: SharedState = { v: 1, models: ['transformer-tiny'], backend: 'auto', context: 1024, input: { preset: { kind: 'heldout' } } };

@@ -1,9 +1,7 @@
 // The address bar follows the page: written after a pause, not per keystroke; read back on hashchange.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { init, setContext } from '../../src/state/page';
 import { resetStore, useStore } from '../../src/state/store';
-import { decodeState, encodeState } from '../../src/state/urlCodec';
-import { startUrlSync, writeLink } from '../../src/state/urlSync';
+import { decodeState, encodeState } from '../../src/state/link';
 import { fakeEngine } from './stateFixtures';
 
 const get = useStore.getState;
@@ -34,12 +32,12 @@ afterEach(() => {
 describe('url sync', () => {
   it('writes the fragment once the state has rested, and it decodes to the state', async () => {
     const w = fakeWindow();
-    stop = startUrlSync(w as unknown as Window);
-    await init(fakeEngine().engine, null);
+    stop = get().startUrlSync(w as unknown as Window);
+    await get().init(fakeEngine().engine, null);
     vi.useFakeTimers();
     get().setText('some text');
-    setContext(300);
-    setContext(512);
+    get().setContext(300);
+    get().setContext(512);
     expect(w.history.replaceState).not.toHaveBeenCalled();
     vi.advanceTimersByTime(1000);
     expect(w.history.replaceState).toHaveBeenCalledTimes(1);
@@ -49,25 +47,25 @@ describe('url sync', () => {
 
   it('a text too long for a link: the fragment keeps the settings, and the page says why', async () => {
     const w = fakeWindow();
-    stop = startUrlSync(w as unknown as Window);
-    await init(fakeEngine().engine, null);
+    stop = get().startUrlSync(w as unknown as Window);
+    await get().init(fakeEngine().engine, null);
     let seed = 1;
     const noise = Array.from({ length: 400_000 }, () => String.fromCharCode(33 + ((seed = (seed * 16807) % 2147483647) % 90))).join('');
     get().setText(noise);
-    const url = writeLink(false);
+    const url = get().writeLink(false);
     expect(url.startsWith('http://localhost:4173/#s=')).toBe(true);
     const d = decodeState(w.location.hash);
     expect(d.ok && d.state && d.state.input).toEqual({ omitted: 400_000 });
     expect(useStore.getState().linkNote).toMatch(/over the 350,000/);
     get().setText('short');
-    writeLink(false);
+    get().writeLink(false);
     expect(useStore.getState().linkNote).toBeUndefined();
   });
 
   it('a link pasted into the address bar of the open page is applied; a bad one gives a message', async () => {
     const w = fakeWindow();
-    stop = startUrlSync(w as unknown as Window);
-    await init(fakeEngine().engine, null);
+    stop = get().startUrlSync(w as unknown as Window);
+    await get().init(fakeEngine().engine, null);
     w.navigate(`#${encodeState({ v: 1, models: ['primer-tiny'], backend: 'wasm', context: 777, input: { text: 'from a link' } })}`);
     await vi.waitFor(() => expect(useStore.getState().text).toBe('from a link'));
     expect(useStore.getState()).toMatchObject({ selected: ['primer-tiny'], context: 777 });

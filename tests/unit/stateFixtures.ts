@@ -5,8 +5,9 @@ import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catal
 import { estimate } from '../../src/catalog/costModel';
 import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
 import { CATEGORIES, type Category } from '../../src/engine/profile';
-import { init } from '../../src/state/page';
 import { useStore } from '../../src/state/store';
+
+const get = useStore.getState;
 
 export const manifests: Manifest[] = ModelIndexSchema.parse(JSON.parse(readFileSync('public/models/index.json', 'utf8'))).models.map((id) =>
   ManifestSchema.parse(JSON.parse(readFileSync(`public/models/${id}/manifest.json`, 'utf8'))),
@@ -133,7 +134,7 @@ export const namedBlob = (name: string, bytes: Uint8Array | string) => Object.as
 /** The page opened on a scripted engine, with `text` as its input; returns the fake for its calls and failures. */
 export async function openPage(text: string, opts?: FakeOptions) {
   const fake = fakeEngine(opts);
-  await init(fake.engine, null);
+  await get().init(fake.engine, null);
   useStore.getState().setText(text);
   return fake;
 }

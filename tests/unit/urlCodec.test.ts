@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deflateSync, strToU8 } from 'fflate';
-import { decodeState, encodeState, MAX_FRAGMENT_CHARS } from '../../src/state/urlCodec';
-import type { SharedState } from '../../src/state/shared';
+import { decodeState, encodeState, MAX_FRAGMENT_CHARS, type SharedState } from '../../src/state/link';
 import { copyText, MIRROR_LENGTH, mirrorText, needleText } from '../../src/state/presets';
 
 const state: SharedState = {

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { adaptFeeds, recognise, looksLikeOnnx, type GraphIO } from '../../src/engine/userModel';
 import { int64, scalar } from '../../src/engine/graphRunner';
-import { init } from '../../src/state/page';
+import { encodeState } from '../../src/state/link';
 import { resetStore, useStore } from '../../src/state/store';
 import { fakeEngine, manifests, namedBlob } from './stateFixtures';
 
@@ -55,7 +55,7 @@ describe('adding a model of your own', () => {
 
   it('read, asked about, added, selected; removed again', async () => {
     const fake = fakeEngine({ inspect: async () => hf });
-    await init(fake.engine, null);
+    await get().init(fake.engine, null);
     await get().openUserModel([onnx('gpt.onnx')]);
     expect(get().userDraft?.layout).toMatchObject({ io: 'full', vocabSize: 50257 });
     await get().addUserModel({ name: 'my gpt', vocabSize: 50257, byteLevel: true, maxContext: 1024 });
@@ -74,17 +74,17 @@ describe('adding a model of your own', () => {
   });
 
   it("a link naming someone's own model says it travels only as a file", async () => {
-    await init(fakeEngine().engine, { v: 1, models: ['user-gpt-0123abcd', 'transformer-tiny'], backend: 'wasm', context: 512, input: { text: 'x' } });
+    await get().init(fakeEngine().engine, encodeState({ v: 1, models: ['user-gpt-0123abcd', 'transformer-tiny'], backend: 'wasm', context: 512, input: { text: 'x' } }));
     expect(get().selected).toEqual(['transformer-tiny']);
     expect(get().banner?.text).toMatch(/user-gpt-0123abcd\. They were left out\. A model opened from its sender's own file travels only as that file/);
   });
 
   it('a graph the engine cannot read, or cannot drive, is refused with its name', async () => {
-    await init(fakeEngine().engine, null);
+    await get().init(fakeEngine().engine, null);
     await get().openUserModel([onnx('broken.onnx')]);
     expect(get().userError).toBe('broken.onnx could not be loaded on WASM, so its graph cannot be read: no graph');
     resetStore();
-    await init(fakeEngine({ inspect: async () => ioOf('transformer-xl-tiny') }).engine, null);
+    await get().init(fakeEngine({ inspect: async () => ioOf('transformer-xl-tiny') }).engine, null);
     await get().openUserModel([onnx('xl.onnx')]);
     expect(get().userError).toMatch(/^xl\.onnx cannot be run here: its graph takes inputs the playground cannot feed: mems/);
     expect(get().userDraft).toBeUndefined();
@@ -92,7 +92,7 @@ describe('adding a model of your own', () => {
 
   it('with its manifest, a bundled-style model is added as it describes itself', async () => {
     const fake = fakeEngine({ inspect: async () => ioOf('perceiver-ar-tiny') });
-    await init(fake.engine, null);
+    await get().init(fake.engine, null);
     const manifest = manifests.find((m) => m.id === 'perceiver-ar-tiny')!;
     await get().openUserModel([onnx('model.onnx'), namedBlob('manifest.json', JSON.stringify(manifest))]);
     expect(get().manifests.at(-1)).toMatchObject({ id: 'user-perceiver-ar-tiny', io: 'latents', config: manifest.config, userModel: { fromManifest: true, byteLevel: true } });

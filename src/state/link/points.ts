@@ -1,6 +1,7 @@
-// Measured points as a link carries them, validated with zod: what the engine produces, and nothing else.
+// Measured points as a link (fields.ts `results`, `profiles`) or a results file (foreign.ts) carries them, validated
+// with zod: what the engine produces, and nothing else.
 import { z } from 'zod';
-import type { Category, FailureKind, MeasurePoint, ProfilePoint } from '../engine';
+import type { Category, FailureKind, MeasurePoint, ProfilePoint } from '../../engine';
 
 export const ModelId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a model id');
 export const Backend = z.enum(['webgpu', 'wasm']);

@@ -1,18 +1,18 @@
 // What a share link carries, described once. Each entry of SHARED is one link field: its zod schema, the store
 // fields that hold it (with a fresh page's values), which of them rewrite the link when they change, how to read it
-// from the page and how to apply it from a link. Derived from this table: the link schema (SharedStateSchema), the
-// store's shared slice (SharedSlice, sharedInitial), the serialiser (readShared), the applier (applyLink) and what
-// the address bar follows (watchedValues). A new shared property is one entry; `plain` covers a store field that
-// the link holds as it is.
+// from the page and how to apply it from a link. Derived from this table: the link schema (SharedStateSchema) and
+// its type, the store's link fields (SharedSlice, sharedInitial), the serialiser (readShared), the applier
+// (applyFields), what the address bar follows (watchedValues) and the validating decoder (decodeState). A new link
+// field is one entry; `plain` covers a store field that the link holds as it is.
 import { z } from 'zod';
-import { type BackendChoice, type BackendName, type MeasurePoint, USER_PREFIX } from '../engine';
-import { defaultInput, presetInput, textInput, type InputFields } from './inputPatches';
-import { foreignPatch, LINK_SOURCE } from './foreignPatches';
-import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './pointSchema';
-import type { Preset } from './presets';
-import type { LocalState, PageState } from './store';
+import { USER_PREFIX, type BackendChoice, type BackendName } from '../../engine';
+import { foreignPatch, LINK_SOURCE } from '../foreign';
+import { defaultInput, presetInput, textInput, type InputFields } from '../input';
+import { PresetSchema } from '../presets';
+import type { LocalState, PageState } from '../types';
+import { decodeFragment, encodeFragment, MAX_STATE_BYTES } from './codec';
+import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './points';
 
-export const MAX_STATE_BYTES = 2_000_000; // a link's JSON once decompressed: guards against a deflate bomb
 export const MAX_SHARED_POINTS = 400;
 export const MAX_SHARED_PROFILES = 48;
 
@@ -28,12 +28,15 @@ export interface LinkNote {
 // derived from this table, so it cannot be used to type the table).
 type View<F> = F & LocalState;
 type EntryPatch<F> = Partial<View<F>> | ((s: View<F>) => Partial<View<F>>);
+interface ReadOptions {
+  withText: boolean;
+}
 
 interface SharedProp<S extends z.ZodType, F extends object> {
   schema: S; // the link field; validated when a link is read
   fields: () => F; // the store fields that hold it, with a fresh page's values
   watch: readonly (keyof View<F>)[]; // a change to any of these rewrites the address bar's link
-  read(s: View<F>, o: { withText: boolean }): z.output<S>;
+  read(s: View<F>, o: ReadOptions): z.output<S>;
   /** The store change for a link's value (async: applied after every synchronous one, in table order). */
   apply(v: z.output<S>, s: View<F>, note: (n: LinkNote) => void): EntryPatch<F> | Promise<EntryPatch<F>>;
 }
@@ -50,15 +53,6 @@ function plain<K extends string, S extends z.ZodType>(key: K, schema: S, initial
     apply: (v) => ({ [key]: v ?? initial }) as Partial<View<F>>,
   };
 }
-
-const PresetSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('heldout') }),
-  z.object({ kind: z.literal('copy'), distance: z.number().int().min(1).max(65536), seed: z.number().int() }),
-  z.object({ kind: z.literal('needle'), seed: z.number().int() }),
-  z.object({ kind: z.literal('mirror'), seed: z.number().int() }),
-]);
-const _presetsFit: Preset = {} as z.infer<typeof PresetSchema>; // compile error: presets.ts and the link drifted apart
-void _presetsFit;
 
 /** Continue's settings (generation slice, engine.generate); `refill` is Perceiver AR's F (absent: the manifest's rule). */
 const GenerationSchema = z.object({
@@ -135,7 +129,7 @@ export const SHARED = {
     apply(results, s, note) {
       const others = s.foreign.filter((f) => f.source !== LINK_SOURCE); // a link opened later replaces the last one's
       if (!results?.length) return { foreign: others };
-      const patch = foreignPatch(LINK_SOURCE, "This link's results", results as MeasurePoint[], { ...s, foreign: others });
+      const patch = foreignPatch(LINK_SOURCE, "This link's results", results, { ...s, foreign: others });
       if (!('refused' in patch)) return { ...patch, shareResults: true };
       note({ kind: 'error', text: patch.refused });
       return { foreign: others };
@@ -169,18 +163,51 @@ export type SharedSlice = UnionToIntersection<{ [K in Key]: ReturnType<Table[K][
 
 export const sharedInitial = (): SharedSlice => Object.assign({}, ...KEYS.map((k) => SHARED[k].fields())) as SharedSlice;
 
+/**
+ * Every entry as the derived functions below call it: with the whole page state, and the link's value for its own
+ * key. (An entry's methods take its narrower view of the state, of which the page state is one; TypeScript checks
+ * method parameters both ways, which is what lets the table's entries be used as one type here.)
+ */
+interface Entry {
+  watch: readonly (keyof PageState)[];
+  read(s: PageState, o: ReadOptions): unknown;
+  apply(v: unknown, s: PageState, note: (n: LinkNote) => void): Patch | Promise<Patch>;
+}
+const ENTRIES: Record<Key, Entry> = SHARED;
+
 /** The link for a page state. */
-export function readShared(s: PageState, o: { run: boolean; withText: boolean }): SharedState {
+export function readShared(s: PageState, o: ReadOptions & { run: boolean }): SharedState {
   const out: Record<string, unknown> = { v: 1 };
-  for (const k of KEYS) out[k] = (SHARED[k] as unknown as SharedProp<z.ZodType, PageState>).read(s, o);
+  for (const k of KEYS) out[k] = ENTRIES[k].read(s, o);
   out.run = o.run || undefined;
   return out as SharedState;
 }
 
 /** Store changes for a decoded link, in table order; notes are reported as the entries are applied. */
-export function applyLink(link: SharedState, s: PageState, note: (n: LinkNote) => void): (Patch | Promise<Patch>)[] {
-  return KEYS.map((k) => (SHARED[k] as unknown as SharedProp<z.ZodType, PageState>).apply(link[k], s, note));
-}
+export const applyFields = (link: SharedState, s: PageState, note: (n: LinkNote) => void): (Patch | Promise<Patch>)[] =>
+  KEYS.map((k) => ENTRIES[k].apply(link[k], s, note));
 
 /** The values a link is made from, by reference: when one changes, the link must be written again. */
-export const watchedValues = (s: PageState): unknown[] => KEYS.flatMap((k) => (SHARED[k].watch as readonly (keyof PageState)[]).map((f) => s[f]));
+export const watchedValues = (s: PageState): unknown[] => KEYS.flatMap((k) => ENTRIES[k].watch.map((f) => s[f]));
+
+/** The fragment (without '#') for a link; throws LinkTooLongError (codec.ts) past what a link may carry. */
+export const encodeState = (state: SharedState): string => encodeFragment(state);
+
+export type Decoded = { ok: true; state: SharedState } | { ok: false; error: string } | { ok: true; state: null };
+
+/** Reads `location.hash` (with or without '#'), validated against the link schema. No fragment: state null. Never throws. */
+export function decodeState(hash: string): Decoded {
+  const f = decodeFragment(hash);
+  if (!f) return { ok: true, state: null };
+  if (!f.ok) return f;
+  const parsed = SharedStateSchema.safeParse(f.json);
+  if (!parsed.success)
+    return {
+      ok: false,
+      error: `This link has invalid settings, so none were applied: ${parsed.error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path.join('.') || 'state'}: ${i.message}`)
+        .join('; ')}.`,
+    };
+  return { ok: true, state: f.run ? { ...parsed.data, run: true } : parsed.data };
+}

@@ -1,11 +1,12 @@
-// The one codec between the page state and the URL fragment (#s=...): JSON, deflated (fflate), base64url.
-// Everything read back is validated against the link schema (shared.ts); a bad link yields an error message and
-// nothing else. A person may append "&run=1" to any link to have it re-run the models when opened.
+// A link's fragment (#s=...) and its JSON: deflated (fflate), base64url, size-limited both ways. It knows nothing of
+// what a link holds (fields.ts validates that), so Node scripts and tests can make links with it. A person may append
+// "&run=1" to any link to have it re-run the models when opened.
 import { deflateSync, Inflate, strToU8, strFromU8 } from 'fflate';
-import { MAX_STATE_BYTES, SharedStateSchema, type SharedState } from './shared';
 
 /** A link carries at most 256 KiB of compressed state: 350,000 base64url characters. */
 export const MAX_FRAGMENT_CHARS = 350_000;
+/** A link's JSON once decompressed: guards against a deflate bomb. */
+export const MAX_STATE_BYTES = 2_000_000;
 
 const toB64url = (u8: Uint8Array) => {
   let s = '';
@@ -19,9 +20,9 @@ const fromB64url = (s: string) => {
 
 export class LinkTooLongError extends Error {}
 
-/** The fragment (without '#') for a state; throws LinkTooLongError past MAX_FRAGMENT_CHARS. */
-export function encodeState(state: SharedState): string {
-  const frag = `s=${toB64url(deflateSync(strToU8(JSON.stringify(state)), { level: 9 }))}`;
+/** The fragment (without '#') for a link's JSON; throws LinkTooLongError past MAX_FRAGMENT_CHARS. */
+export function encodeFragment(json: object): string {
+  const frag = `s=${toB64url(deflateSync(strToU8(JSON.stringify(json)), { level: 9 }))}`;
   if (frag.length > MAX_FRAGMENT_CHARS)
     throw new LinkTooLongError(
       `The shared state is ${frag.length.toLocaleString('en-US')} characters compressed, over the ${MAX_FRAGMENT_CHARS.toLocaleString('en-US')} (256 KiB) a link may carry: share a preset or a shorter text.`,
@@ -47,32 +48,21 @@ function inflateLimited(data: Uint8Array): Uint8Array {
   return out;
 }
 
-export type Decoded = { ok: true; state: SharedState } | { ok: false; error: string } | { ok: true; state: null };
+export type Fragment = { ok: true; json: unknown; run: boolean } | { ok: false; error: string };
 
-/** Reads `location.hash` (with or without '#'). No fragment: state null. Never throws. */
-export function decodeState(hash: string): Decoded {
+/** Reads `location.hash` (with or without '#') to the link's JSON, not yet validated; null without a fragment. Never throws. */
+export function decodeFragment(hash: string): Fragment | null {
   const full = hash.replace(/^#/, '');
-  if (!full) return { ok: true, state: null };
+  if (!full) return null;
   const run = full.endsWith('&run=1');
   const frag = run ? full.slice(0, -'&run=1'.length) : full;
   if (frag.length > MAX_FRAGMENT_CHARS)
     return { ok: false, error: `This link is too long (${frag.length.toLocaleString('en-US')} characters; at most ${MAX_FRAGMENT_CHARS.toLocaleString('en-US')}).` };
   const m = /^s=([A-Za-z0-9_-]+)$/.exec(frag);
   if (!m) return { ok: false, error: 'This link is not a playground link (its fragment should be #s=… with base64url data).' };
-  let json: unknown;
   try {
-    json = JSON.parse(strFromU8(inflateLimited(fromB64url(m[1]))));
+    return { ok: true, json: JSON.parse(strFromU8(inflateLimited(fromB64url(m[1])))), run };
   } catch (e) {
     return { ok: false, error: `This link is damaged and could not be read (${(e as Error).message}).` };
   }
-  const parsed = SharedStateSchema.safeParse(json);
-  if (!parsed.success)
-    return {
-      ok: false,
-      error: `This link has invalid settings, so none were applied: ${parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || 'state'}: ${i.message}`)
-        .join('; ')}.`,
-    };
-  return { ok: true, state: run ? { ...parsed.data, run: true } : parsed.data };
 }
