@@ -47,7 +47,8 @@ export const createGenerationSlice: SliceCreator<GenerationSlice> = (set, get) =
       const { engine, bytes, context, latents, backend, generation: g, manifests } = get();
       if (!engine || get().generations[id]?.running) return;
       const prefix = manifests.find((m) => m.id === id)?.config.window === 'prefix';
-      const prompt = prefix ? bytes : bytes.subarray(Math.max(0, bytes.length - context));
+      // the window the model reads: the last N bytes, or the first N for a model whose positions count from the first byte
+      const prompt = prefix ? bytes.subarray(0, Math.min(context, bytes.length)) : bytes.subarray(Math.max(0, bytes.length - context));
       const abort = new AbortController();
       aborts.set(id, abort);
       patchGeneration(id, { running: true, cached: g.cache, promptBytes: prompt.length, bytes: new Uint8Array(0), liveBytesPerSec: undefined, result: undefined, error: undefined, errorKind: undefined });

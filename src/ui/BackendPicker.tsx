@@ -46,8 +46,8 @@ export function BackendPicker() {
   const gpu = useStore((s) => s.gpu);
   const { setBackend } = useStore.getState();
   const i = isolation();
-  const wasm = i.isolated ? `WASM ${i.wasmThreads} thread${i.wasmThreads === 1 ? '' : 's'}` : 'WASM 1 thread (not cross-origin isolated)';
-  const webgpu = !gpu ? 'WebGPU: detecting…' : !gpu.available ? 'no WebGPU' : gpu.isFallbackAdapter ? 'WebGPU: software adapter only (slower than WASM)' : 'WebGPU: hardware adapter';
+  const wasm = i.isolated ? `WASM ${i.wasmThreads} thread${i.wasmThreads === 1 ? '' : 's'}` : 'WASM 1 thread (not isolated)';
+  const webgpu = !gpu ? 'WebGPU?' : !gpu.available ? 'no WebGPU' : gpu.isFallbackAdapter ? 'WebGPU: software only' : 'WebGPU: hardware';
   return (
     <div className="backend">
       <label>

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { CartesianGrid, ErrorBar, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { estimate } from '../catalog/costModel';
+import { estimateOf } from '../engine';
 import type { Manifest } from '../catalog/manifest';
 import { decodedContext } from '../state/generation';
 import { useStore } from '../state/store';
@@ -176,6 +177,13 @@ function SharedLegend({ bases, charts, color, manifests }: { bases: string[]; ch
   );
 }
 
+/** 256, 512, ... up to `limit` (and `limit` itself): the N at which the estimate is drawn. */
+const doublings = (limit: number) => {
+  const out: number[] = [];
+  for (let n = 256; n < limit; n *= 2) out.push(n);
+  return [...out, limit];
+};
+
 const msTick = (v: number) => (v >= 1000 ? `${Number((v / 1000).toPrecision(2))}s` : `${Number(v.toPrecision(2))}ms`);
 /** Memory axes in MiB, the unit of the tables. */
 const mibTick = (b: number) => {
@@ -191,7 +199,24 @@ export function Charts() {
   const manifests = useStore((s) => s.manifests);
   const log = useStore((s) => s.logAxes);
   const { setLogAxes } = useStore.getState();
+  const selected = useStore((s) => s.selected);
+  const status = useStore((s) => s.status);
+  const backend = useStore((s) => s.backend);
+  const latents = useStore((s) => s.latents);
   const points = useMemo(() => chartPoints(own, singles, foreign), [own, singles, foreign]);
+  // the cost model's memory for each selected model over every N it takes, drawn dashed from the first measurement on
+  const estimates = useMemo(
+    () =>
+      selected.flatMap((id) => {
+        const m = manifests.find((x) => x.id === id);
+        if (!m || (m.userModel && !m.userModel.fromManifest)) return [];
+        const b = status[id]?.loaded?.backend ?? (backend === 'webgpu' ? 'webgpu' : 'wasm');
+        return doublings(m.config.maxContext).map((n): ChartPoint => ({
+          ok: false, modelId: id, backend: b, contextLength: n, estimate: estimateOf(m, n, latents), failure: { kind: 'skipped', message: 'the estimate only' },
+        }));
+      }),
+    [selected, manifests, status, backend, latents],
+  );
   const decoding = useMemo(() => {
     const pts = [...chartPoints(own, [], foreign), ...runs.flatMap((r) => {
       const m = manifests.find((x) => x.id === r.modelId);
@@ -201,7 +226,7 @@ export function Charts() {
   }, [own, foreign, runs, manifests]);
   const charts = useMemo(() => {
     const latency = latencyData([...points, ...firstRunPoints(own)]);
-    const memory = toRows(points, measuredMemory, { estimate: (p) => p.estimate.totalBytes });
+    const memory = toRows([...points, ...estimates], measuredMemory, { estimate: (p) => p.estimate.totalBytes });
     const throughput = toRows(points, (p) => p.bytesPerSec);
     const decode = decoding && decodeRows(decoding, (d) => d.msPerByte);
     const state =
@@ -211,7 +236,7 @@ export function Charts() {
         value: (d, p) => (p.origin || p.single ? undefined : p.backend === 'webgpu' ? d.memory.gpuAllocatedPeakBytes : d.memory.wasmHeapBytes),
       });
     return { latency, memory, throughput, decode, state };
-  }, [points, own, decoding]);
+  }, [points, own, decoding, estimates]);
   if (!points.length && !decoding) return <p className="muted" data-testid="charts-empty">Run the models or a sweep to draw latency and memory against context length.</p>;
   const all = [charts.latency, charts.memory, charts.throughput, charts.decode, charts.state].filter((d): d is ChartData => !!d);
   // one colour per model and backend across every chart, in first-seen order (colours stay put as points arrive)

@@ -5,7 +5,7 @@ export function Info({ children, testId, label = 'How this works' }: { children:
   return (
     <details className="info" data-testid={testId}>
       <summary title={label} aria-label={label}>
-        ⓘ
+        <span className="i-mark">i</span>
       </summary>
       <div className="info-body small muted">{children}</div>
     </details>

@@ -28,7 +28,7 @@ function Details({ m }: { m: Manifest }) {
   return (
     <details className="model-details" onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary title={`About ${m.displayName}`} aria-label={`About ${m.displayName}`}>
-        ⓘ
+        <span className="i-mark">i</span>
       </summary>
       <div className="model-about">
         <p>
@@ -131,7 +131,7 @@ export function ModelPicker() {
         <Info testId="models-info">
           Each family is trained the same way (width, depth, data mixture and step budget held fixed: the "compare" size); pick one or more sizes
           inside a family. The untrained "tiny" graphs have random weights: their latency and memory are real, their predictions mean nothing, so they
-          are out of this list unless asked for. ⓘ by a size: its paper, configuration, training and evaluation.
+          are out of this list unless asked for. The i by a size: its paper, configuration, training and evaluation.
         </Info>
       </h2>
       {!manifests.length && <p className="muted small">Reading the bundled models…</p>}

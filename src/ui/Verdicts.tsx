@@ -1,11 +1,13 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { Manifest } from '../catalog/manifest';
-import type { Prediction } from '../engine';
-import { MIRROR_LENGTH } from '../state/presets';
+import { showByte, type Prediction } from '../engine';
+import { MIRROR_LENGTH, NEEDLE_DEFAULTS, needleProbe, type Preset } from '../state/presets';
+import { maxSelectedContext } from '../state/selectors';
 import { useStore } from '../state/store';
+import type { Probe } from '../tasks';
 import { count } from './format';
 import { UntrainedTag } from './modelTags';
-import { copyScore, type CopyScore } from './verdictData';
+import { copyScore, retrieval, type CopyScore, type Retrieval } from './verdictData';
 
 interface Ran {
   id: string;
@@ -44,6 +46,76 @@ function copyText(s: CopyScore, p: Prediction): string {
   return `copied ${count(s.right)} of ${count(s.guessed)} bytes right (${pct(s.right, s.guessed)}, first guess; chance about 1%); ${reach}`;
 }
 
+const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+const quoted = (bytes: ArrayLike<number>) => `"${Array.from(bytes, (b) => showByte(b)).join('')}"`;
+
+/** The needle preset: what was planted where, and per model whether its first guesses give the value, with ranks. */
+function NeedleVerdict({ preset, ran, bytes }: { preset: Extract<Preset, { kind: 'needle' }>; ran: Ran[]; bytes: Uint8Array }) {
+  const [probe, setProbe] = useState<Probe>();
+  const limit = useStore(maxSelectedContext);
+  const { setContext, runPredictions } = useStore.getState();
+  useEffect(() => {
+    let live = true;
+    needleProbe(preset).then((p) => live && setProbe(p), () => live && setProbe(undefined));
+    return () => void (live = false);
+  }, [preset]);
+  const verdicts = useMemo(
+    () => (probe?.planted?.length && sameBytes(probe.bytes, bytes) ? ran.map((r) => ({ ...r, v: retrieval(r.p, bytes, probe.answers[0], probe.planted![0]) })) : []),
+    [probe, ran, bytes],
+  );
+  if (!probe?.planted?.length || !sameBytes(probe.bytes, bytes)) return null;
+  const planted = probe.planted[0];
+  const answer = probe.answers[0];
+  const value = bytes.subarray(answer.start, answer.start + answer.length);
+  const back = bytes.length - planted.start; // N that reaches the needle
+  const outside = verdicts.some(({ v }) => !v.plantedInWindow);
+  const depth = Math.round(100 * (preset.depth ?? NEEDLE_DEFAULTS.depth));
+  return (
+    <section className="panel verdict" aria-label="Verdict" data-testid="verdict">
+      <p className="small" data-testid="verdict-planted" data-value={new TextDecoder().decode(value)} data-planted-at={planted.start}>
+        Planted <code>{quoted(new TextEncoder().encode(planted.text))}</code> at input bytes {count(planted.start)} to {count(planted.start + planted.length - 1)} ({depth}%
+        into {count(bytes.length)} bytes, {count(back)} bytes before the end); the key is asked again at the very end, and the answer is its value{' '}
+        <code>{quoted(value)}</code>, the last {answer.length} bytes.{' '}
+        {outside &&
+          (back <= limit ? (
+            <button
+              className="primary"
+              data-testid="verdict-include"
+              onClick={() => {
+                setContext(Math.min(bytes.length, limit));
+                void runPredictions();
+              }}
+            >
+              Set N to {count(Math.min(bytes.length, limit))} to include the needle
+            </button>
+          ) : (
+            <span className="warn">No selected model reads {count(back)} bytes back.</span>
+          ))}
+      </p>
+      <ul className="verdicts">
+        {verdicts.map(({ id, m, p, v }) => (
+          <li key={id} data-testid={`verdict-${id}`} data-retrieved={v.retrieved} data-in-window={v.plantedInWindow}>
+            <b>{m?.displayName ?? id}</b> <UntrainedTag m={m} />: <NeedleText v={v} p={p} value={value} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function NeedleText({ v, p, value }: { v: Retrieval; p: Prediction; value: Uint8Array }) {
+  const where = v.plantedInWindow ? 'the needle lies in its window' : `the needle lies outside its window (input bytes ${count(p.windowStart)} to ${count(p.windowStart + p.contextLength - 1)})`;
+  if (!v.scored) return <>it did not score the answer bytes ({where}).</>;
+  const guesses = quoted(v.guesses.map((g) => g.top1!));
+  const ranks = v.guesses.map((g) => (g.rank ? `${g.rank}` : `not in its top ${p.top[0]?.length ?? 5}`)).join(' and ');
+  return (
+    <>
+      <span className={v.retrieved ? 'retrieved' : 'missed'}>{v.retrieved ? `retrieved ${quoted(value)}` : `not retrieved`}</span>: its first guesses {guesses}, the
+      right bytes ranked {ranks}; {where}.
+    </>
+  );
+}
+
 /** Verdicts for the preset in use, per model that ran on it; nothing for plain text. */
 export function Verdicts() {
   const preset = useStore((s) => s.preset);
@@ -61,6 +133,7 @@ export function Verdicts() {
   );
   const copySource = useMemo(() => (preset?.kind === 'copy' ? (at: number) => at - preset.distance : (at: number) => MIRROR_LENGTH - 1 - at), [preset]);
   if (!preset || !ran.length) return null;
+  if (preset.kind === 'needle') return <NeedleVerdict preset={preset} ran={ran} bytes={bytes} />;
   if (preset.kind === 'copy') {
     const d = preset.distance;
     return (
