@@ -27,6 +27,8 @@ interface ChartProps {
   measuredName?: string; // suffix for the measured series when an estimate is drawn beside it
   fmt: (v: number) => string;
   tick: (v: number) => string;
+  /** Tick values for a log axis over [lo, hi] (default: recharts' own). */
+  logTicks?: (lo: number, hi: number) => number[];
   color: ColorOf;
 }
 
@@ -52,7 +54,7 @@ function Hollow({ cx, cy, stroke }: { cx?: number; cy?: number; stroke?: string 
   return <circle cx={cx} cy={cy} r={4} fill="#fff" stroke={stroke} strokeWidth={1.5} className="first-run sweep-first" />;
 }
 
-function Chart({ id, title, unit, note, data, measuredName, fmt, tick, color }: ChartProps) {
+function Chart({ id, title, unit, note, data, measuredName, fmt, tick, logTicks, color }: ChartProps) {
   const log = useStore((s) => s.logAxes);
   const context = useStore((s) => s.context);
   const failedNs = [...new Set(data.failures.map((f) => f.n))];
@@ -83,6 +85,7 @@ function Chart({ id, title, unit, note, data, measuredName, fmt, tick, color }: 
             scale={log ? 'log' : 'linear'}
             domain={domain}
             tickFormatter={tick}
+            ticks={log && range && logTicks ? logTicks(domain[0] as number, domain[1] as number) : undefined}
             allowDataOverflow
             width={58}
             fontSize={11}
@@ -186,6 +189,12 @@ const doublings = (limit: number) => {
 
 const msTick = (v: number) => (v >= 1000 ? `${Number((v / 1000).toPrecision(2))}s` : `${Number(v.toPrecision(2))}ms`);
 /** Memory axes in MiB, the unit of the tables. */
+/** MiB ticks at powers of 4 (1, 4, 16, ... MiB, and below 1 MiB quarters), inside [lo, hi] bytes. */
+const mibTicks = (lo: number, hi: number) => {
+  const out: number[] = [];
+  for (let b = 2 ** 16; b <= hi; b *= 4) if (b >= lo) out.push(b);
+  return out;
+};
 const mibTick = (b: number) => {
   const v = b / 2 ** 20;
   return v >= 100 ? count(Math.round(v)) : String(Number(v.toPrecision(2)));
@@ -265,7 +274,7 @@ export function Charts() {
       <SharedLegend bases={bases} charts={all} color={color} manifests={manifests} />
       <div className="chart-grid">
         <Chart id="chart-latency" title="Latency per forward pass" unit="ms per forward" data={charts.latency} fmt={ms} tick={msTick} color={color} />
-        <Chart id="chart-memory" title="Memory" unit="MiB" note="(measured; dashed: estimate)" data={charts.memory} measuredName="measured" fmt={mib} tick={mibTick} color={color} />
+        <Chart id="chart-memory" title="Memory" unit="MiB" note="(measured; dashed: estimate)" data={charts.memory} measuredName="measured" fmt={mib} tick={mibTick} logTicks={mibTicks} color={color} />
         <Chart id="chart-throughput" title="Throughput" unit="bytes/s" note="(N / latency)" data={charts.throughput} fmt={(v) => `${count(Math.round(v))} bytes/s`} tick={compact} color={color} />
         {charts.decode && (
           <Chart
@@ -289,6 +298,7 @@ export function Charts() {
             measuredName="state"
             fmt={mib}
             tick={mibTick}
+            logTicks={mibTicks}
             color={color}
           />
         )}

@@ -47,7 +47,9 @@ function copyText(s: CopyScore, p: Prediction): string {
 }
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
-const quoted = (bytes: ArrayLike<number>) => `"${Array.from(bytes, (b) => showByte(b)).join('')}"`;
+/** Bytes as they read, in quotes; a byte that is not printable shown as the page shows it elsewhere. */
+const quoted = (bytes: ArrayLike<number>) => `"${Array.from(bytes, (b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : showByte(b))).join('')}"`;
+const ordinal = (n: number) => `${n}${n === 1 ? 'st' : n === 2 ? 'nd' : n === 3 ? 'rd' : 'th'}`;
 
 /** The needle preset: what was planted where, and per model whether its first guesses give the value, with ranks. */
 function NeedleVerdict({ preset, ran, bytes }: { preset: Extract<Preset, { kind: 'needle' }>; ran: Ran[]; bytes: Uint8Array }) {
@@ -73,9 +75,9 @@ function NeedleVerdict({ preset, ran, bytes }: { preset: Extract<Preset, { kind:
   return (
     <section className="panel verdict" aria-label="Verdict" data-testid="verdict">
       <p className="small" data-testid="verdict-planted" data-value={new TextDecoder().decode(value)} data-planted-at={planted.start}>
-        Planted <code>{quoted(new TextEncoder().encode(planted.text))}</code> at input bytes {count(planted.start)} to {count(planted.start + planted.length - 1)} ({depth}%
+        Planted <code className="pre">{quoted(new TextEncoder().encode(planted.text))}</code> at input bytes {count(planted.start)} to {count(planted.start + planted.length - 1)} ({depth}%
         into {count(bytes.length)} bytes, {count(back)} bytes before the end); the key is asked again at the very end, and the answer is its value{' '}
-        <code>{quoted(value)}</code>, the last {answer.length} bytes.{' '}
+        <code className="pre">{quoted(value)}</code>, the last {answer.length} bytes.{' '}
         {outside &&
           (back <= limit ? (
             <button
@@ -107,11 +109,11 @@ function NeedleText({ v, p, value }: { v: Retrieval; p: Prediction; value: Uint8
   const where = v.plantedInWindow ? 'the needle lies in its window' : `the needle lies outside its window (input bytes ${count(p.windowStart)} to ${count(p.windowStart + p.contextLength - 1)})`;
   if (!v.scored) return <>it did not score the answer bytes ({where}).</>;
   const guesses = quoted(v.guesses.map((g) => g.top1!));
-  const ranks = v.guesses.map((g) => (g.rank ? `${g.rank}` : `not in its top ${p.top[0]?.length ?? 5}`)).join(' and ');
+  const k = p.top[0]?.length ?? 5;
+  const ranks = v.guesses.map((g) => `${quoted([g.expected])} ${g.rank ? `its ${ordinal(g.rank)} guess` : `not in its top ${k}`}`).join(', ');
   return (
     <>
-      <span className={v.retrieved ? 'retrieved' : 'missed'}>{v.retrieved ? `retrieved ${quoted(value)}` : `not retrieved`}</span>: its first guesses {guesses}, the
-      right bytes ranked {ranks}; {where}.
+      <span className={v.retrieved ? 'retrieved' : 'missed'}>{v.retrieved ? `retrieved ${quoted(value)}` : `not retrieved`}</span>: its first guesses read {guesses} ({ranks}); {where}.
     </>
   );
 }
