@@ -2,10 +2,10 @@
 // same bytes, limits that hold, verdicts on the recall presets, untrained models marked, views that follow N.
 import { test, expect, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { encodeFragment } from '../src/state/link/codec';
 import { Playground } from './pageObjects';
 
 const LONG = readFileSync('public/data/heldout.txt', 'utf8').slice(0, 120_000);
-const LONG_BYTES = new TextEncoder().encode(LONG).length;
 const DEFAULTS = ['perceiver-ar-compare', 'transformer-compare'];
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -46,19 +46,20 @@ test('the first screen at 1440 x 900: the default comparison runs on load, its r
 test('the side-by-side table scores the same bytes for every model, and its bits per byte are those bytes’ mean', async ({ page }) => {
   test.setTimeout(300_000);
   const pg = new Playground(page);
-  await pg.open();
-  await pg.selectOnly([...DEFAULTS, 'sliding-window-compare']);
-  await pg.setBackend('wasm');
-  await pg.paste(LONG);
-  await pg.setContext(2048);
-  for (const id of [...DEFAULTS, 'sliding-window-compare']) await expect(page.getByTestId(`summary-bpb-${id}`)).toHaveText(/^\d+\.\d{3}$/, { timeout: 240_000 });
+  await pg.open(); // the default comparison runs on the held-out sample at N = 1,024
+  await page.getByTestId('pick-sliding-window-compare').check();
+  await pg.run();
+  const ids = [...DEFAULTS, 'sliding-window-compare'];
+  for (const id of ids) await expect(page.getByTestId(`summary-bpb-${id}`)).toHaveText(/^\d+\.\d{3}$/, { timeout: 240_000 });
+  await expect(page.getByTestId('summary').getByText('running…')).toHaveCount(0, { timeout: 240_000 });
   const preds = await predictions(page);
   // the bytes every model scored, from the predictions themselves: input offsets [from, to)
-  const ranges = Object.values(preds).map((p) => [p.windowStart + p.scoredStart, p.windowStart + p.scoredStart + p.bits.length]);
+  const ranges = ids.map((id) => [preds[id].windowStart + preds[id].scoredStart, preds[id].windowStart + preds[id].scoredStart + preds[id].bits.length]);
   const from = Math.max(...ranges.map((r) => r[0]));
   const to = Math.min(...ranges.map((r) => r[1]));
   expect(to - from).toBe(255); // Perceiver AR's latents score the last M - 1 bytes; the decoders score more
-  for (const [id, p] of Object.entries(preds)) {
+  for (const id of ids) {
+    const p = preds[id];
     const row = page.getByTestId(`summary-row-${id}`);
     await expect(row).toHaveAttribute('data-from', String(from));
     await expect(row).toHaveAttribute('data-to', String(to));
@@ -76,15 +77,13 @@ test("the Transformer at its card's maximum on WASM is refused before running, i
   test.setTimeout(300_000);
   const T = 'transformer-compare';
   const pg = new Playground(page);
-  await pg.open();
-  await pg.selectOnly([T, 'perceiver-ar-compare']);
-  await pg.setBackend('wasm');
+  // a link to N = 16,384 (moving the slider there would run both models at every N on the way)
+  await pg.open(`#${encodeFragment({ v: 1, models: [T, 'perceiver-ar-compare'], backend: 'wasm', context: 16384, input: { preset: { kind: 'heldout' } } })}`);
   const card = await page.getByTestId(`limit-${T}`).textContent();
   const max = Number(/^up to ([\d,]+) bytes/.exec(card!)![1].replace(/,/g, ''));
-  expect(max).toBe(16384);
+  expect(max).toBe(16384); // the card's maximum
   expect(card).toContain('on WASM up to 8,192');
-  await pg.paste(LONG);
-  await pg.setContext(max);
+  await expect(page.getByTestId('context-value')).toHaveText('16,384');
   await pg.run();
   const error = page.getByTestId(`error-${T}`);
   await expect(error).toHaveText(
@@ -94,10 +93,10 @@ test("the Transformer at its card's maximum on WASM is refused before running, i
   await expect(error).not.toContainText(/ERROR_CODE|onnxruntime|SafeInt|Integer overflow|\.cc\b|\.h\b/);
   await expect(page.getByTestId(`summary-error-${T}`)).toContainText('a WASM page can address less than 4 GiB');
   // refused, not run: no forward at 16,384 was timed, and the other model's result stands
-  const ran = await page.evaluate((T) => (window as any).lcp.store.getState().singles.filter((r: any) => r.modelId === T && r.contextLength === 16384).length, T);
-  expect(ran).toBe(0);
   await expect(pg.bpb('perceiver-ar-compare')).toHaveText(/^\d+\.\d{3}$/, { timeout: 120_000 });
   await expect(page.getByTestId('window-perceiver-ar-compare')).toHaveText('16,384');
+  const ran = await page.evaluate((T) => (window as any).lcp.store.getState().singles.filter((r: any) => r.modelId === T).length, T);
+  expect(ran).toBe(0);
 });
 
 test('the needle preset says what was planted where, and per model whether its first guesses retrieve the value; N is raised to include it on request', async ({ page }) => {
@@ -163,19 +162,18 @@ test('"Where it reads" follows N: the map is read again over the new window, and
   const pg = new Playground(page);
   await pg.open();
   await pg.selectOnly([P]);
-  await pg.setBackend('wasm');
-  await pg.paste(LONG);
-  await pg.setContext(1024);
+  await pg.run(); // the held-out sample at N = 1,024
   await expect(page.getByTestId(`window-${P}`)).toHaveText('1,024', { timeout: 120_000 });
+  const length: number = await page.evaluate(() => (window as any).lcp.store.getState().bytes.length);
   await page.getByTestId(`attention-${P}`).locator('summary').click();
   await page.getByTestId(`attention-run-${P}`).click();
   const peak = page.getByTestId(`attention-peak-${P}`);
   await expect(peak).toHaveAttribute('data-n', '1024', { timeout: 120_000 });
   await expect(page.getByTestId(`attention-n-${P}`)).toContainText('At N = 1,024');
-  await pg.setContext(2048); // the slider settles and the models re-run; the open view follows
+  await pg.setContext(2048); // the slider settles and the model re-runs; the open view follows
   await expect(page.getByTestId(`window-${P}`)).toHaveText('2,048', { timeout: 120_000 });
   await expect(peak).toHaveAttribute('data-n', '2048', { timeout: 120_000 });
   const c = (n: number) => n.toLocaleString('en-US');
-  await expect(page.getByTestId(`attention-n-${P}`)).toContainText(`At N = 2,048: the window is input bytes ${c(LONG_BYTES - 2048)} to ${c(LONG_BYTES - 1)}`);
-  expect(Number(await peak.getAttribute('data-query'))).toBe(LONG_BYTES - 1);
+  await expect(page.getByTestId(`attention-n-${P}`)).toContainText(`At N = 2,048: the window is input bytes ${c(length - 2048)} to ${c(length - 1)}`);
+  expect(Number(await peak.getAttribute('data-query'))).toBe(length - 1);
 });

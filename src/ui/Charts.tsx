@@ -1,7 +1,8 @@
-import { useMemo } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, ErrorBar, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { estimate } from '../catalog/costModel';
-import { estimateOf } from '../engine';
+import { estimateOf, type MeasurePoint } from '../engine';
+import { exampleFor, exampleResults } from './example';
 import type { Manifest } from '../catalog/manifest';
 import { decodedContext } from '../state/generation';
 import { useStore } from '../state/store';
@@ -212,7 +213,10 @@ export function Charts() {
   const status = useStore((s) => s.status);
   const backend = useStore((s) => s.backend);
   const latents = useStore((s) => s.latents);
-  const points = useMemo(() => chartPoints(own, singles, foreign), [own, singles, foreign]);
+  const [example, setExample] = useState<MeasurePoint[]>([]);
+  useEffect(() => void exampleResults().then(setExample, () => setExample([])), []);
+  const shownExample = useMemo(() => exampleFor(example, selected, own, backend, foreign), [example, selected, own, backend, foreign]);
+  const points = useMemo(() => chartPoints(own, singles, [...foreign, ...shownExample]), [own, singles, foreign, shownExample]);
   // the cost model's memory for each selected model over every N it takes, drawn dashed from the first measurement on
   const estimates = useMemo(
     () =>
@@ -271,6 +275,12 @@ export function Charts() {
           </span>
         </Info>
       </div>
+      {shownExample.length > 0 && (
+        <p className="small muted charts-example" data-testid="charts-example">
+          Dotted, hollow dots: a measured example, the project's benchmark on a quiet 2-core machine (WASM, 2 threads; docs/bench), shown for{' '}
+          {[...new Set(shownExample[0].points.map((p) => p.modelId))].join(', ')} until a sweep here measures them on this device.
+        </p>
+      )}
       <SharedLegend bases={bases} charts={all} color={color} manifests={manifests} />
       <div className="chart-grid">
         <Chart id="chart-latency" title="Latency per forward pass" unit="ms per forward" data={charts.latency} fmt={ms} tick={msTick} color={color} />
