@@ -25,7 +25,7 @@ export function App() {
     <>
       <header>
         <h1>Long-Context Playground</h1>
-        <span className="muted small tagline">Perceiver AR vs Transformer families, measured live here</span>
+        <span className="muted small tagline">Perceiver AR vs Transformers, measured live here</span>
         <BackendPicker />
         <SharePanel />
       </header>

@@ -72,8 +72,8 @@ export function ContextSlider() {
       <button className="primary" data-testid="run" onClick={runPredictions}>Run</button>
       {limits && (
         <p className="muted small full" data-testid="context-limits">
-          Smaller limits (bytes): {limits}; those models use at most their limit and say so.
-          {decodes && ` Continue with the cache reads further, chunk by chunk through the step graph: up to ${decodes} positions.`}
+          Shorter limits (bytes): {limits}; those models read at most that and say so.
+          {decodes && ` Continue (cached decoding) reads further: ${decodes}.`}
         </p>
       )}
     </section>

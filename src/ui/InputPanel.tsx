@@ -95,10 +95,9 @@ export function InputPanel() {
           </label>
         </span>
         <button onClick={() => (pick({ kind: 'mirror', seed: 1 }), setContext(MIRROR_LENGTH))} data-testid="preset-mirror" title="The paper's copy task: random characters, then the same reversed">Mirrored copy</button>
-        <label className="file">
+        <label className="file" title="Or drop a text file on this panel">
           Open file… <input type="file" data-testid="file-input" onChange={(e) => e.target.files?.[0] && loadFile(e.target.files[0])} />
         </label>
-        <span className="muted small">or drop a text file here</span>
       </div>
       <textarea ref={ref} data-testid="input-text" defaultValue={text} onInput={onInput} spellCheck={false} aria-label="Input text" placeholder="Paste a long text here, or drop a file" />
       {inputError && (
