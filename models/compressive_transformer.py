@@ -1,7 +1,7 @@
 """Compressive Transformer (Rae, Potapenko, Jayakumar, Lillicrap 2020): Transformer-XL (transformer_xl.py, the same
 blocks, relative positions and pre-LN) plus a compressed memory.
 
-Each layer keeps a memory of its last `memoryLength` inputs, as XL. When a segment of S new rows pushes the oldest S
+Each layer keeps a memory of its last `attention.memory` inputs, as XL. When a segment of S new rows pushes the oldest S
 memory rows out, XL drops them; here a 1D convolution (kernel and stride = the compression rate c, one per layer,
 the paper's best compression function) turns them into S / c rows appended to a compressed memory of
 `compressedMemory` rows (oldest dropped). Attention runs over [compressed memory; memory; segment], with XL's

@@ -4,9 +4,15 @@ src/catalog/manifest.ts), reference.json (PyTorch inputs/outputs for parity test
 attention view, attention.onnx (the analysis graph; its weights also read from model.onnx).
 
     /usr/bin/python3 models/export.py --all        or   --only transformer-tiny
+    /usr/bin/python3 models/export.py --manifests --all     manifests only, from the graphs already exported
 
 Weights come from models/checkpoints/<id>.pt when it exists (trained), else a seeded random init; a config entry with
 `weightsFrom` takes that model's weights (and training record).
+
+This is the one writer of manifest.json: everything in it comes from the registry (configs.py), the model classes,
+the exported graphs, the training record (checkpoints/<id>.train.json) and the evaluation (eval/<id>.json, written by
+scripts/evaluate.ts and taken only when its sha256 is the graph's). `--manifests` rewrites them without tracing or
+touching a graph, after an evaluation or a change to the manifest's shape.
 """
 import argparse
 import hashlib
@@ -145,7 +151,17 @@ def checkpoint(model_id):
     return os.path.join(CKPT, f"{weights_source(model_id)}.pt")
 
 
-def export(model_id):
+def saved(out_dir, file):
+    """A graph exported earlier: (onnx graph without its external data, bytes), or None."""
+    path = os.path.join(out_dir, file)
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        return onnx.load(path, load_external_data=False), f.read()
+
+
+def export(model_id, graphs=True):
+    """Exports the model's graphs (graphs=False: takes those already in public/models/<id>/) and writes its manifest."""
     entry = CONFIGS[model_id]
     source = weights_source(model_id)
     torch.manual_seed(0)
@@ -158,7 +174,8 @@ def export(model_id):
     out_dir = os.path.join(OUT, model_id)
     os.makedirs(out_dir, exist_ok=True)
     if os.path.exists(ckpt):
-        model.load_state_dict(torch.load(ckpt))
+        if graphs:
+            model.load_state_dict(torch.load(ckpt))
         with open(os.path.join(CKPT, f"{source}.train.json")) as f:
             training = json.load(f)
         # the loss curves travel next to the manifest, so the page can draw them
@@ -166,10 +183,17 @@ def export(model_id):
         training["log"] = TRAINING_LOG
     model.eval()
     sig = model.signature()
-    graph, blob = export_graph(model, sig, os.path.join(out_dir, "model.onnx"))
-    attention, attention_ref = export_attention(model, out_dir, blob)
-    with open(os.path.join(out_dir, "reference.json"), "w") as f:
-        json.dump(dict(reference(model), **({"attention": attention_ref} if attention_ref else {})), f)
+    if graphs:
+        graph, blob = export_graph(model, sig, os.path.join(out_dir, "model.onnx"))
+        attention, attention_ref = export_attention(model, out_dir, blob)
+        with open(os.path.join(out_dir, "reference.json"), "w") as f:
+            json.dump(dict(reference(model), **({"attention": attention_ref} if attention_ref else {})), f)
+    else:
+        graph, blob = saved(out_dir, "model.onnx")
+        attention_sig = model.attention_signature() if hasattr(model, "attention_signature") else None
+        kept = attention_sig and saved(out_dir, "attention.onnx")
+        attention = kept and dict(graph_entry("attention.onnx", kept[1], OPSET, attention_sig, unsupported(kept[0])),
+                                  weights="model.onnx", layer=model.attention_layer)
     evaluation = None
     eval_path = os.path.join(EVAL, f"{model_id}.json")
     if os.path.exists(eval_path):
@@ -178,7 +202,12 @@ def export(model_id):
         # an evaluation only belongs to the exact graph it measured
         if ev.get("sha256") == hashlib.sha256(blob).hexdigest():
             evaluation = ev["evaluation"]
-    exported_step = export_step(model, out_dir, blob)
+    if graphs:
+        exported_step = export_step(model, out_dir, blob)
+    else:
+        step_sig = model.step_signature()
+        kept = step_sig and saved(out_dir, "step.onnx")
+        exported_step = kept and (step_sig, kept[0], kept[1], None)
     step = None
     if exported_step:
         step_sig, step_graph, step_blob, inline = exported_step
@@ -190,6 +219,10 @@ def export(model_id):
         manifest["attentionGraph"] = attention
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1, ensure_ascii=False)
+    if not graphs:
+        print(f"{model_id}: manifest rewritten (graphs kept: model.onnx {manifest['graph']['sha256'][:12]}, "
+              f"evaluation: {evaluation is not None})")
+        return
     ops = sorted({n.op_type for n in graph.graph.node})
     print(f"{model_id}: {len(blob) / 1e6:.2f} MB, {manifest['parameters']} params, ops {ops}, "
           f"unsupported on WebGPU: {manifest['graph']['webgpuUnsupportedOps']}, trained: {training is not None}; "
@@ -207,12 +240,15 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--all", action="store_true")
     ap.add_argument("--only", action="append", default=[])
+    ap.add_argument("--manifests", action="store_true", help="rewrite manifest.json only, from the graphs already exported")
     args = ap.parse_args()
     # --all: every tiny model (random weights, for tests) and every model whose weights exist; a compare model that
     # was never trained is skipped, never bundled with random weights.
     ids = [i for i in CONFIGS if i.endswith("-tiny") or os.path.exists(checkpoint(i))] if args.all else args.only
+    if args.manifests:  # only models whose graphs were exported
+        ids = [i for i in ids if os.path.exists(os.path.join(OUT, i, "model.onnx"))]
     for model_id in ids:
-        export(model_id)
+        export(model_id, graphs=not args.manifests)
     write_index()
 
 

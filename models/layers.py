@@ -66,20 +66,30 @@ class Rotary(nn.Module):
 
     def forward(self, x, pos):
         """x [B,H,T,dh], pos [T] (int32 absolute positions)."""
-        ang = pos.to(torch.float32)[:, None] * self.inv_freq[None, :]  # [T, rot/2]
-        cos, sin = ang.cos(), ang.sin()
-        # "rotate half" pairing (channel i with i + rot/2), as in GPT-NeoX: plain slices export cheaply.
-        half = self.rot // 2
-        x1, x2, xp = x[..., :half], x[..., half : self.rot], x[..., self.rot :]
-        rotated = torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
-        return torch.cat([rotated, xp], dim=-1)
+        return rotate(x, pos, self.inv_freq, self.rot)
 
 
 class NoRotary(nn.Module):
     """Stands in for Rotary when positions are absolute embeddings instead (Perceiver AR's copy-task config)."""
 
+    rot = 0
+    inv_freq = torch.zeros(0)
+
     def forward(self, x, pos):
         return x
+
+
+def rotate(x, pos, inv_freq, rot: int):
+    """Rotary.forward as a function (TorchScript loops call it: perceiver_ar.py); rot 0 leaves x as it is."""
+    if rot == 0:
+        return x
+    ang = pos.to(torch.float32)[:, None] * inv_freq[None, :]  # [T, rot/2]
+    cos, sin = ang.cos(), ang.sin()
+    # "rotate half" pairing (channel i with i + rot/2), as in GPT-NeoX: plain slices export cheaply.
+    half = rot // 2
+    x1, x2, xp = x[..., :half], x[..., half:rot], x[..., rot:]
+    rotated = torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+    return torch.cat([rotated, xp], dim=-1)
 
 
 def sinusoid(pos, d, max_scale=10000.0):
@@ -132,6 +142,30 @@ def attention_row(q, k, q_pos, k_pos):
     return masked(score(q, k), causal_allowed(q_pos, k_pos)).softmax(-1).mean(1)[:, 0]
 
 
+def larger(a, b):
+    """Elementwise max as a Where (torch.maximum exports as Max, which has no WebGPU kernel)."""
+    return torch.where(a > b, a, b)
+
+
+def attend_cached(q, keys, values, past, k, v, allowed):
+    """Attention of S new rows over a cache read where it lies and over themselves: q, k, v [1,H,S,dh] (q and k
+    rotated), keys/values [R,H,dh] the cached rows, rows outermost (rows < past hold positions 0..past-1; a caller
+    feeds only those, and one zero row when there are none), allowed [S,S] which new rows each new row sees
+    -> [1,H,S,dh].
+
+    The cache is never sliced, concatenated or split: on WASM each of those copies it (64 MiB at 65,536 bytes), and a
+    decode step is otherwise two products over it. ORT reads the rows-outermost layout in place (its Transpose +
+    MatMul fusion: FusedMatMul with transBatchB). Cached rows need no causal mask, only one that drops rows at or past
+    `past`; one softmax runs over both parts, merged by their common maximum."""
+    written = positions(keys.shape[0]) < past.to(torch.int32)
+    old = masked(score(q[0], keys.transpose(0, 1)), written)  # [H,S,R]
+    new = masked(score(q, k), allowed)[0]  # [H,S,S]
+    top = larger(old.amax(-1, keepdim=True), new.amax(-1, keepdim=True))
+    old, new = (old - top).exp(), (new - top).exp()
+    out = torch.matmul(old, values.transpose(0, 1)) + torch.matmul(new, v[0])
+    return (out / (old.sum(-1, keepdim=True) + new.sum(-1, keepdim=True)))[None]
+
+
 def attend(q, k, v, allowed):
     """q [B,H,Tq,dh], k/v [B,H,Tk,dh], allowed [Tq,Tk] -> [B,H,Tq,dh]. Plain softmax attention: the full
     score matrix is materialised, which is exactly the O(N^2) memory the playground measures."""
@@ -154,12 +188,13 @@ def unblocks(x, t):
 
 class CausalConv(nn.Module):
     """Primer's depthwise convolution over the sequence: kernel k per channel, no bias, left padded so
-    position t sees t-k+1..t only."""
+    position t sees t-k+1..t only. depthwise=False: every output channel mixes every input channel of the k rows
+    (a dense causal convolution, one d x d matrix per tap)."""
 
-    def __init__(self, d, kernel=3):
+    def __init__(self, d, kernel=3, depthwise=True):
         super().__init__()
         self.kernel = kernel
-        self.conv = nn.Conv1d(d, d, kernel, groups=d, bias=False)
+        self.conv = nn.Conv1d(d, d, kernel, groups=d if depthwise else 1, bias=False)
 
     def forward(self, x):  # [B,T,d]
         y = F.pad(x.transpose(1, 2), (self.kernel - 1, 0))
@@ -236,13 +271,13 @@ class SelfAttention(nn.Module):
         return self.o(merge_heads(out)), keys, values, convs
 
     def cached_attention(self, q, k, v, pos, past, keys, values):
-        """The step's attention: q, k, v [1,H,S,dh] of the new rows before positions; keys/values [H,cap,dh] the
-        cached rows 0..past-1 (keys rotated) -> (out [1,H,S,dh], the new rows' keys and values [H,S,dh]). A family
-        with another attention pattern overrides this (and may carry another state in keys/values)."""
+        """The step's attention: q, k, v [1,H,S,dh] of the new rows before positions; keys/values [R,H,dh] the
+        cached rows 0..past-1 (keys rotated; rows outermost, only those fed) -> (out [1,H,S,dh], the new rows' keys
+        and values [S,H,dh]). A family with another attention pattern overrides this (and may carry another state
+        in keys/values)."""
         q, k = self.rotary(q, pos), self.rotary(k, pos)
-        rows = positions(q.shape[2]) + past.to(torch.int32)
-        out = attend(q, cached(keys, k, past), cached(values, v, past), causal_allowed(rows, positions_of(past + q.shape[2])))
-        return out, k[0], v[0]
+        out = attend_cached(q, keys, values, past, k, v, causal_allowed(pos, pos))
+        return out, new_rows(k), new_rows(v)
 
 
 class Block(nn.Module):
@@ -273,6 +308,18 @@ def positions(n, device=None):
 def positions_of(n):
     """positions() for a count held in a 0-d int64 tensor (a step graph's valid length): the Range runs on int32."""
     return torch.arange(n.to(torch.int32), dtype=torch.int32)
+
+
+def new_rows(x):
+    """[1,H,S,dh] -> [S,H,dh]: a step's new keys or values in the cache's rows-outermost layout."""
+    return x[0].transpose(0, 1)
+
+
+def cached_rows(cache, new, valid, first=0):
+    """cached() for a rows-outermost cache [R,H,dh] (the decoders' and Perceiver AR's): rows first..valid-1, then
+    the new rows [1,H,S,dh] -> [1,H,valid-first+S,dh]. A copy of those rows: for patterns that read a few of them
+    (a window, summaries); full attention reads the cache in place (attend_cached)."""
+    return torch.cat([cache[first:valid].transpose(0, 1)[None], new], dim=2)
 
 
 def cached(cache, new, valid, first=0):

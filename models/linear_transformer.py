@@ -70,6 +70,8 @@ class CausalLinearAttention(SelfAttention):
 
 
 class LinearTransformer(Transformer):
+    kv_per_layer = False  # a recurrent state of fixed size, not a K/V cache
+
     def __init__(self, cfg):
         super().__init__(cfg, attn=partial(CausalLinearAttention, chunk=cfg["attention"]["chunk"]))
 

@@ -67,7 +67,7 @@ def build(model_id, entry, model, graph, step, reference, training, evaluation, 
         schemaVersion=1, id=model_id, family=entry["family"], familyName=entry["name"], size=entry["size"],
         displayName=f"{entry['name']} ({entry['size']})", defaultSelected=entry["default"], paper=entry["paper"],
         simplifications=simplifications + ([] if training else ["Random weights (not trained): for latency, memory and browser tests only."]),
-        config=entry["config"], parameters=sum(p.numel() for p in model.parameters()), io=model.io,
+        config=entry["config"], parameters=sum(p.numel() for p in model.parameters()),
         graph=graph, step=step, reference=reference, training=training, evaluation=evaluation,
     )
     if step is None:  # no cached decoding for this model: the field is absent

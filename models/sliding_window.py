@@ -14,7 +14,7 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 
-from layers import SelfAttention, all_of, attend, blocks, cached, masked, positions, positions_of, score, unblocks
+from layers import SelfAttention, all_of, attend, blocks, cached_rows, masked, new_rows, positions, positions_of, score, unblocks
 from transformer import Transformer
 
 
@@ -51,7 +51,8 @@ class WindowAttention(SelfAttention):
         key_pos = positions_of(past + s - first) + first.to(torch.int32)
         rows = positions(s) + past.to(torch.int32)
         allowed = all_of(key_pos[None, :] <= rows[:, None], key_pos[None, :] > rows[:, None] - w)
-        return attend(q, cached(keys, k, past, first), cached(values, v, past, first), allowed), k[0], v[0]
+        out = attend(q, cached_rows(keys, k, past, first), cached_rows(values, v, past, first), allowed)
+        return out, new_rows(k), new_rows(v)
 
 
 class SlidingWindowTransformer(Transformer):

@@ -15,7 +15,7 @@ from functools import partial
 
 import torch
 
-from layers import NEG, SelfAttention, all_of, attend, blocks, cached, positions, positions_of, score, unblocks
+from layers import NEG, SelfAttention, all_of, attend, blocks, cached_rows, new_rows, positions, positions_of, score, unblocks
 from transformer import Transformer
 
 
@@ -52,15 +52,15 @@ class FixedSparseAttention(SelfAttention):
         Per decoded byte that is l + c * N / l keys, as each row of the forward."""
         l, c, s = self.block, self.summaries, q.shape[2]
         q, k = self.rotary(q, pos), self.rotary(k, pos)
-        h, dh = keys.shape[0], keys.shape[2]
+        h, dh = keys.shape[1], keys.shape[2]
         nb = past // l  # whole blocks before the first new row's block
         start = nb * l
 
         def summaries(cache):  # rows b*l + l-c .. b*l + l-1 of every earlier block: [1,H,nb*c,dh]
-            return cache[None, :, :start].reshape(1, h, nb, l, dh)[:, :, :, l - c :].reshape(1, h, nb * c, dh)
+            return cache[:start].reshape(nb, l, h, dh)[:, l - c :].reshape(nb * c, h, dh).transpose(0, 1)[None]
 
-        k_all = torch.cat([summaries(keys), cached(keys, k, past, start)], dim=2)
-        v_all = torch.cat([summaries(values), cached(values, v, past, start)], dim=2)
+        k_all = torch.cat([summaries(keys), cached_rows(keys, k, past, start)], dim=2)
+        v_all = torch.cat([summaries(values), cached_rows(values, v, past, start)], dim=2)
         first = positions_of(nb)[:, None] * l + (l - c)
         key_pos = torch.cat([(first + positions(c)[None, :]).reshape(-1), positions_of(past + s - start) + start.to(torch.int32)])
         rows = positions(s) + past.to(torch.int32)
@@ -69,7 +69,7 @@ class FixedSparseAttention(SelfAttention):
         offset = key_pos - key_pos // l * l  # j mod l, without Mod (no WebGPU kernel)
         is_summary = (offset >= torch.tensor(l - c, dtype=torch.int32)).to(torch.int32)[None, :]
         allowed = all_of(key_pos[None, :] <= rows[:, None], same_block + is_summary >= torch.tensor(1, dtype=torch.int32))
-        return attend(q, k_all, v_all, allowed), k[0], v[0]
+        return attend(q, k_all, v_all, allowed), new_rows(k), new_rows(v)
 
 
 class SparseTransformer(Transformer):

@@ -35,7 +35,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CKPT = os.path.join(HERE, "checkpoints")
 MODEL_ID = "perceiver-ar-copy"
 CFG = CONFIGS[MODEL_ID]["config"]
-N, M = CFG["maxContext"], CFG["latents"]
+N, M = CFG["maxContext"], CFG["attention"]["latents"]
 
 
 CROPS = {

@@ -72,30 +72,48 @@ class Transformer(nn.Module):
     def reference(self, tokens):
         return dict(tokens=tokens), dict(logits=self(tokens))
 
-    def step(self, tokens, past, keys, values, convs=None):
-        """Cached decoding: tokens [1,S] at positions past..past+S-1; keys/values [L,H,cap,dh] (rows < past valid),
-        convs [L,3,k-1,d] (Primer) -> (logits [1,S,V], the new rows' keys and values [L,H,S,dh][, new convs])."""
+    # The K/V cache is one input per layer and kind, rows outermost ([R,H,dh]): the caller feeds only the rows
+    # written so far as the first bytes of its preallocated state, and a layer's attention reads its cache where it
+    # lies (layers.attend_cached). One [L,H,cap,dh] tensor made every step copy the cache: slicing a layer out of it
+    # (ORT turns the per-layer Gathers into a Split of the whole capacity: 405 ms at 65,536 positions), then its
+    # valid rows, then the concatenation with the new rows. A family whose state is not a K/V cache (the linear
+    # Transformer's recurrent state) sets this False and keeps whole [L,...] tensors.
+    kv_per_layer = True
+
+    def step(self, tokens, past, *state):
+        """Cached decoding: tokens [1,S] at positions past..past+S-1; state: keys_0..keys_{L-1}, values_0..values_{L-1}
+        [R,H,dh] (rows < past valid), then Primer's convs [L,3,k-1,d] -> (logits [1,S,V], the new rows' keys and
+        values [S,H,dh] per layer[, new convs]). With kv_per_layer False: (keys, values[, convs]) whole."""
+        L = len(self.blocks)
+        if self.kv_per_layer:
+            keys, values, rest = state[:L], state[L : 2 * L], state[2 * L :]
+        else:
+            keys, values, rest = state[0], state[1], state[2:]
+        convs = rest[0] if rest else None
         pos = positions(tokens.shape[1], tokens.device) + past.to(torch.int32)
         x = self.embed(tokens)
         new = []
         for i, block in enumerate(self.blocks):
             x, k, v, c = block.step(x, pos, past, keys[i], values[i], None if convs is None else convs[i])
             new.append((k, v, c))
-        out = [self.head(self.norm(x)), torch.stack([n[0] for n in new]), torch.stack([n[1] for n in new])]
+        ks, vs = [n[0] for n in new], [n[1] for n in new]
+        out = [self.head(self.norm(x))] + (ks + vs if self.kv_per_layer else [torch.stack(ks), torch.stack(vs)])
         if convs is not None:
             out.append(torch.stack([n[2] for n in new]))
         return tuple(out)
 
     def step_signature(self):
-        """None when a block's attention has no step() (see SelfAttention.steps): the model has no step graph."""
+        """None when a block's attention has no step() (see SelfAttention.steps): the model has no step graph.
+        The cache's row axis is "cached": the rows written so far, at least one (a zero row before the first byte),
+        the first bytes of a state allocated at "capacity" rows (src/engine/stepRunner.ts feeds just those)."""
         if not all(block.attn.steps for block in self.blocks):
             return None
         L, d, V, H = self.cfg["nLayers"], self.cfg["dModel"], self.cfg["vocabSize"], self.cfg["nHeads"]
-        cap, dh = 40, d // H
-        caches = [tensor(name, "float32", [L, H, "capacity", dh]) for name in ("keys", "values")]
-        args = [torch.randint(0, 256, (1, 5)), torch.tensor(7), torch.randn(L, H, cap, dh), torch.randn(L, H, cap, dh)]
-        ins, outs = list(caches), [dict(t, name="new_" + t["name"], dims=[L, H, "new", dh]) for t in caches]
-        state = [dict(name=t["name"], axis=2) for t in caches]
+        dh = d // H
+        caches = [tensor(f"{kind}_{i}", "float32", ["cached", H, dh]) for kind in ("keys", "values") for i in range(L)]
+        args = [torch.randint(0, 256, (1, 5)), torch.tensor(7)] + [torch.randn(7, H, dh) for _ in caches]
+        ins, outs = list(caches), [dict(t, name="new_" + t["name"], dims=["new", H, dh]) for t in caches]
+        state = [dict(name=t["name"], axis=0) for t in caches]
         if self.cfg.get("convKernel"):
             convs = tensor("convs", "float32", [L, 3, self.cfg["convKernel"] - 1, d])
             args.append(torch.randn(L, 3, self.cfg["convKernel"] - 1, d))

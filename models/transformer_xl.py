@@ -113,7 +113,7 @@ class TransformerXL(nn.Module):
         super().__init__()
         self.cfg = cfg
         d, L = cfg["dModel"], cfg["nLayers"]
-        self.d, self.L, self.mem_len, self.seg_len = d, L, cfg["memoryLength"], cfg["segmentLength"]
+        self.d, self.L, self.mem_len, self.seg_len = d, L, cfg["attention"]["memory"], cfg["attention"]["segment"]
         self.embed = nn.Embedding(cfg["vocabSize"], d)
         # The official init (init_std 0.02) before the sqrt(d) scale: the residual stream starts at RMS ~0.2·sqrt(d/128)
         # like the other families', not ~sqrt(d) as an N(0,1) table scaled by sqrt(d) would.
@@ -179,7 +179,7 @@ class TransformerXL(nn.Module):
             state=[dict(name=t["name"], axis=2) for t in caches])
 
     def signature(self):
-        # The memory length is a dynamic axis ("mem"): the page uses the trained memoryLength, the evaluation also
+        # The memory length is a dynamic axis ("mem"): the page uses the trained attention.memory, the evaluation also
         # reads with a longer memory, as the XL paper evaluates.
         L, mem, d = self.L, self.mem_len, self.d
         return Signature(args=(torch.randint(0, 256, (1, 12)), torch.randn(L, 1, mem, d), torch.tensor(5)),

@@ -29,7 +29,7 @@ import { chromiumArgs } from '../playwright.config';
 import { readIndex, readManifest } from './lib/nodeModel';
 import { defaultWasmThreads } from '../src/engine/isolation';
 import type { NativeDecode, NativePeak, NativePoint } from './lib/nativePoint';
-import { decodingLimit } from '../src/engine/decoding';
+import { decodingLimit } from '../src/catalog/facts';
 import { report, type Bench, type BenchPoint, type FirstPrediction } from './lib/benchReport';
 import type { Automation } from '../src/automation';
 import type { BackendName } from '../src/engine/types';
@@ -98,7 +98,11 @@ async function waitForServer(url: string) {
 /** One engine call in the page, or null past the time budget (the page is reloaded: the only sure way to stop a worker). */
 async function inPage<A, T>(page: Page, open: () => Promise<void>, fn: (lcp: Automation, arg: A) => Promise<T>, arg: A, timeoutMs = pointTimeoutMs): Promise<T | null> {
   const call = page.evaluate(([fn, arg]) => new Function(`return ${fn}`)()((window as any).lcp, arg), [fn.toString(), arg] as const) as Promise<T>;
-  const r = await Promise.race([call, new Promise<null>((res) => setTimeout(() => res(null), timeoutMs))]);
+  // the budget's timer is cleared when the call ends: a pending one kept Node alive after the run (up to the 900 s
+  // decoding budget after "wrote results")
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const budget = new Promise<null>((res) => (timer = setTimeout(() => res(null), timeoutMs)));
+  const r = await Promise.race([call, budget]).finally(() => clearTimeout(timer));
   if (r === null) await open();
   return r;
 }
@@ -257,6 +261,11 @@ async function main() {
   bench.loadAverage.end = loadavg();
   bench.wallSeconds = (Date.now() - started) / 1000;
   report(bench);
+  // Everything is closed by now, so Node exits; if a handle still holds it, say which instead of hanging
+  setTimeout(() => {
+    console.error(`bench: still running 10 s after writing its results, held by ${JSON.stringify(process.getActiveResourcesInfo())}; exiting`);
+    process.exit(2);
+  }, 10_000).unref();
 }
 
 main().catch((e) => {

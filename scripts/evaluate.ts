@@ -5,13 +5,15 @@
 // windows and sequences, so differences are paired.
 // Per-window values are cached in results/eval-cache/<id>.json under the graph's sha256: a rerun resumes, and more
 // windows extend what is there. Writes models/eval/<id>.json (summary and per-window values, tied to the sha256),
-// each manifest's `evaluation`, the tables in models/README.md and models/plots/eval.png.
+// the tables in models/README.md and models/plots/eval.png; each manifest's `evaluation` is written by the manifests'
+// one writer, models/export.py (--manifests: from the graphs already exported), which takes eval/<id>.json when its
+// sha256 is the graph's.
 //   npm run models:eval [-- <id> ... | -- --tables]     EVAL_CELL_SECONDS=60 caps the time of one model x text x context cell;
 //                                         EVAL_THREADS=N: ORT intra-op threads (default: one per core)
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { MODELS_DIR, openNodeModel, readIndex, readManifest, runLogits, type NodeModel } from './lib/nodeModel';
+import { openNodeModel, readIndex, readManifest, runLogits, type NodeModel } from './lib/nodeModel';
 import { mirroredPrefix, tailAccuracy } from './lib/copyScore';
 import { meanInterval, pairedInterval, type Interval } from './lib/intervals';
 import { logSoftmax } from '../src/engine/surprisal';
@@ -283,10 +285,6 @@ async function evaluate(id: string): Promise<Saved> {
   const saved = { sha256, evaluation, windows };
   mkdirSync('models/eval', { recursive: true });
   writeFileSync(join('models/eval', `${id}.json`), JSON.stringify(saved, null, 1) + '\n');
-  const manifestPath = join(MODELS_DIR, id, 'manifest.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  manifest.evaluation = evaluation;
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 1));
   return saved;
 }
 
@@ -412,7 +410,9 @@ function tables(all: { id: string; name: string; s: Saved }[]) {
 
 // --tables: evaluate nothing, rewrite the tables and plot from models/eval/*.json (after evaluations run apart)
 const argv = process.argv.slice(2);
-const ids = argv[0] === '--tables' ? [] : argv.length ? argv : readIndex().filter((id) => !id.endsWith('-tiny'));
+// the recall models (config.task 'recall', trained on the recall tasks only) have their own evaluation: evaluateRecall.ts
+const textModels = () => readIndex().filter((id) => !id.endsWith('-tiny') && readManifest(id).config.task !== 'recall');
+const ids = argv[0] === '--tables' ? [] : argv.length ? argv : textModels();
 const t0 = performance.now();
 const fresh = new Map<string, Saved>();
 for (const id of ids) {
@@ -421,8 +421,9 @@ for (const id of ids) {
   console.log(`${id}: ${((performance.now() - t) / 1000).toFixed(0)} s`);
 }
 console.log(`evaluated ${ids.length} models in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
-const all = readIndex()
-  .filter((id) => !id.endsWith('-tiny'))
+// the evaluations into their manifests, by the manifests' one writer (no graph is re-exported)
+if (ids.length) execFileSync('/usr/bin/python3', ['models/export.py', '--manifests', ...ids.flatMap((id) => ['--only', id])], { stdio: 'inherit' });
+const all = textModels()
   .map((id) => ({ id, name: readManifest(id).displayName, s: fresh.get(id) ?? saved(id) }))
   .filter((r): r is { id: string; name: string; s: Saved } => r.s !== undefined);
 const readme = readFileSync('models/README.md', 'utf8');

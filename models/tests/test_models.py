@@ -72,7 +72,8 @@ def attention_elements(model_id, n, monkeypatch):
     monkeypatch.setattr(layers, "attend", counting)
     monkeypatch.setattr(perceiver_ar, "attend_latents", counting_latents)
     model = build_model(model_id).eval()
-    with torch.no_grad():
+    # Perceiver AR with gradients: its dense form (attend_latents); without, the same scores come in key blocks
+    with torch.no_grad() if model.io != "latents" else torch.enable_grad():
         logits_of(model, torch.randint(0, 256, (1, n))) if model.io != "latents" else model(torch.randint(0, 256, (1, n)), torch.tensor(256))
     return sum(total)
 
@@ -86,6 +87,28 @@ def test_perceiver_ar_cross_attention_masks_only_the_latent_block(n, m, offset):
     z_pos = x_pos[n - m :]
     full = layers.attend(q, k, v, layers.causal_allowed(z_pos, x_pos))
     assert torch.allclose(perceiver_ar.attend_latents(q, k, v, z_pos), full, atol=1e-6)
+
+
+@pytest.mark.parametrize("model_id,n,m,offset,budget", [
+    ("perceiver-ar-tiny", 40, 8, 0, 1 << 24),  # one block, then the latents' own
+    ("perceiver-ar-tiny", 300, 16, 0, 2 * 16 * 64),  # blocks of 64 keys: the last one shorter
+    ("perceiver-ar-tiny", 1000, 32, 17, 2 * 32 * 7),  # 138 blocks of 7 keys, positions offset as in training
+    ("perceiver-ar-tiny", 16, 16, 0, 1 << 24),  # N = M: no earlier keys at all
+    ("perceiver-ar-copy", 500, 64, 0, 4 * 64 * 100),  # absolute positions (no rotary)
+    ("perceiver-ar-compare", 2000, 256, 0, 4 * 256 * 512),
+])
+def test_perceiver_ar_cross_attention_in_key_blocks_equals_the_dense_one(model_id, n, m, offset, budget, monkeypatch):
+    """Inference computes the cross-attention over key blocks with an online softmax (no M x N scores, no N x d keys);
+    training the dense form. Same logits (float32 sums in another order)."""
+    torch.manual_seed(n)
+    model = build_model(model_id).eval()
+    monkeypatch.setattr(perceiver_ar, "KEY_BLOCK_SCORES", budget)
+    tokens = torch.randint(0, 256, (1, n))
+    with torch.no_grad():
+        blocked = model(tokens, torch.tensor(m), offset)
+    with torch.enable_grad():
+        dense = model(tokens, torch.tensor(m), offset).detach()
+    assert blocked.shape == dense.shape and (blocked - dense).abs().max() < 1e-5
 
 
 def test_perceiver_ar_cost_is_linear_in_n_transformer_quadratic(monkeypatch):
@@ -122,11 +145,11 @@ def test_transformer_xl_step_equals_training_loop():
     from transformer_xl import TransformerXL
 
     cfg = dict(CONFIGS["transformer-xl-tiny"]["config"])
-    S = cfg["segmentLength"]
+    S = cfg["attention"]["segment"]
     n = 3 * S + 5
     torch.manual_seed(0)
-    segmented = TransformerXL(dict(cfg, memoryLength=4 * S)).eval()
-    one_pass = TransformerXL(dict(cfg, memoryLength=4 * S, segmentLength=n)).eval()
+    segmented = TransformerXL(dict(cfg, attention=dict(cfg["attention"], memory=4 * S))).eval()
+    one_pass = TransformerXL(dict(cfg, attention=dict(cfg["attention"], memory=4 * S, segment=n))).eval()
     one_pass.load_state_dict(segmented.state_dict())
     tokens = torch.randint(0, 256, (1, n))
     with torch.no_grad():
@@ -197,8 +220,9 @@ def torch_free_graph():
 def test_exported_graphs_stay_on_webgpu(model_id):
     from webgpu_ops import unsupported
 
-    # chunked exact attention loops on the CPU by design (memory_efficient.py); the loops' bodies are checked too
-    expected = ["Loop"] if CONFIGS[model_id]["config"]["attention"]["kind"] == "blockwise" else []
+    # chunked exact attention loops on the CPU by design (memory_efficient.py; Perceiver AR's cross-attention over key
+    # blocks); the loops' bodies are checked too
+    expected = ["Loop"] if CONFIGS[model_id]["config"]["attention"]["kind"] in ("blockwise", "latents") else []
     assert unsupported(export_fresh(model_id)[0]) == expected
 
 
@@ -260,7 +284,7 @@ def test_copy_model_exports_and_stays_on_webgpu():
 
     graph, ins, outs = export_fresh("perceiver-ar-copy")
     onnx.checker.check_model(graph)
-    assert ins == ["tokens", "num_latents"] and unsupported(graph) == []
+    assert ins == ["tokens", "num_latents"] and unsupported(graph) == ["Loop"]  # the key blocks' loop
 
 
 @pytest.mark.parametrize("model_id", ["perceiver-ar-tiny", "transformer-tiny", "primer-tiny", "memory-efficient-tiny"])
@@ -278,7 +302,7 @@ def test_attention_map_is_the_weights_the_forward_uses(model_id, monkeypatch):
 
     attend = layers.attend
     tokens = torch.randint(0, 256, (1, 40))
-    with torch.no_grad():
+    with torch.no_grad() if model.io != "latents" else torch.enable_grad():  # Perceiver AR: the dense form
         if model.io == "latents":
             def spy_latents(q, k, v, z_pos):  # the cross-attention: its weights from the q and k the forward made
                 weights = layers.masked(layers.score(q, k), layers.causal_allowed(z_pos, layers.positions(k.shape[2]))).softmax(-1)

@@ -25,11 +25,11 @@ class Cached:
     def __init__(self, model, capacity, chunk=512, num_latents=None, refill_to=None):
         self.model, self.chunk, self.length, self.io = model, chunk, 0, model.io
         cfg = model.cfg
-        sizes = dict(capacity=capacity)
+        sizes = dict(capacity=capacity, cached=capacity)  # "cached": allocated at the capacity, fed up to the valid rows
         if self.io == "segments":
             self.mem_valid = self.seg_valid = self.cmem_valid = 0
         elif self.io == "latents":
-            self.M = num_latents or cfg["latents"]
+            self.M = num_latents or cfg["attention"]["latents"]
             self.F = refill_to or max(self.M // 2, self.M - 128)
             sizes["latentCapacity"] = self.M
             self.tokens = torch.zeros(1, 0, dtype=torch.long)
@@ -38,12 +38,15 @@ class Cached:
         dims = {t["name"]: t["dims"] for t in sig.inputs}
         self.state = [torch.zeros(*[sizes.get(x, x) for x in dims[s["name"]]]) for s in sig.state]
         self.axes = [s.get("axis") for s in sig.state]
+        self.fed_valid = [s.get("axis") is not None and dims[s["name"]][s["axis"]] == "cached" for s in sig.state]
         self.compressed = "cmem_valid" in dims  # Compressive Transformer: the count of valid compressed rows
         self.lookback = dims["prev_tokens"][1] if "prev_tokens" in dims else 0  # the manifest's step.lookback
 
     def _call(self, args, offsets):
         """Runs step(*args) and writes each returned state into self.state (rows at offsets[i] along its axis)."""
-        out = self.model.step(*args)
+        # a "cached" state is fed up to its valid rows (the call's offset), at least one
+        fed = {id(t): t.narrow(0, 0, max(at, 1)) for t, at, v in zip(self.state, offsets, self.fed_valid) if v}
+        out = self.model.step(*[fed.get(id(a), a) for a in args])
         for i, (new, axis) in enumerate(zip(out[1:], self.axes)):
             if axis is None:
                 self.state[i] = new

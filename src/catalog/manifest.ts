@@ -1,6 +1,7 @@
 // The manifest written by models/export.py next to each model.onnx, validated with zod before use.
 // Keep this file and models/manifest.py in step: it is the one contract between Python and browser.
 import { z } from 'zod';
+import { AttentionSchema, kindOf } from './kinds';
 
 const Dim = z.union([z.number().int().nonnegative(), z.string()]);
 const TensorSpec = z.object({
@@ -10,25 +11,9 @@ const TensorSpec = z.object({
 });
 export type TensorSpec = z.infer<typeof TensorSpec>;
 
-const Count = z.number().int().positive();
-// How a family's attention mixes positions, with its parameters: what the cost model, the UI and the engine need to
-// know about a family without naming it (models/configs.py writes it; one branch per kind, not per family).
-export const AttentionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('full') }), // every earlier position, one N x N score matrix per head
-  z.object({ kind: z.literal('blockwise'), queryChunk: Count, keyChunk: Count }), // exact, chunk by chunk (online softmax)
-  z.object({ kind: z.literal('window'), window: Count }), // the last `window` positions, block by block
-  z.object({ kind: z.literal('sparse-fixed'), block: Count, summaries: Count }), // own block + the last `summaries` of every earlier block
-  z.object({ kind: z.literal('linear'), chunk: Count, featureMap: z.string() }), // kernel features, chunked with a carried state
-  z.object({ kind: z.literal('latents'), latents: Count }), // M latents cross-attend to all N inputs, then self-attend
-  z.object({
-    kind: z.literal('segments'), // segments of S over [compressed memory; memory; segment]
-    segment: Count,
-    memory: Count,
-    compressedMemory: Count.optional(),
-    compressionRate: Count.optional(),
-  }),
-]);
-export type Attention = z.infer<typeof AttentionSchema>;
+// config.attention: the model's attention kind and its parameters (src/catalog/kinds: one file per kind, with what it
+// means everywhere). Every fact about the kind is stated there once; `io` follows from it.
+export { AttentionSchema, type Attention } from './kinds';
 
 const Config = z.object({
   vocabSize: z.number().int().positive(),
@@ -50,12 +35,8 @@ const Config = z.object({
   task: z.enum(['mirrored-copy', 'recall']).optional(),
   // "prefix": positions count from the input's first byte, so the model reads the first N bytes, not the last N.
   window: z.enum(['prefix', 'suffix']).optional(),
-  // perceiver-ar
-  latents: z.number().int().positive().optional(), // default M
-  latentOptions: z.array(z.number().int().positive()).optional(), // M values offered at run time
-  // transformer-xl
-  segmentLength: z.number().int().positive().optional(),
-  memoryLength: z.number().int().positive().optional(),
+  // perceiver-ar: M values offered at run time (the trained M is attention.latents)
+  latentOptions: z.array(z.number().int().positive()).optional(),
   // primer
   convKernel: z.number().int().positive().optional(),
   attention: AttentionSchema,
@@ -134,6 +115,7 @@ const Training = z.object({
   device: z.string(),
   batchSize: z.number().optional(), // absent when stages differ (copy-task training)
   crop: z.number().optional(),
+  scoredBytes: z.number().optional(), // recall models: answer bytes scored over the whole training (the matched budget)
   finalTrainLoss: z.number().nullable(),
   stages: z.array(z.object({ stage: z.string(), steps: z.number() }).loose()).optional(), // what the weights went through, in order
   log: z.string().regex(/^[\w.-]+\.json$/).optional(), // file next to the manifest with the loss curves
@@ -152,6 +134,7 @@ const Step = z
     // so the weights are stored and downloaded once.
     weights: z.string().regex(/^[\w.-]+\.onnx$/),
     // Symbolic dims: "new" (bytes in this call), "capacity" (positions the state holds, the caller's choice),
+    // "cached" (a state's first axis allocated at the capacity and fed only up to the rows written, at least one),
     // "latentCapacity" (Perceiver AR: M, the latent cache), "newLatents" (Perceiver AR: latents this call adds).
     inputs: z.array(TensorSpec),
     outputs: z.array(TensorSpec),
@@ -182,7 +165,7 @@ const Step = z
   });
 export type StepSpec = z.infer<typeof Step>;
 
-export const ManifestSchema = z.object({
+const ManifestObject = z.object({
   schemaVersion: z.literal(1),
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/),
   family: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), // any family: what the page needs to know about it is below
@@ -195,11 +178,9 @@ export const ManifestSchema = z.object({
   simplifications: z.array(z.string()),
   config: Config,
   parameters: z.number().int().positive(),
-  // How the graph is driven:
-  //  full:     tokens[1,N] -> logits[1,N,V] (every position)
-  //  latents:  tokens[1,N], num_latents[] -> logits[1,M,V] for the last M positions (M = min(num_latents, N))
-  //  segments: tokens[1,S], mems[L,1,mem,d], mem_valid[] -> logits[1,S,V], new_mems; run segment by segment
-  io: z.enum(['full', 'latents', 'segments']),
+  // How the graph is driven (src/catalog/kinds/types.ts Io): follows from config.attention's kind, so a manifest does
+  // not state it; one that does (written before) must agree with its kind. Parsed manifests carry it.
+  io: z.enum(['full', 'latents', 'segments']).optional(),
   graph: z.object({
     file: z.string(),
     bytes: z.number().int().positive(),
@@ -242,7 +223,14 @@ export const ManifestSchema = z.object({
   training: Training.nullable(), // null: random weights
   evaluation: Evaluation.nullable(),
 });
-export type Manifest = z.infer<typeof ManifestSchema>;
+
+export const ManifestSchema = ManifestObject.superRefine(({ io, config: { attention: a } }, ctx) => {
+  if (io !== undefined && io !== kindOf(a).io) ctx.addIssue({ code: 'custom', path: ['io'], message: `io "${io}" disagrees with attention kind "${a.kind}" (${kindOf(a).io})` });
+}).transform((m) => ({ ...m, io: kindOf(m.config.attention).io }));
+/** A validated manifest; `io` is its attention kind's. */
+export type Manifest = z.output<typeof ManifestSchema>;
+/** A manifest as written (models/export.py): without `io`. */
+export type ManifestInput = z.input<typeof ManifestSchema>;
 
 // public/models/index.json: the bundled models, in display order.
 export const ModelIndexSchema = z.object({ models: z.array(z.string()) });

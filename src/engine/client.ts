@@ -9,13 +9,14 @@ import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { attentionView } from './attentionView';
 import { decoding } from './decoding';
+import { recalling } from './recall';
 import { checkGraphNames, ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
 import { measurePeak } from './peak';
 import { provenance } from './provenance';
 import type { ReplyOf } from './protocol';
 import { mean } from './surprisal';
-import { modelWindow } from './tokenizer';
+import { modelWindow } from '../catalog/facts';
 import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type LoadedModel, type Prediction } from './types';
 
 // Failures after which a worker's state cannot be trusted: start the next call on a fresh one.
@@ -203,6 +204,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     peak: (backend, n = 1024) => measurePeak(backend, n, wasmThreads, webgpuImpl, source.provenance),
     ...decoding(loadedWorker, FATAL),
     ...attentionView(loadedWorker, FATAL),
+    ...recalling(loadedWorker, FATAL),
 
     cache: { list: listCached, delete: deleteCached, clear: clearCache },
   };

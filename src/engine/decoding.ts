@@ -1,6 +1,7 @@
 // Cached decoding in a loaded model's worker: its step graph opened next to the forward session (once per
 // worker), then bytes fed through it by stepRunner.ts inside the worker: given bytes (`decode`), or sampled ones
 // (`generate`, generation.ts), streamed back byte by byte.
+import { clipContext, decodesAnyLength, decodingLimit, takesLatents } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
 import { decodeStats, positionsNeeded } from './generation';
@@ -35,8 +36,6 @@ export function stepReady(worker: ModelWorker, m: Manifest): Promise<void> {
   return worker.step;
 }
 
-/** The most positions the model's cached decoding holds (Transformer-XL: any number; sweeps stop at its maxContext). */
-export const decodingLimit = (m: Manifest) => (m.io === 'segments' ? m.config.maxContext : (m.step?.maxCapacity ?? m.config.maxContext));
 
 /** Why these generation settings cannot run on this model, in words a person can act on; undefined when they can. */
 export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOptions): EngineError | undefined {
@@ -48,7 +47,7 @@ export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOpt
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) return new EngineError('bad-input', `The seed must be a whole number, not ${o.seed}.`);
   if (o.cache === false) return undefined;
   if (!m.step) return new EngineError('invalid-model', `${m.id} has no step graph for cached decoding: switch the cache off to re-run the window per byte.`);
-  if (m.io === 'segments') return undefined; // Transformer-XL: a fixed memory, any length
+  if (decodesAnyLength(m)) return undefined; // Transformer-XL: a fixed memory, any length
   const cap = decodingLimit(m);
   const need = positionsNeeded(promptBytes, o.maxBytes);
   if (need > cap)
@@ -103,7 +102,7 @@ export function decoding(
         promptBytes: prompt.length,
         bytes: Uint8Array.from(got, (g) => g.byte),
         stepMs: got.map((g) => g.ms),
-        latents: m.io === 'latents' ? got.map((g) => g.latents ?? 0) : [],
+        latents: takesLatents(m) ? got.map((g) => g.latents ?? 0) : [],
         ...decodeStats(got.map((g) => g.ms)),
         prefillMs: got[0]?.ms ?? NaN,
         refills: r?.refills ?? got.at(-1)?.refills ?? 0,
@@ -111,7 +110,7 @@ export function decoding(
         refillTo: r?.refillTo,
         stateBytes: r?.stateBytes,
         capacity: r?.capacity,
-        windowBytes: cached ? undefined : m.config.window === 'prefix' ? m.config.maxContext : Math.min(opts.contextLength ?? prompt.length, m.config.maxContext),
+        windowBytes: cached ? undefined : m.config.window === 'prefix' ? m.config.maxContext : clipContext(m, opts.contextLength ?? prompt.length).n,
         memory: r?.memory,
         stopped,
       });
@@ -134,7 +133,7 @@ export function decoding(
         const at = got.length ? ` after ${got.length.toLocaleString('en-US')} bytes` : cached ? ' during the prefill' : '';
         const positions = positionsNeeded(prompt.length, opts.maxBytes);
         const hint =
-          f.kind === 'out-of-memory' && cached && m.io !== 'segments'
+          f.kind === 'out-of-memory' && cached && !decodesAnyLength(m)
             ? ` Its decoding state alone is ${(stateBytes(m, positions, opts.numLatents) / 2 ** 20).toFixed(0)} MiB for ${positions.toLocaleString('en-US')} positions, and it is fed to the step graph at every chunk: lower N or the bytes to generate.`
             : '';
         throw new EngineError(f.kind, `${id} generating on ${info.backend}${at}: ${f.message}${hint}`);

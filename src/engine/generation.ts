@@ -5,6 +5,7 @@
 //   cached   the step graph through stepRunner's Decoder: the prompt in chunks (prefill), then one byte per call
 //   window   no cache: the forward graph re-runs over the window (the last N bytes, or all of them for a model
 //            whose positions count from the first byte) for every byte, as predictions do
+import { clipContext, latentsAt, takesLatents, windowOf } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { runWindow, type RunFn } from './graphRunner';
 import { sampleNext, seededRandom } from './sampling';
@@ -37,7 +38,7 @@ export const positionsNeeded = (prompt: number, maxBytes: number) => prompt + ma
 
 export function cachedSource(run: RunFn, m: Manifest, prompt: Uint8Array, o: GenerateOptions): NextByteSource {
   const dec = createDecoder(run, m, { capacity: positionsNeeded(prompt.length, o.maxBytes), numLatents: o.numLatents, refillTo: o.refill });
-  const latents = m.io === 'latents';
+  const latents = takesLatents(m);
   return {
     prefill: async () => (await dec.append(prompt)).logits,
     feed: async (b) => (await dec.append([b])).logits,
@@ -51,7 +52,7 @@ export function cachedSource(run: RunFn, m: Manifest, prompt: Uint8Array, o: Gen
 
 export function windowSource(run: RunFn, m: Manifest, prompt: Uint8Array, o: GenerateOptions): NextByteSource {
   const prefix = m.config.window === 'prefix';
-  const n = Math.min(o.contextLength ?? prompt.length, m.config.maxContext);
+  const { n } = clipContext(m, o.contextLength ?? prompt.length);
   if (prefix && positionsNeeded(prompt.length, o.maxBytes) > m.config.maxContext)
     throw new EngineError('over-limit', `${m.id} reads sequences from their first byte, at most ${m.config.maxContext.toLocaleString()} bytes: the prompt plus the bytes to generate do not fit`);
   const seq = new Uint8Array(prompt.length + o.maxBytes);
@@ -60,8 +61,8 @@ export function windowSource(run: RunFn, m: Manifest, prompt: Uint8Array, o: Gen
   let M: number | undefined;
   const V = m.config.vocabSize;
   const next = async () => {
-    const w = prefix ? seq.subarray(0, len) : seq.subarray(Math.max(0, len - n), len);
-    M = m.io === 'latents' ? Math.min(o.numLatents ?? m.config.latents ?? w.length, w.length) : undefined;
+    const w = prefix ? seq.subarray(0, len) : windowOf(m, seq.subarray(0, len), n).window;
+    M = latentsAt(m, w.length, o.numLatents);
     const r = await runWindow(run, m, w, M);
     return r.logits.subarray((r.rows - 1) * V, r.rows * V);
   };

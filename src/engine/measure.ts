@@ -1,14 +1,14 @@
 // Measurement: one point (a model at N on a backend) in a fresh worker, and sweeps over N. Failures are results.
-import { estimate } from '../catalog/costModel';
+import { estimateOf } from '../catalog/costModel';
+import { decodingLimit, latentsAt } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { detectWebGPU } from './backend';
 import { classify } from './failures';
-import { decodingLimit } from './decoding';
 import { measureDecode } from './measureDecode';
 import type { ModelWorker } from './modelWorker';
 import type { ReplyOf } from './protocol';
 import { DEFAULT_POLICY, median, quantile } from './stats';
-import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, MemoryEstimate, ProfileOptions, ProfilePoint, Provenance, SweepProgress } from './types';
+import type { BackendName, Engine, EngineFailure, MeasureOptions, MeasurePoint, ProfileOptions, ProfilePoint, Provenance, SweepProgress } from './types';
 
 /** What measuring needs from the client: the manifests, a worker with a model's session created, provenance. */
 export interface ModelSource {
@@ -28,11 +28,6 @@ export function syntheticWindow(n: number, vocab: number): Uint8Array {
   return w;
 }
 
-const NO_ESTIMATE: MemoryEstimate = { weightsBytes: 0, activationsBytes: 0, attentionBytes: 0, cacheBytes: 0, totalBytes: 0, flops: 0, largestTensorBytes: 0 };
-
-/** The analytic estimate; none (zeros, never drawn) for a person's model whose architecture the page does not know. */
-export const estimateOf = (m: Manifest, n: number, numLatents?: number) =>
-  m.userModel && !m.userModel.fromManifest ? NO_ESTIMATE : estimate(m, n, numLatents);
 
 export function powersOfTwo(from: number, to: number): number[] {
   const out: number[] = [];
@@ -54,8 +49,6 @@ async function refusal(m: Manifest, backend: BackendName, contextLength: number,
     };
   return undefined;
 }
-
-const latentsOf = (m: Manifest, n: number, asked?: number) => (m.io === 'latents' ? Math.min(asked ?? m.config.latents ?? n, n) : undefined);
 
 export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' | 'profile'> {
   /** A fresh worker with the model's session (a profiling one when asked), killed when `work` ends or on abort. */
@@ -85,7 +78,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
   }
 
   async function measureForward(m: Manifest, backend: BackendName, contextLength: number, o: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint> {
-    const M = latentsOf(m, contextLength, o.numLatents);
+    const M = latentsAt(m, contextLength, o.numLatents);
     const est = estimateOf(m, contextLength, M);
     const base = { modelId: m.id, backend, contextLength, numLatents: M, estimate: est };
     let session: ReplyOf<'load'> | undefined;
@@ -123,7 +116,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
 
   async function profile(id: string, backend: BackendName, contextLength: number, o: ProfileOptions = {}, signal?: AbortSignal): Promise<ProfilePoint> {
     const m = await src.manifestOf(id);
-    const M = latentsOf(m, contextLength, o.numLatents);
+    const M = latentsAt(m, contextLength, o.numLatents);
     const base = { modelId: id, backend, contextLength, numLatents: M };
     const refused = await refusal(m, backend, contextLength, estimateOf(m, contextLength, M).largestTensorBytes);
     if (refused) return { ok: false, ...base, failure: refused };

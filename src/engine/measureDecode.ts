@@ -1,12 +1,12 @@
 // Cached decoding measured at one N (the sweep's decode charts, the bench): in a fresh worker, a prefill of
 // N - D bytes through the step graph, then D one-byte decode steps, each timed. For Perceiver AR, D covers whole
 // refill periods, so the mean per byte is the amortised cost, refills included.
+import { cacheLatents, decodingLimit, defaultRefill, takesLatents } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
-import { decodingLimit, stepReady } from './decoding';
+import { stepReady } from './decoding';
 import type { ModelWorker } from './modelWorker';
 import { median, quantile } from './stats';
-import { defaultRefill } from './stepRunner';
 import type { DecodePoint, FailureKind } from './types';
 
 export const MIN_DECODE_STEPS = 32;
@@ -19,8 +19,8 @@ export const MIN_DECODE_STEPS = 32;
  */
 export function decodePlan(m: Manifest, n: number, numLatents?: number, refillTo?: number): { prompt: number; steps: number; note?: string } {
   const steps = Math.min(MIN_DECODE_STEPS, n - 1);
-  if (m.io !== 'latents' || !m.step) return { prompt: n - steps, steps };
-  const M = numLatents ?? m.config.latents ?? n;
+  if (!takesLatents(m) || !m.step) return { prompt: n - steps, steps };
+  const M = cacheLatents(m, numLatents)!;
   const F = refillTo ?? defaultRefill(m.step, M);
   const period = M - F + 1;
   const whole = period * Math.ceil(MIN_DECODE_STEPS / period);
@@ -47,7 +47,7 @@ export async function measureDecode(
   if (!m.step) return fail('invalid-model', `${m.id} has no step graph for cached decoding`);
   const limit = decodingLimit(m);
   if (n > limit) return fail('over-limit', `beyond the decoding state's capacity of ${limit.toLocaleString('en-US')} positions`);
-  const M = m.io === 'latents' ? (numLatents ?? m.config.latents) : undefined;
+  const M = cacheLatents(m, numLatents);
   const plan = decodePlan(m, n, M);
   try {
     return await inWorker(async (worker): Promise<DecodePoint> => {

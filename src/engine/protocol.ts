@@ -10,6 +10,7 @@ import type { GraphIO } from './userModel';
 import type { RunPolicy } from './stats';
 import type { OpProfile } from './profile';
 import type { DecoderOptions } from './stepRunner';
+import type { AnswerSpan, ReadPlan } from './recallProbe';
 
 /** What a worker is told to load a session with (load, peak). */
 interface SessionSettings {
@@ -99,7 +100,14 @@ export interface Table {
     };
     progress: { type: 'generating'; byte: number; ms: number; latents?: number; refills: number };
   };
-  /** Asks the generation `target` to end after the byte in progress; it answers with its `generated` reply. */
+  /** Recall probes (src/tasks), teacher-forced (recallProbe.ts): streams a `recalling` progress per probe with each
+   * answer byte's top guesses, ends with `recalled` (or `error`). */
+  recall: {
+    request: { probes: { bytes: Uint8Array; answers: AnswerSpan[] }[]; plan: ReadPlan; k: number };
+    reply: { type: 'recalled'; stopped: boolean; memory: MemoryReading };
+    progress: { type: 'recalling'; index: number; predicted: Uint8Array; top: TopByte[][]; ms: number };
+  };
+  /** Asks the generation (or recall run) `target` to end after the byte (probe) in progress; it answers with its reply. */
   stop: {
     request: { target: number };
     reply: never;
@@ -152,6 +160,7 @@ const NAMES = {
   peak: { reply: 'peaked' },
   decode: { reply: 'decoded' },
   generate: { reply: 'generated', progress: 'generating' },
+  recall: { reply: 'recalled', progress: 'recalling' },
   stop: { reply: null },
   attention: { reply: 'attended' },
 } as const satisfies Names;

@@ -1,7 +1,6 @@
 // Public types of the engine: what the UI, the automation API and the bench runner see.
 // No React, no onnxruntime-web here.
 import type { Manifest } from '../catalog/manifest';
-import type { OpProfile } from './profile';
 import type { GraphIO } from './userModel';
 
 export type BackendName = 'webgpu' | 'wasm';
@@ -26,16 +25,8 @@ export interface MemoryReading {
   jsHeapBytes?: number; // performance.memory.usedJSHeapSize (Chromium only)
 }
 
-/** Analytic estimate from the manifest's config; always labelled as an estimate in the UI. */
-export interface MemoryEstimate {
-  weightsBytes: number;
-  activationsBytes: number;
-  attentionBytes: number; // largest attention score tensor alive at once
-  cacheBytes: number; // Transformer-XL memory
-  totalBytes: number;
-  flops: number; // forward FLOPs for one pass over the window
-  largestTensorBytes: number; // biggest single tensor: what must fit one GPU buffer binding
-}
+import type { MemoryEstimate } from '../catalog/costModel';
+export type { MemoryEstimate } from '../catalog/costModel';
 
 import type { EngineFailure } from './failures';
 export { EngineError, type EngineFailure, type FailureKind } from './failures';
@@ -274,6 +265,30 @@ export interface GenerateResult {
   stopped?: string; // why it ended before maxBytes
 }
 
+/** A recall probe as the engine reads it (src/tasks makes them): its bytes and where its answer bytes are. */
+export interface RecallProbeInput {
+  bytes: Uint8Array;
+  answers: { start: number; length: number }[];
+}
+
+/** One probe read, teacher-forced: each answer byte's top prediction (the argmax) and its k most likely bytes. */
+export interface RecallProbeResult {
+  index: number; // in the probes given
+  predicted: Uint8Array; // one byte per answer byte, the answers in order
+  top: TopByte[][]; // per answer byte
+  ms: number; // reading this probe (a forward, or a prefill and one step per answer byte)
+}
+
+export interface RecallRun {
+  modelId: string;
+  backend: BackendName;
+  mode: 'forward' | 'decode'; // one forward, or cached decoding through the step graph (past the forward's limit)
+  numLatents?: number; // Perceiver AR: M
+  probes: RecallProbeResult[]; // fewer than given when stopped
+  stopped?: string;
+  memory?: MemoryReading; // the worker's, at the end
+}
+
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
 /** Where one position reads (the model's analysis graph): attention weights over the window, heads averaged. */
 export interface AttentionMap {
@@ -301,6 +316,9 @@ export interface Engine {
   attention(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number, query?: number): Promise<AttentionMap>;
   /** Samples up to opts.maxBytes bytes after `prompt`, streamed through onByte; an abort stops it (result.stopped). */
   generate(modelId: string, prompt: Uint8Array, opts: GenerateOptions, onByte?: (p: GenerateProgress) => void, signal?: AbortSignal): Promise<GenerateResult>;
+  /** Reads recall probes of one length, teacher-forced, in the model's worker (one forward each, or cached decoding past
+   * the forward's limit: recall.ts recallPlan); streamed through onProbe; an abort stops it after the probe in progress. */
+  recall(modelId: string, probes: RecallProbeInput[], opts?: { k?: number }, onProbe?: (p: RecallProbeResult) => void, signal?: AbortSignal): Promise<RecallRun>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
   /** ORT's per-operator timings of warm runs, in a profiling worker of its own (timed runs stay unprofiled). */
@@ -313,4 +331,39 @@ export interface Engine {
     delete(modelId: string): Promise<void>;
     clear(): Promise<void>;
   };
+}
+
+// ---- per-operator profiles (profile.ts computes them) ----
+
+export const CATEGORIES = [
+  'attention scores',
+  'softmax',
+  'weighted values',
+  'projections and MLP',
+  'masks, positions, gathers and casts',
+  'layout',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface ProfiledOp {
+  name: string;
+  opType: string;
+  category: Category;
+  ms: number; // mean per window
+  shape: string; // first output's dims, e.g. "1x4x256x4096"
+}
+
+export interface OpProfile {
+  modelId: string;
+  backend: BackendName;
+  contextLength: number;
+  numLatents?: number;
+  windows: number; // profiled windows (after a first run and a warm-up), averaged
+  runMs: number; // wall time of one window as the worker measured it: what the categories should add up to
+  opsMs: number; // sum over operators
+  kernels: number; // operator executions per window (ORT spends some µs between two of them)
+  byCategory: Record<Category, number>;
+  top: ProfiledOp[]; // the slowest operators, slowest first
+  source: 'ort-trace' | 'ort-trace+gpu-timestamps';
 }

@@ -22,6 +22,7 @@ export type UserFeeds = NonNullable<NonNullable<Manifest['userModel']>['feeds']>
 /** A layout the engine can drive: 'full' (logits for every position) or 'latents' (the last M, M fed at run time). */
 export interface Recognised {
   io: 'full' | 'latents';
+  takesLatents: boolean; // a num_latents input: the engine feeds M (io 'latents')
   feeds: UserFeeds;
   vocabSize?: number; // the logits' last dimension, when fixed
   describe: string; // the layout in words
@@ -54,10 +55,11 @@ export function recognise(g: GraphIO): Recognised | { problem: string } {
   const io = latents ? 'latents' : 'full';
   return {
     io,
+    takesLatents: !!latents,
     feeds: { tokens: tokens.name, attentionMask: mask?.name, numLatents: latents?.name, logits: logits.name },
     vocabSize: typeof V === 'number' ? V : undefined,
     describe: `${[tokens, mask, latents].filter(Boolean).map((t) => show(t!)).join(', ')} → ${show(logits)}: ${
-      io === 'latents' ? 'a Perceiver AR layout (logits for the last M positions)' : 'a decoder with logits for every position'
+      latents ? 'a Perceiver AR layout (logits for the last M positions)' : 'a decoder with logits for every position'
     }`,
   };
 }
@@ -93,8 +95,8 @@ export function userManifest(fileName: string, bytes: number, sha256: string, g:
     simplifications: [],
     config: {
       vocabSize: a.vocabSize, dModel: 0, nHeads: 0, nLayers: 0, dFf: 0, activation: 'relu', norm: 'layernorm', positions: 'unknown',
-      maxContext: a.maxContext, trainedContext: a.maxContext, latents: r.io === 'latents' ? a.latents : undefined,
-      attention: r.io === 'latents' ? { kind: 'latents', latents: a.latents ?? 1 } : { kind: 'full' },
+      maxContext: a.maxContext, trainedContext: a.maxContext,
+      attention: r.takesLatents ? { kind: 'latents', latents: a.latents ?? 1 } : { kind: 'full' },
     },
     parameters: 0,
     io: r.io,

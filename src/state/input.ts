@@ -23,6 +23,10 @@ export interface InputSlice {
   loadFile(file: Blob & { name: string }): Promise<void>;
 }
 
+declare module './types' {
+  interface PageState extends InputSlice {}
+}
+
 type InputPatch = Partial<InputFields & Pick<InputSlice, 'inputError'>>;
 
 export const MAX_FILE_BYTES = 8 * 2 ** 20; // a bigger file would make the textarea crawl; no model reads past 64 KiB

@@ -18,6 +18,10 @@ export interface LookupsSlice {
   trainingLog(m: Manifest): Promise<TrainingLogEntry[]>;
 }
 
+declare module './types' {
+  interface PageState extends LookupsSlice {}
+}
+
 export const createLookupsSlice: SliceCreator<LookupsSlice> = (_set, get) => {
   const engine = () => {
     const e = get().engine;

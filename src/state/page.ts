@@ -43,6 +43,10 @@ export interface PageSlice {
   setEngineSettings(engineSettings: EngineSettings): Promise<void>;
 }
 
+declare module './types' {
+  interface PageState extends PageSlice {}
+}
+
 export const createPageSlice: SliceCreator<PageSlice> = (set, get) => ({
   ready: false,
   manifests: [],

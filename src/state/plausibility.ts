@@ -4,6 +4,7 @@
 // onnxruntime-web run can reach, or a compute rate past any device, is refused too.
 import { estimate } from '../catalog/costModel';
 import type { Manifest } from '../catalog/manifest';
+import { takesLatents } from '../catalog/facts';
 import { type DecodePointOk, type MeasurePoint, median, quantile } from '../engine';
 
 /** No session.run of onnxruntime-web (tensors in, logits out) finishes faster than this. */
@@ -22,8 +23,8 @@ export function pointProblems(p: MeasurePoint, m: Manifest | undefined, now = Da
   const at = p.provenance?.measuredAt ? Date.parse(p.provenance.measuredAt) : undefined;
   if (at !== undefined && at > now + 86_400_000) out.push(`measured in the future (${p.provenance!.measuredAt})`);
   if (p.provenance && (p.backend === 'wasm') !== (p.provenance.ep === 'wasm')) out.push(`ran on ${p.backend} but records the ${p.provenance.ep} build`);
-  if (m.io === 'latents' ? !p.numLatents || p.numLatents > p.contextLength : p.numLatents !== undefined)
-    out.push(m.io === 'latents' ? `latents ${p.numLatents ?? 'missing'} do not fit N` : 'latents given for a model without latents');
+  if (takesLatents(m) ? !p.numLatents || p.numLatents > p.contextLength : p.numLatents !== undefined)
+    out.push(takesLatents(m) ? `latents ${p.numLatents ?? 'missing'} do not fit N` : 'latents given for a model without latents');
   if (p.decode?.ok) out.push(...decodeProblems(p.decode, p.contextLength).map((x) => `decoding: ${x}`));
   if (!p.ok) return out;
   if (p.contextLength > m.config.maxContext) out.push(`N is beyond the model's limit of ${n(m.config.maxContext)} bytes`);

@@ -42,6 +42,10 @@ export interface RunsSlice {
   runPredictions(): Promise<void>;
 }
 
+declare module './types' {
+  interface PageState extends RunsSlice {}
+}
+
 /** A prediction drawn from an earlier input or N than the page shows now. */
 export const isStale = (s: PageState, id: string) => {
   const st = s.status[id];

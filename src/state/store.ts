@@ -10,6 +10,7 @@ import { createLinkSlice } from './link/slice';
 import { createLookupsSlice } from './lookups';
 import { createPageSlice } from './page';
 import { createProfilingSlice } from './profiling';
+import { createRecallSlice } from './recall';
 import { createRunsSlice } from './runs';
 import { createSweepSlice } from './sweep';
 import type { PageState } from './types';
@@ -28,6 +29,7 @@ const createPageState: StateCreator<PageState> = (...a) => ({
   ...createProfilingSlice(...a),
   ...createUserModelsSlice(...a),
   ...createGenerationSlice(...a),
+  ...createRecallSlice(...a),
   ...createLookupsSlice(...a),
 });
 

@@ -9,16 +9,19 @@ import { GenerationSettings } from './GenerationSettings';
 import { InputPanel } from './InputPanel';
 import { ModelPicker } from './ModelPicker';
 import { PredictionPanels } from './PredictionPanels';
+import { RecallPanel } from './recall/RecallPanel';
 import { ProfilePanel } from './ProfilePanel';
 import { ResultsTable } from './ResultsTable';
 import { SharePanel } from './SharePanel';
 import { SummaryTable } from './SummaryTable';
 import { SweepPanel } from './SweepPanel';
+import { TradeoffChart } from './tradeoff/TradeoffChart';
 import { UserModelPanel } from './UserModelPanel';
 import { Verdicts } from './Verdicts';
 
-// Results first: the input and N (one primary action, Run), then the models side by side on the same bytes and the
-// charts, then each model's text, then the measurements that take longer (sweep, profile) and the rest.
+// Results first: the input and N (one primary action, Run), then the models side by side on the same bytes, the
+// charts and the trade-off chart beside them, then each model's text, then the measurements that take longer (sweep,
+// recall probes, profile) and the rest.
 export function App() {
   useAutoRun();
   return (
@@ -46,10 +49,11 @@ export function App() {
             <Verdicts />
           </div>
           <Charts />
-          {/* issue 19 (panel): the recall panel goes here, after the charts and before the slower measurements */}
+          <TradeoffChart />
           <SweepPanel />
           <PredictionPanels />
           <GenerationSettings />
+          <RecallPanel />
           <ResultsTable />
           <ProfilePanel />
           <ForeignPanel />

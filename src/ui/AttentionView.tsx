@@ -10,11 +10,20 @@ const BINS = 400;
 
 /** "Where it reads": the attention weights of one query position over the window it ran on, from the model's
  * analysis graph (run on demand in its own session, so the timed graph never pays for it). */
-export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; bytes: Uint8Array }) {
+export function AttentionView({ m, p, bytes, query: initialQuery, scope = '' }: {
+  m: Manifest;
+  p: Pick<Prediction, 'contextLength' | 'requestedContext' | 'numLatents'>;
+  bytes: Uint8Array;
+  query?: number; // the query offered first (default: the last position)
+  scope?: string; // prefixes the model id in test ids, where a model's view appears twice (the recall panel's probes)
+}) {
   const started = useStore((s) => !!s.engine);
   const { attention } = useStore.getState();
-  const [query, setQuery] = useState('');
-  const [shown, setShown] = useState<{ map: AttentionMap; of: Prediction }>();
+  const sid = `${scope}${m.id}`;
+  const [query, setQuery] = useState(initialQuery === undefined ? '' : String(initialQuery));
+  // the run a map was read for: its N (asked and used), M and input
+  const at = `${p.requestedContext}|${p.contextLength}|${p.numLatents ?? ''}`;
+  const [shown, setShown] = useState<{ map: AttentionMap; at: string; bytes: Uint8Array }>();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [open, setOpen] = useState(false);
@@ -26,7 +35,7 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
     setBusy(true);
     setError(undefined);
     try {
-      setShown({ map: await attention(m.id, bytes, p.requestedContext, p.numLatents, q), of: p });
+      setShown({ map: await attention(m.id, bytes, p.requestedContext, p.numLatents, q), at, bytes });
     } catch (e) {
       setError((e as Error).message);
     } finally {
@@ -34,17 +43,17 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
     }
   };
   // the view follows the prediction: a new N (or input) re-reads the new window while the view is open and shown
-  const behind = !!shown && shown.of !== p;
+  const behind = !!shown && (shown.at !== at || shown.bytes !== bytes);
   useEffect(() => {
     if (open && behind && !busy) void run();
-  }, [p, open]);
+  }, [at, bytes, open]);
   const map = shown?.map;
   const peak = map && peakOf(map.weights);
   const bins = map ? binWeights(map.weights, BINS) : [];
   const mapN = map?.weights.length ?? n;
   const pct = (x: number) => `${Number((x * 100).toPrecision(2))}%`;
   return (
-    <details className="attention" data-testid={`attention-${m.id}`} onToggle={(e) => setOpen(e.currentTarget.open)}>
+    <details className="attention" data-testid={`attention-${sid}`} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary className="small">Where it reads (attention of one position over the window)</summary>
       <p className="muted small">
         {p.numLatents ? 'A latent' : 'A position'} and the weight with which it reads every byte of the window in {m.attentionGraph!.layer}, averaged over
@@ -52,32 +61,32 @@ export function AttentionView({ m, p, bytes }: { m: Manifest; p: Prediction; byt
       </p>
       <label className="small">
         query{' '}
-        <input type="number" min={first} max={n - 1} value={query} placeholder={String(n - 1)} onChange={(e) => setQuery(e.target.value)} data-testid={`attention-query-${m.id}`} style={{ width: '7em' }} />
+        <input type="number" min={first} max={n - 1} value={query} placeholder={String(n - 1)} onChange={(e) => setQuery(e.target.value)} data-testid={`attention-query-${sid}`} style={{ width: '7em' }} />
       </label>{' '}
-      <button onClick={run} disabled={busy || !started} data-testid={`attention-run-${m.id}`}>
+      <button onClick={run} disabled={busy || !started} data-testid={`attention-run-${sid}`}>
         {busy ? 'running…' : 'Show'}
       </button>
       {error && (
-        <p className="error small" role="alert" data-testid={`attention-error-${m.id}`}>
+        <p className="error small" role="alert" data-testid={`attention-error-${sid}`}>
           {error}
         </p>
       )}
       {map && peak && (
         <>
-          <p className="small" data-testid={`attention-at-${m.id}`} data-n={mapN} data-window-start={map.windowStart}>
-            <span className={behind ? 'warn' : 'muted'} data-testid={`attention-n-${m.id}`}>
+          <p className="small" data-testid={`attention-at-${sid}`} data-n={mapN} data-window-start={map.windowStart}>
+            <span className={behind ? 'warn' : 'muted'} data-testid={`attention-n-${sid}`}>
               {behind
                 ? `From the run at N = ${count(mapN)}, before N changed to ${count(n)}: ${busy ? 'reading the new window…' : 'press Show for this N.'}`
                 : `At N = ${count(mapN)}: the window is input bytes ${count(map.windowStart)} to ${count(map.windowStart + mapN - 1)}.`}
             </span>
           </p>
-          <p className="small" data-testid={`attention-peak-${m.id}`} data-peak={map.windowStart + peak.offset} data-query={map.windowStart + map.query} data-n={mapN}>
+          <p className="small" data-testid={`attention-peak-${sid}`} data-peak={map.windowStart + peak.offset} data-query={map.windowStart + map.query} data-n={mapN}>
             Position {count(map.windowStart + map.query)} (predicting the byte after it) reads most at byte{' '}
             <b>{count(map.windowStart + peak.offset)}</b> ({pct(peak.weight)} of its attention; {pct(peak.near)} within 64 bytes of it), {count(map.query - peak.offset)} bytes
             back.
           </p>
-          <Strip weights={bins.map((b) => b.mass)} query={map.query / mapN} testId={`attention-strip-${m.id}`} />
-          <div data-testid={`attention-chart-${m.id}`}>
+          <Strip weights={bins.map((b) => b.mass)} query={map.query / mapN} testId={`attention-strip-${sid}`} />
+          <div data-testid={`attention-chart-${sid}`}>
             <ResponsiveContainer width="100%" height={170}>
               <LineChart data={bins.map((b) => ({ at: map.windowStart + b.start, mass: b.mass }))} margin={{ left: 8, right: 16, top: 4, bottom: 16 }}>
                 <CartesianGrid strokeDasharray="3 3" />

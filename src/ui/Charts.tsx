@@ -263,7 +263,7 @@ export function Charts() {
         <label className="small">
           <input type="checkbox" checked={log} onChange={(e) => setLogAxes(e.target.checked)} data-testid="log-axes" /> log axes
         </label>
-        <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('figure.chart'))} data-testid="export-png">Charts PNG</button>
+        <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('section.charts figure.chart'))} data-testid="export-png">Charts PNG</button>
         <Info testId="charts-info">
           <span data-testid="charts-key">
             Dots on lines: this page's sweep medians (bars: fastest run to p95), each point in a fresh worker; ○ hollow circles: each sweep point's
@@ -312,7 +312,6 @@ export function Charts() {
             color={color}
           />
         )}
-        {/* issue 19 (panel): the quality x speed x memory trade-off chart belongs here, with the other charts */}
       </div>
     </section>
   );

@@ -3,6 +3,7 @@ import { decodingLimit } from '../engine';
 import { maxSliderContext, MIN_CONTEXT, selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 import { count } from './format';
+import { takesLatents, trainedLatents } from '../catalog/facts';
 
 const SETTLE_MS = 400; // the models re-run once the slider has rested this long
 const STEP = 0.25; // in log2(N): four stops per doubling, so 256, 304, 362, 431, 512, …
@@ -12,10 +13,10 @@ export function ContextSlider() {
   const context = useStore((s) => s.context);
   const max = useStore(maxSliderContext);
   const latents = useStore((s) => s.latents);
-  const perceiver = useStore((s) => selectedManifests(s).find((m) => m.io === 'latents'));
+  const perceiver = useStore((s) => selectedManifests(s).find(takesLatents));
   const limits = useStore((s) => selectedManifests(s).filter((m) => m.config.maxContext < maxSliderContext(s)).map((m) => `${m.displayName} ${count(m.config.maxContext)}`).join(', '));
   const decodes = useStore((s) =>
-    selectedManifests(s).filter((m) => m.step && m.io !== 'segments' && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
+    selectedManifests(s).filter((m) => m.step && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
   );
   const { runPredictions, setContext, setLatents } = useStore.getState();
   const timer = useRef<number>(undefined);
@@ -54,7 +55,7 @@ export function ContextSlider() {
           Perceiver AR latents M{' '}
           <select
             data-testid="latents-select"
-            value={latents ?? perceiver.config.latents}
+            value={latents ?? trainedLatents(perceiver)}
             onChange={(e) => {
               setLatents(Number(e.target.value));
               rerunSoon();
@@ -63,7 +64,7 @@ export function ContextSlider() {
             {perceiver.config.latentOptions?.map((m) => (
               <option key={m} value={m}>
                 {m}
-                {m === perceiver.config.latents ? ' (trained)' : ''}
+                {m === trainedLatents(perceiver) ? ' (trained)' : ''}
               </option>
             ))}
           </select>

@@ -2,14 +2,15 @@ import { defaultRefill } from '../engine';
 import { selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 import { Info } from './Info';
+import { cacheLatents, takesLatents } from '../catalog/facts';
 
 /** Continue's settings, for every model (they travel in share links). */
 export function GenerationSettings() {
   const g = useStore((s) => s.generation);
   const { setGeneration } = useStore.getState();
   const latents = useStore((s) => s.latents);
-  const perceiver = useStore((s) => selectedManifests(s).find((m) => m.io === 'latents' && m.step));
-  const M = perceiver && (latents ?? perceiver.config.latents ?? 0);
+  const perceiver = useStore((s) => selectedManifests(s).find((m) => takesLatents(m) && m.step));
+  const M = perceiver && (cacheLatents(perceiver, latents ?? undefined) ?? 0);
   const num = (v: string, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(Number(v) || lo)));
   return (
     <section className="panel generation small" aria-label="Continue settings">

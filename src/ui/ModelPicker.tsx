@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { largestFitting } from '../catalog/fit';
 import type { Manifest } from '../catalog/manifest';
 import { useStore } from '../state/store';
-import { describeAttention } from './attention';
+import { describeAttention, trainedLatents } from '../catalog/facts';
 import { bytesLabel, count } from './format';
 import { Info } from './Info';
 import { isUntrained, SIZE_LABEL, SIZE_TITLE, UntrainedTag } from './modelTags';
@@ -39,7 +39,7 @@ function Details({ m }: { m: Manifest }) {
         </p>
         <p>
           d={m.config.dModel}, heads={m.config.nHeads}, layers={m.config.nLayers}
-          {m.config.latents ? ` (+1 cross-attention), latents ${m.config.latents}` : ''}
+          {trainedLatents(m) ? ` (+1 cross-attention), latents ${trainedLatents(m)}` : ''}
           {m.config.convKernel ? `, depthwise conv ${m.config.convKernel}` : ''}; {m.config.activation}, {m.config.norm}; positions: {m.config.positions}; attention:{' '}
           {describeAttention(m.config.attention)}; trained at {count(m.config.trainedContext)} bytes, limit {count(m.config.maxContext)} bytes; file {bytesLabel(m.graph.bytes)}
         </p>

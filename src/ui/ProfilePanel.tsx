@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { estimate } from '../catalog/costModel';
 import type { BackendName } from '../engine';
-import type { ProfileResult } from '../state/link';
+import type { ProfileResult } from '../state/points';
 import { useStore } from '../state/store';
 import { download } from './download';
 import { count, ms, shortN } from './format';

@@ -19,7 +19,7 @@ function Questions({ d }: { d: UserModelDraft }) {
       data-testid="user-model-questions"
       onSubmit={(e) => {
         e.preventDefault();
-        addUserModel({ name, vocabSize: vocab, byteLevel, maxContext, latents: d.layout.io === 'latents' ? latents : undefined });
+        addUserModel({ name, vocabSize: vocab, byteLevel, maxContext, latents: d.layout.takesLatents ? latents : undefined });
       }}
     >
       <p data-testid="user-model-layout">
@@ -35,7 +35,7 @@ function Questions({ d }: { d: UserModelDraft }) {
         <input type="checkbox" checked={byteLevel} onChange={(e) => setByteLevel(e.target.checked)} data-testid="user-model-bytes" /> byte-level (predictions of text; otherwise latency and memory only)
       </label>
       <label>maximum context (tokens) <input type="number" min={1} value={maxContext} onChange={(e) => setMaxContext(Number(e.target.value))} data-testid="user-model-context" /></label>
-      {d.layout.io === 'latents' && (
+      {d.layout.takesLatents && (
         <label>latents M by default <input type="number" min={1} value={latents} onChange={(e) => setLatents(Number(e.target.value))} data-testid="user-model-latents" /></label>
       )}
       <div className="row">

@@ -3,7 +3,7 @@
 // from docs/bench), labelled with the device that measured it, like any result from elsewhere.
 import type { BackendChoice, MeasurePoint } from '../engine';
 import type { ForeignResults } from '../state/foreign';
-import { ResultsFileSchema } from '../state/link/points';
+import { ResultsFileSchema } from '../state/points';
 
 export const EXAMPLE_SOURCE = "example (the project's benchmark, 2026-11-30)";
 

@@ -40,7 +40,7 @@ export async function saveChartsPng(figureList: Iterable<HTMLElement>, name = 'l
   const parts: { title: string[]; img: HTMLImageElement; legend: LegendEntry[]; failures: string[] }[] = [];
   const legend = sharedLegend(figures);
   for (const fig of figures) {
-    const svg = fig.querySelector<SVGSVGElement>('.recharts-wrapper > svg');
+    const svg = fig.querySelector<SVGSVGElement>('.recharts-wrapper > svg, svg[data-png]'); // recharts', or a chart's own SVG
     if (!svg) continue;
     const failures = [...fig.querySelectorAll('.failures li')].map((li) => li.textContent ?? '');
     const caption = fig.querySelector('figcaption');

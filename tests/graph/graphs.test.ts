@@ -110,7 +110,8 @@ describe('long-range behaviour of the graphs', () => {
 
   it(`${xl}: information crosses segments only through the memory`, async () => {
     const m = await openNodeModel(xl, { threads: 1 });
-    const { segmentLength: S = 16, nLayers: L, dModel: d, memoryLength: mem = 16 } = readManifest(xl).config;
+    const { nLayers: L, dModel: d, attention } = readManifest(xl).config;
+    const { segment: S, memory: mem } = attention as { segment: number; memory: number };
     const int64 = (xs: number[]) => new ort.Tensor('int64', BigInt64Array.from(xs.map(BigInt)), [1, xs.length]);
     const scalar = (x: number) => new ort.Tensor('int64', BigInt64Array.of(BigInt(x)), []);
     const seg1a = rand(S, 4);

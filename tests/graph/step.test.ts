@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { MODELS_DIR, openNodeModel, openNodeStep, readIndex, readManifest, type NodeModel } from '../../scripts/lib/nodeModel';
 import { runWindow } from '../../src/engine/graphRunner';
 import { createDecoder, stateBytes, type DecoderOptions } from '../../src/engine/stepRunner';
+import { trainedLatents } from '../../src/catalog/facts';
 
 const ids = readIndex();
 const V = 256;
@@ -86,7 +87,7 @@ describe.each(ids.filter((id) => readManifest(id).step))('%s step graph', (id) =
   it(`cached decoding of a prompt plus 64 greedy bytes equals the forward graph (max |diff| < ${TOLERANCE})`, async () => {
     // compare: 1,000 bytes (Transformer-XL crosses segments); the copy model reads positions from its first byte
     const prompt = text(compare ? 1000 : 100);
-    const opts = m.io === 'latents' && compare ? { refillTo: m.config.latents! - 16 } : {}; // a refill every 16 bytes
+    const opts = m.io === 'latents' && compare ? { refillTo: trainedLatents(m)! - 16 } : {}; // a refill every 16 bytes
     const r = await cachedEqualsForward(id, prompt, 64, opts);
     expect(r.worst).toBeLessThan(TOLERANCE);
     if (m.io === 'latents') {
@@ -98,16 +99,16 @@ describe.each(ids.filter((id) => readManifest(id).step))('%s step graph', (id) =
 
   it('state bytes: what the decoder allocates, as computed from the manifest', () => {
     const dec = createDecoder(async () => ({}), m, { capacity: 512 });
-    expect(dec.stateBytes).toBe(stateBytes(m, 512, m.config.latents));
+    expect(dec.stateBytes).toBe(stateBytes(m, 512, trainedLatents(m)));
     const { nLayers: L, dModel: d } = m.config;
-    const perPosition = m.step!.inputs.some((t) => t.dims.includes('capacity'));
+    const perPosition = m.step!.inputs.some((t) => t.dims.includes('capacity') || t.dims.includes('cached'));
     if (m.io === 'full' && perPosition) expect(dec.stateBytes).toBeGreaterThanOrEqual(2 * L * 512 * d * 4); // a key and a value per layer and position
     if (m.io === 'full' && !perPosition) expect(stateBytes(m, 65536)).toBe(dec.stateBytes); // a recurrent state: constant in N
   });
 });
 
 describe('chunked prefill of 4,096 bytes in chunks of 512 equals the one-shot forward', () => {
-  const bigOnes = ids.filter((id) => id.endsWith('-compare') && readManifest(id).step);
+  const bigOnes = ids.filter((id) => /-(compare|recall)$/.test(id) && readManifest(id).step);
   it.each(bigOnes)('%s', async (id) => {
     const step = await openNodeStep(id, { threads: 1 });
     const fwd = await openNodeModel(id, { threads: 1 });

@@ -9,7 +9,7 @@ const withAttention = (attention: Manifest['config']['attention'], extra: Partia
   parameters,
 });
 const tf: Model = { config, parameters: 859136 };
-const pa = withAttention({ kind: 'latents', latents: 256 }, { nLayers: 3, latents: 256 }, 875904);
+const pa = withAttention({ kind: 'latents', latents: 256 }, { nLayers: 3 }, 875904);
 const xl = withAttention({ kind: 'segments', segment: 256, memory: 256 }, {}, 923904);
 const compressive = withAttention({ kind: 'segments', segment: 256, memory: 256, compressedMemory: 256, compressionRate: 4 }, {}, 1185536);
 const chunked = withAttention({ kind: 'blockwise', queryChunk: 256, keyChunk: 2048 });

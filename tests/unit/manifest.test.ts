@@ -42,9 +42,9 @@ describe('manifests', () => {
     expect(ManifestSchema.safeParse(good).success).toBe(true);
     const step = good.step;
     const bad = [
-      { ...step, outputs: step.outputs.filter((t: { name: string }) => t.name !== 'new_keys') },
+      { ...step, outputs: step.outputs.filter((t: { name: string }) => t.name !== 'new_keys_0') },
       { ...step, state: [...step.state, { name: 'ghost' }] },
-      { ...step, state: [{ name: 'keys', axis: 9 }] },
+      { ...step, state: [{ name: 'keys_0', axis: 9 }] },
       { ...step, file: '../model.onnx' },
     ];
     for (const b of bad) expect(ManifestSchema.safeParse({ ...good, step: b }).error!.issues[0].path[0]).toBe('step');

@@ -3,7 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catalog/manifest';
 import { estimate } from '../../src/catalog/costModel';
-import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
+import { latentsAt } from '../../src/catalog/facts';
+import { recallPlan } from '../../src/engine/recall';
+import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance, type RecallProbeResult } from '../../src/engine/types';
 import { CATEGORIES, type Category } from '../../src/engine/profile';
 import { useStore } from '../../src/state/store';
 
@@ -23,10 +25,11 @@ export interface FakeOptions {
   predictDelayMs?: (id: string, context: number) => number;
   inspect?: Engine['inspect']; // what a person's graph would show (default: the engine refuses it)
   failGenerate?: Record<string, { after: number; error: EngineError }>; // model id -> fails after this many bytes
+  failRecall?: Record<string, { after: number; error: EngineError }>; // model id -> fails after this many probes
 }
 
 export function fakeEngine(opts: FakeOptions = {}) {
-  const calls = { generate: [] as { id: string; prompt: number; opts: GenerateOptions }[], load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
+  const calls = { recall: [] as { id: string; length: number; probes: number }[], generate: [] as { id: string; prompt: number; opts: GenerateOptions }[], load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
   const known = [...manifests]; // this engine's models: the bundled ones, and any a test adds as its own
   const engine: Engine = {
     detectWebGPU: async () => ({ available: false, reason: 'test', isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } }),
@@ -102,6 +105,27 @@ export function fakeEngine(opts: FakeOptions = {}) {
         memory: { wasmHeapBytes: 1 << 24 }, stopped: out.length < o.maxBytes ? `stopped by the user after ${out.length} bytes` : undefined,
       };
     },
+    // reads probe i right when i is even (its answer bytes), wrong when odd (each answer byte + 1), 1 ms each
+    async recall(id, probes, _o, onProbe, signal) {
+      const m = known.find((x) => x.id === id)!;
+      const length = Math.max(...probes.map((p) => p.bytes.length));
+      calls.recall.push({ id, length, probes: probes.length });
+      const plan = recallPlan(m, length);
+      if (plan instanceof EngineError) throw plan;
+      const got: RecallProbeResult[] = [];
+      const fail = opts.failRecall?.[id];
+      for (const [index, p] of probes.entries()) {
+        if (signal?.aborted) break;
+        if (fail && index === fail.after) throw fail.error;
+        await new Promise((r) => setTimeout(r, 1));
+        const answer = p.answers.flatMap((a) => Array.from(p.bytes.subarray(a.start, a.start + a.length)));
+        const predicted = Uint8Array.from(answer, (b) => (index % 2 ? (b + 1) % 256 : b));
+        const r = { index, predicted, top: [...predicted].map((byte) => [{ byte, p: 0.9 }]), ms: 2 + index };
+        got.push(r);
+        onProbe?.(r);
+      }
+      return { modelId: id, backend: 'wasm', ...plan, probes: got, stopped: got.length < probes.length ? `stopped by the user after ${got.length} of ${probes.length} probes` : undefined, memory: { wasmHeapBytes: 1 << 24 } };
+    },
     async sweep(spec, onPoint, signal) {
       calls.sweeps++;
       const out: MeasurePoint[] = [];
@@ -112,7 +136,7 @@ export function fakeEngine(opts: FakeOptions = {}) {
         await new Promise((r) => setTimeout(r, 1));
         if (signal?.aborted) return out;
         const m = known.find((x) => x.id === modelId)!;
-        const M = m.io === 'latents' ? Math.min(spec.numLatents ?? m.config.latents ?? n, n) : undefined;
+        const M = latentsAt(m, n, spec.numLatents);
         // figures as the engine computes them: median and type-7 p95 of the runs, N / median
         const p: MeasurePoint = {
           ok: true, modelId, backend, contextLength: n, numLatents: M, firstRunMs: 2, samplesMs: [1, 1.5, 2], medianMs: 1.5, p95Ms: 1.95, bytesPerSec: n / 0.0015,

@@ -1,5 +1,6 @@
 // "Where the model reads": the analysis graph (attention.onnx) in a session of its own, its weights read from the
 // forward graph's bytes, so the timed session never carries it. Client side: attentionView.ts.
+import { latentsAt } from '../../catalog/facts';
 import { int64, scalar } from '../graphRunner';
 import { createSession } from '../ort';
 import { EngineError } from '../types';
@@ -15,7 +16,8 @@ export const attention: Handlers<'attention'> = {
       held.analysis = { sha256: req.sha256, session: await createSession(new Uint8Array(req.graph), held.backend, { ...held.sessionOpts!, externalData }) };
     }
     const feeds = { tokens: int64(req.window), query: { ...scalar(req.query), dims: [1] } };
-    if (m.io === 'latents') Object.assign(feeds, { num_latents: scalar(req.numLatents ?? req.window.length) });
+    const M = latentsAt(m, req.window.length, req.numLatents);
+    if (M !== undefined) Object.assign(feeds, { num_latents: scalar(M) });
     const weights = (await held.analysis.session.run(feeds)).attention.data;
     out.transfer.push(weights.buffer);
     return { type: 'attended', weights };

@@ -38,6 +38,12 @@ export interface Out<T extends RequestType> {
 export type Handler<T extends RequestType> = (req: RequestOf<T>, out: Out<T>) => Promise<[ReplyBody<T>] extends [never] ? void : ReplyBody<T>>;
 export type Handlers<K extends RequestType> = { [T in K]: Handler<T> };
 
+// Requests that loop in the worker (a generation, a recall run) and were asked to stop (the `stop` request).
+export const stops = new Set<number>();
+// A macrotask turn without setTimeout's clamping: lets a stop message in between two bytes (or probes).
+const turn = new MessageChannel();
+export const pause = () => new Promise<void>((resolve) => ((turn.port1.onmessage = () => resolve()), turn.port2.postMessage(null)));
+
 export const timed = async (f: () => Promise<unknown>) => {
   const t0 = performance.now();
   await f();

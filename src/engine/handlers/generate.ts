@@ -1,17 +1,12 @@
 // Cached decoding and generation in the loaded model's worker: given bytes through the step graph (decode), sampled
-// bytes streamed back one by one (generate), and a generation asked to end (stop). Client side: decoding.ts.
+// bytes streamed back one by one (generate), and a generation asked to end (stop; a recall run too). Client side: decoding.ts.
 import { cachedSource, generateBytes, windowSource } from '../generation';
 import { readMemory, resetPeak } from '../memory';
 import { createDecoder } from '../stepRunner';
 import { EngineError } from '../types';
-import { held, loaded, type Handlers } from './context';
+import { held, loaded, pause, stops, type Handlers } from './context';
 
-const stops = new Set<number>(); // generations asked to stop
-// A macrotask turn without setTimeout's clamping: lets a stop message in between two bytes.
-const turn = new MessageChannel();
-const pause = () => new Promise<void>((resolve) => ((turn.port1.onmessage = () => resolve()), turn.port2.postMessage(null)));
-
-function stepSession() {
+export function stepSession() {
   if (!held.stepSession) throw new EngineError('invalid-model', 'The step graph is not loaded in this worker');
   return held.stepSession;
 }

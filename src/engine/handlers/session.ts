@@ -51,7 +51,8 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
   async inspect(req) {
     const inspected = await createSession(new Uint8Array(req.model), 'wasm', { wasmThreads: req.wasmThreads, webgpuImpl: 'jsep' });
     const io = inspected.io();
-    await inspected.release();
+    // not awaited: the reply must not wait on ORT's release (the page ends this worker once it has the reply)
+    void inspected.release().catch(() => undefined);
     return { type: 'inspected', io };
   },
 };

@@ -1,17 +1,22 @@
 // What a share link carries, described once. Each entry of SHARED is one link field: its zod schema, the store
-// fields that hold it (with a fresh page's values), which of them rewrite the link when they change, how to read it
-// from the page and how to apply it from a link. Derived from this table: the link schema (SharedStateSchema) and
-// its type, the store's link fields (SharedSlice, sharedInitial), the serialiser (readShared), the applier
-// (applyFields), what the address bar follows (watchedValues) and the validating decoder (decodeState). A new link
-// field is one entry; `plain` covers a store field that the link holds as it is.
+// fields that hold it (with a fresh page's values; their types in LinkFields), which of them rewrite the link when
+// they change, how to read it from the page and how to apply it from a link. Derived from this table: the link
+// schema (SharedStateSchema) and its type, the store's initial link fields (sharedInitial), the serialiser
+// (readShared), the applier (applyFields), what the address bar follows (watchedValues) and the validating decoder
+// (decodeState). A new link field is one entry (and its store fields in LinkFields); `plain` covers a store field
+// that the link holds as it is.
 import { z } from 'zod';
 import { USER_PREFIX, type BackendChoice, type BackendName } from '../../engine';
 import { foreignPatch, LINK_SOURCE } from '../foreign';
 import { defaultInput, presetInput, textInput, type InputFields } from '../input';
 import { PresetSchema } from '../presets';
-import type { LocalState, PageState } from '../types';
+import type { PageState } from '../types';
 import { decodeFragment, encodeFragment, MAX_STATE_BYTES } from './codec';
-import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './points';
+import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from '../points';
+import { heldoutText } from '../presets';
+import { RECALL_DEFAULTS, RecallSettingsSchema, type RecallSettings } from '../recallData';
+import { cellsFromLink, linkCells, RecallCellSchema } from '../recallLink';
+import { TRADEOFF_DEFAULTS, TradeoffSchema, type TradeoffSettings } from '../tradeoff';
 
 export const MAX_SHARED_POINTS = 400;
 export const MAX_SHARED_PROFILES = 48;
@@ -22,36 +27,6 @@ export type Patch = Partial<PageState> | ((s: PageState) => Partial<PageState>);
 export interface LinkNote {
   kind: 'error' | 'info';
   text: string;
-}
-
-// An entry sees its own fields and the store's other slices (not other entries' fields: the store's type is
-// derived from this table, so it cannot be used to type the table).
-type View<F> = F & LocalState;
-type EntryPatch<F> = Partial<View<F>> | ((s: View<F>) => Partial<View<F>>);
-interface ReadOptions {
-  withText: boolean;
-}
-
-interface SharedProp<S extends z.ZodType, F extends object> {
-  schema: S; // the link field; validated when a link is read
-  fields: () => F; // the store fields that hold it, with a fresh page's values
-  watch: readonly (keyof View<F>)[]; // a change to any of these rewrites the address bar's link
-  read(s: View<F>, o: ReadOptions): z.output<S>;
-  /** The store change for a link's value (async: applied after every synchronous one, in table order). */
-  apply(v: z.output<S>, s: View<F>, note: (n: LinkNote) => void): EntryPatch<F> | Promise<EntryPatch<F>>;
-}
-const prop = <S extends z.ZodType, F extends object>(p: SharedProp<S, F>) => p;
-
-/** One store field, kept in the link as it is; a link without it gives a fresh page's value. */
-function plain<K extends string, S extends z.ZodType>(key: K, schema: S, initial: z.output<S>): SharedProp<S, Record<K, z.output<S>>> {
-  type F = Record<K, z.output<S>>;
-  return {
-    schema,
-    fields: () => ({ [key]: initial }) as F,
-    watch: [key],
-    read: (s) => s[key],
-    apply: (v) => ({ [key]: v ?? initial }) as Partial<View<F>>,
-  };
 }
 
 /** Continue's settings (generation slice, engine.generate); `refill` is Perceiver AR's F (absent: the manifest's rule). */
@@ -65,12 +40,60 @@ const GenerationSchema = z.object({
 });
 export type GenerationSettings = z.infer<typeof GenerationSchema>;
 export const GENERATION_DEFAULTS: GenerationSettings = { maxBytes: 64, temperature: 0.8, topK: 5, seed: 1, cache: true };
+
+/** The store fields that hold what a link carries: each entry of SHARED below says which are its own. */
+export interface LinkFields extends InputFields {
+  selected: string[];
+  backend: BackendChoice;
+  context: number;
+  latents: number | undefined;
+  sweepContexts: number[] | undefined;
+  sweepBackends: BackendName[];
+  sweepDecode: boolean;
+  generation: GenerationSettings;
+  shareResults: boolean;
+  profiles: ProfileResult[];
+  recall: RecallSettings; // the recall panel's settings
+  tradeoff: TradeoffSettings; // the trade-off chart's axes
+}
+
+declare module '../types' {
+  interface PageState extends LinkFields {}
+}
+
+interface ReadOptions {
+  withText: boolean;
+}
+
+interface SharedProp<S extends z.ZodType, K extends keyof LinkFields> {
+  schema: S; // the link field; validated when a link is read
+  fields: () => Pick<LinkFields, K>; // the store fields that hold it, with a fresh page's values
+  watch: readonly (keyof PageState)[]; // a change to any of these rewrites the address bar's link
+  read(s: PageState, o: ReadOptions): z.output<S>;
+  /** The store change for a link's value (async: applied after every synchronous one, in table order). */
+  apply(v: z.output<S>, s: PageState, note: (n: LinkNote) => void): Patch | Promise<Patch>;
+}
+const prop = <S extends z.ZodType, K extends keyof LinkFields>(p: SharedProp<S, K>) => p;
+
+/** One store field, kept in the link as it is; a link without it gives a fresh page's value. */
+function plain<K extends keyof LinkFields, S extends z.ZodType<LinkFields[K]>>(key: K, schema: S, initial: LinkFields[K]): SharedProp<S, K> {
+  return {
+    schema,
+    fields: () => ({ [key]: initial }) as Pick<LinkFields, K>,
+    watch: [key],
+    read: (s) => s[key] as z.output<S>, // the store holds what its schema reads: LinkFields[K]
+    apply: (v) => ({ [key]: v ?? initial }),
+  };
+}
+
 const isDefault = (g: GenerationSettings) => (Object.keys(GenerationSchema.shape) as (keyof GenerationSettings)[]).every((k) => g[k] === GENERATION_DEFAULTS[k]);
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 export const SHARED = {
   models: prop({
     schema: z.array(ModelId).max(20),
-    fields: () => ({ selected: [] as string[] }),
+    fields: () => ({ selected: [] }),
     watch: ['selected'],
     read: (s) => s.selected,
     apply(ids, s, note) {
@@ -81,7 +104,7 @@ export const SHARED = {
       return { selected: ids.filter((id) => known.has(id)) };
     },
   }),
-  backend: plain('backend', z.enum(['auto', 'webgpu', 'wasm']), 'wasm' as BackendChoice),
+  backend: plain('backend', z.enum(['auto', 'webgpu', 'wasm']), 'wasm'),
   context: plain('context', Context, 1024),
   latents: plain('latents', z.number().int().min(1).max(65536).optional(), undefined),
   input: prop({
@@ -89,7 +112,7 @@ export const SHARED = {
     schema: z
       .union([z.object({ preset: PresetSchema }), z.object({ text: z.string().max(MAX_STATE_BYTES) }), z.object({ omitted: z.number().int().nonnegative() })])
       .optional(),
-    fields: (): InputFields => ({ text: '', bytes: new Uint8Array(0), preset: undefined }),
+    fields: () => ({ text: '', bytes: new Uint8Array(0), preset: undefined }),
     watch: ['preset', 'text'],
     // text only when the input is not a preset (a preset travels by name)
     read: (s, o) => (s.preset ? { preset: s.preset } : o.withText ? { text: s.text } : { omitted: s.bytes.length }),
@@ -104,7 +127,7 @@ export const SHARED = {
   sweep: prop({
     // decode: false when the sweep leaves cached decoding out (absent: measured, the default)
     schema: z.object({ contexts: z.array(Context).max(32).optional(), backends: z.array(Backend).max(2), decode: z.literal(false).optional() }).optional(),
-    fields: () => ({ sweepContexts: undefined as number[] | undefined, sweepBackends: ['wasm'] as BackendName[], sweepDecode: true }),
+    fields: () => ({ sweepContexts: undefined, sweepBackends: ['wasm'], sweepDecode: true }),
     watch: ['sweepContexts', 'sweepBackends', 'sweepDecode'],
     read: (s) => ({ contexts: s.sweepContexts, backends: s.sweepBackends, decode: s.sweepDecode ? undefined : (false as const) }),
     apply: (v, s) => ({ sweepContexts: v?.contexts, sweepBackends: v?.backends ?? s.sweepBackends, sweepDecode: v?.decode ?? true }),
@@ -135,10 +158,40 @@ export const SHARED = {
       return { foreign: others };
     },
   }),
+  // the recall panel's settings (recall.ts), always; its results like the sweep's, when "results in link" is on
+  recall: prop({
+    schema: RecallSettingsSchema.optional(),
+    fields: () => ({ recall: RECALL_DEFAULTS }),
+    watch: ['recall'],
+    read: (s) => (same(s.recall, RECALL_DEFAULTS) ? undefined : s.recall), // absent: the defaults
+    apply: (v) => ({ recall: v ?? RECALL_DEFAULTS }),
+  }),
+  recallResults: prop({
+    schema: z.array(RecallCellSchema).max(400).optional(),
+    fields: () => ({}),
+    watch: ['recallCells'], // and shareResults, which the results entry holds (and watches)
+    read: (s) => (s.shareResults ? linkCells(s.recallCells) : undefined),
+    async apply(cells, s) {
+      const others = (x: PageState) => x.recallCells.filter((c) => c.source !== LINK_SOURCE);
+      if (!cells?.length) return (x) => ({ recallCells: others(x) });
+      const needle = cells.some((c) => c.task === 'needle') ? new TextEncoder().encode(await heldoutText().catch(() => '')) : undefined;
+      const r = cellsFromLink(cells, s.manifests, LINK_SOURCE, needle?.length ? needle : undefined);
+      // said in the recall panel: a note from an async entry comes after the banner was written
+      if ('refused' in r) return (x) => ({ recallCells: others(x), recallMessage: { kind: 'error', text: r.refused } });
+      return (x) => ({ recallCells: [...others(x), ...r.cells], shareResults: true });
+    },
+  }),
+  tradeoff: prop({
+    schema: TradeoffSchema.optional(),
+    fields: () => ({ tradeoff: TRADEOFF_DEFAULTS }),
+    watch: ['tradeoff'],
+    read: (s) => (same(s.tradeoff, TRADEOFF_DEFAULTS) ? undefined : s.tradeoff),
+    apply: (v) => ({ tradeoff: v ?? TRADEOFF_DEFAULTS }),
+  }),
   profiles: prop({
     // per-operator profiles (profiling.ts), each with its provenance: shown as measured where they say they were
     schema: z.array(ProfileSchema).max(MAX_SHARED_PROFILES).optional(),
-    fields: () => ({ profiles: [] as ProfileResult[] }),
+    fields: () => ({ profiles: [] }),
     watch: ['profiles'],
     read: (s) => (s.profiles.length ? s.profiles.slice(0, MAX_SHARED_PROFILES) : undefined),
     apply: (profiles) => ({ profiles: profiles ?? [] }),
@@ -157,16 +210,16 @@ export const SharedStateSchema = z.object({
 });
 export type SharedState = z.infer<typeof SharedStateSchema>;
 
-type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
-/** The store fields that hold what a link carries. */
-export type SharedSlice = UnionToIntersection<{ [K in Key]: ReturnType<Table[K]['fields']> }[Key]>;
+// Every store field of LinkFields belongs to an entry: a field that no entry holds fails typecheck here.
+type Held = { [K in Key]: keyof ReturnType<Table[K]['fields']> }[Key];
+const _everyFieldHeld: Exclude<keyof LinkFields, Held> extends never ? true : never = true;
+void _everyFieldHeld;
 
-export const sharedInitial = (): SharedSlice => Object.assign({}, ...KEYS.map((k) => SHARED[k].fields())) as SharedSlice;
+export const sharedInitial = (): LinkFields => Object.assign({}, ...KEYS.map((k) => SHARED[k].fields()));
 
 /**
- * Every entry as the derived functions below call it: with the whole page state, and the link's value for its own
- * key. (An entry's methods take its narrower view of the state, of which the page state is one; TypeScript checks
- * method parameters both ways, which is what lets the table's entries be used as one type here.)
+ * Every entry as the derived functions below call it, given the link's value for its own key. (TypeScript checks a
+ * method's parameters both ways, which is what lets entries of different link values be used as one type here.)
  */
 interface Entry {
   watch: readonly (keyof PageState)[];

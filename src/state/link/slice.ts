@@ -26,6 +26,10 @@ export interface LinkSlice {
   startUrlSync(target?: Window): () => void;
 }
 
+declare module '../types' {
+  interface PageState extends LinkSlice {}
+}
+
 export const createLinkSlice: SliceCreator<LinkSlice> = (set, get, store) => ({
   ...addressBar(get, store.subscribe),
 
