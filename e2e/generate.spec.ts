@@ -98,7 +98,7 @@ test('Continue: 64 greedy bytes with cached decoding from a 4,096-byte prompt eq
   }
 
   const chart = page.getByTestId('chart-decode');
-  for (const id of ids) await expect(pg.legend(`${id} (wasm)`)).toContainText('single runs (Continue');
+  for (const id of ids) await expect(pg.legend(`${id} (wasm)`)).toContainText('single runs (Continue)');
   await expect(chart.locator('.single-run')).toHaveCount(2);
   await expect(page.getByTestId('chart-state').locator('.single-run')).not.toHaveCount(0); // the runs' decoding state, as one-run markers
 });

@@ -33,6 +33,10 @@ test('the first screen at 1440 x 900: the default comparison runs on load, its r
   // the chart draws those runs: one marker per model at N = 1,024, the first run there (hollow)
   await expect(page.getByTestId('chart-latency').locator('.single-run.first-run')).toHaveCount(2);
   for (const id of DEFAULTS) await expect(pg.legend(`${id} (wasm)`)).toBeInViewport();
+  // until a sweep here measures them, a measured example, labelled with where it was measured, draws their curves
+  await expect(page.getByTestId('charts-example')).toContainText('a measured example, the project\'s benchmark');
+  for (const id of DEFAULTS) await expect(pg.legend(`${id} (wasm)`)).toContainText('example: measured on Chromium 156');
+  await expect(page.getByTestId('chart-latency').locator('path.recharts-line-curve[stroke-dasharray="2 3"]')).toHaveCount(2);
   // one primary action on the first screen: Run
   await expect(page.locator('button.primary').filter({ visible: true }).first()).toHaveText('Run');
   // untrained models are out of the default view

@@ -31,9 +31,10 @@ test('paste a long text, run two models on WASM, sweep: both series in the chart
     for (const id of [A, B])
       await expect(page.getByTestId(chart).locator(`path.recharts-line-curve[name="${id} (wasm)"], path.recharts-line-curve[name="${id} (wasm) measured"]`)).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   }
-  await expect(pg.legend(`${A} (wasm)`)).toContainText('single runs (slider');
+  await expect(pg.legend(`${A} (wasm)`)).toContainText('single runs (slider)');
   await expect(pg.legend(`${A} (wasm)`)).toContainText('estimate');
   await expect(page.getByTestId('chart-memory').locator(`path.recharts-line-curve[name="${A} (wasm) estimate"]`)).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+  await expect(page.getByTestId('charts-example')).toHaveCount(0); // measured here now: the example is gone
   // first runs apart: each sweep point's first run a hollow circle in the latency chart
   await expect(page.getByTestId('chart-latency').locator('.sweep-first')).toHaveCount(8);
   const rows = page.getByTestId('results-table').locator('tbody tr');
@@ -55,8 +56,8 @@ test('the slider changes N, models re-run at the new N, and a model past its lim
   await expect(page.getByTestId(`clipped-${A}`)).toContainText("this model's limit is 1,024 bytes");
   // one latency pipeline: each run is a single-run point in the charts (diamonds), at the N it used; N is marked on every chart
   const latency = page.getByTestId('chart-latency');
-  await expect(pg.legend(`${A} (wasm)`)).toContainText('single runs (slider');
-  await expect(pg.legend('perceiver-ar-compare (wasm)')).toContainText('single runs (slider');
+  await expect(pg.legend(`${A} (wasm)`)).toContainText('single runs (slider)');
+  await expect(pg.legend('perceiver-ar-compare (wasm)')).toContainText('single runs (slider)');
   // both models at 512, then at 4,096 (the Transformer at its 1,024); a slow key press may have settled at an N between
   const singles: string[] = await page.evaluate(() => (window as any).lcp.store.getState().singles.map((r: any) => `${r.modelId}@${r.contextLength}`));
   expect(singles).toEqual(expect.arrayContaining([`${A}@512`, `${A}@1024`, 'perceiver-ar-compare@512', 'perceiver-ar-compare@4096']));

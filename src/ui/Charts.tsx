@@ -148,9 +148,9 @@ function kindsOf(base: string, charts: ChartData[]): string[] {
   for (const d of charts) {
     for (const s of d.series) {
       if (s.base !== base) continue;
-      if (s.origin) kinds.add(`— ${s.origin} (dotted, hollow dots)`);
+      if (s.origin) kinds.add(`┈ ${s.origin}`);
       else if (s.single === 'sweep, first run') kinds.add('○ first runs (sweep)');
-      else if (s.single) kinds.add(`◆ single runs (${s.single}; ◇ the first at its N)`);
+      else if (s.single) kinds.add(`◆ single runs (${s.single})`);
       else kinds.add('● sweep medians');
     }
     if (d.companion && d.rows.some((r) => r[`${base} ${d.companion}`] !== undefined)) kinds.add(`┄ ${d.companion}`);

@@ -21,16 +21,23 @@ function ModelChart({ name, rows }: { name: string; rows: ReturnType<typeof stac
         <b>{name}</b>
         <span className="muted small"> share of one window's wall time by operator category, against context N</span>
       </figcaption>
-      <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={rows} margin={{ left: 4, right: 16, top: 8, bottom: 4 }}>
+      <ResponsiveContainer width="100%" height={250}>
+        <BarChart data={rows} margin={{ left: 10, right: 16, top: 8, bottom: 16 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="n" tickFormatter={(n) => shortN(Number(n))} fontSize={11} />
-          <YAxis domain={[0, 100]} unit="%" width={44} fontSize={11} />
+          <XAxis dataKey="n" tickFormatter={(n) => shortN(Number(n))} fontSize={11} label={{ value: 'context N (bytes)', position: 'insideBottom', offset: -10, fontSize: 11, fill: '#687083' }} />
+          <YAxis
+            domain={[0, 100]}
+            ticks={[0, 25, 50, 75, 100]}
+            tickFormatter={(v) => `${v}%`}
+            width={56}
+            fontSize={11}
+            label={{ value: 'share of the window', angle: -90, position: 'insideLeft', offset: 0, fontSize: 11, fill: '#687083', style: { textAnchor: 'middle' } }}
+          />
           <Tooltip
             formatter={(v) => `${Number(v).toFixed(1)}%`}
             labelFormatter={(n, payload) => `N = ${count(Number(n))}, window ${ms(Number(payload?.[0]?.payload?.runMs ?? 0))}`}
           />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Legend layout="vertical" align="right" verticalAlign="middle" wrapperStyle={{ fontSize: 11, paddingLeft: 12, width: 210 }} />
           {SEGMENTS.map((s, i) => (
             <Bar key={s} dataKey={s} stackId="window" fill={SEGMENT_COLORS[i]} isAnimationActive={false} />
           ))}

@@ -5,7 +5,7 @@ import type { BackendChoice, MeasurePoint } from '../engine';
 import type { ForeignResults } from '../state/foreign';
 import { ResultsFileSchema } from '../state/points';
 
-export const EXAMPLE_SOURCE = "example (the project's benchmark, 2026-11-30)";
+export const EXAMPLE_SOURCE = 'example';
 
 let loading: Promise<MeasurePoint[]> | undefined;
 export function exampleResults(): Promise<MeasurePoint[]> {
