@@ -8,6 +8,7 @@ import { decodedContext } from '../state/generation';
 import { useStore } from '../state/store';
 import { saveChartsPng } from './exportPng';
 import { compact, count, mib, ms, shortN } from './format';
+import { failureText } from './failureText';
 import { Info } from './Info';
 import { isUntrained, UNTRAINED_TITLE } from './modelTags';
 import { chartPoints, decodeRows, decodeRunPoint, firstRunPoints, measuredMemory, toRows, valueRange, type ChartData, type ChartPoint } from './seriesData';
@@ -132,8 +133,8 @@ function Chart({ id, title, unit, note, data, measuredName, fmt, tick, logTicks,
       {data.failures.length > 0 && (
         <ul className="failures small" data-testid={`${id}-failures`}>
           {data.failures.map((f) => (
-            <li key={`${f.series}|${f.n}`}>
-              ✕ {f.series} at N = {count(f.n)}: <b>{f.kind}</b> — {f.message}
+            <li key={`${f.series}|${f.n}`} title={failureText(f.message).detail}>
+              ✕ {f.series} at N = {count(f.n)}: <b>{f.kind}</b> — {failureText(f.message).headline}
             </li>
           ))}
         </ul>

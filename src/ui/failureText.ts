@@ -23,6 +23,7 @@ export function failureText(message: string, kind?: FailureKind): FailureText {
   if (!RAW.test(message)) return { headline: message };
   const colon = message.indexOf(': ');
   const lead = colon > 0 ? message.slice(0, colon) : '';
-  if (lead && !RAW.test(lead)) return { headline: `${lead}.`, detail: message.slice(colon + 2) };
+  // a lead in words (not an error's name, "Error", "RangeError") is the engine's own sentence
+  if (lead && !RAW.test(lead) && /\s/.test(lead.trim())) return { headline: `${lead}.`, detail: message.slice(colon + 2) };
   return { headline: `${(kind && HEADLINE[kind]) ?? HEADLINE.unknown}.`, detail: message };
 }
