@@ -80,6 +80,7 @@ function Chart({ id, title, unit, note, data, measuredName, fmt, tick, logTicks,
             domain={['dataMin', 'dataMax']}
             tickFormatter={shortN}
             ticks={data.rows.map((r) => r.n)}
+            padding={{ left: 12, right: 12 }}
             fontSize={11}
             label={{ value: 'context N (bytes)', position: 'insideBottom', offset: -10, fontSize: 11, fill: '#687083' }}
           />
