@@ -1,11 +1,9 @@
 // The page as a newcomer meets it (issue 23), in real Chromium on WASM: results first, numbers side by side on the
 // same bytes, limits that hold, verdicts on the recall presets, untrained models marked, views that follow N.
 import { test, expect, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { encodeFragment } from '../src/state/link/codec';
 import { Playground } from './pageObjects';
 
-const LONG = readFileSync('public/data/heldout.txt', 'utf8').slice(0, 120_000);
 const DEFAULTS = ['perceiver-ar-compare', 'transformer-compare'];
 
 test.use({ viewport: { width: 1440, height: 900 } });
@@ -150,8 +148,7 @@ test('untrained models are marked wherever they appear: picker, panel, table and
   await expect(page.getByTestId('model-transformer-compare').getByTestId('untrained-tag')).toHaveCount(0);
   await pg.selectOnly([U, 'perceiver-ar-compare']);
   await pg.setBackend('wasm');
-  await pg.paste(LONG);
-  await pg.setContext(512);
+  await pg.run(); // the held-out sample at N = 1,024
   await expect(pg.bpb(U)).toHaveText(/^\d+\.\d{3}$/, { timeout: 120_000 });
   await expect(page.getByTestId(`prediction-${U}`).getByTestId('untrained-tag')).toHaveText('untrained');
   await expect(page.getByTestId(`untrained-note-${U}`)).toContainText('Random weights (never trained)');

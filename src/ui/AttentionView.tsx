@@ -30,8 +30,10 @@ export function AttentionView({ m, p, bytes, query: initialQuery, scope = '' }: 
   const n = p.contextLength;
   const first = p.numLatents ? n - p.numLatents : 0; // Perceiver AR: only its latents query
   const q = query === '' || Number(query) < first || Number(query) > n - 1 ? undefined : Number(query); // a query outside this window: the last position
+  const tried = useRef<{ at: string; bytes: Uint8Array }>(undefined); // the last run asked for: a failure is not retried
   const run = async () => {
     if (!started) return;
+    tried.current = { at, bytes };
     setBusy(true);
     setError(undefined);
     try {
@@ -43,10 +45,12 @@ export function AttentionView({ m, p, bytes, query: initialQuery, scope = '' }: 
     }
   };
   // the view follows the prediction: a new N (or input) re-reads the new window while the view is open and shown
+  // (also once a read still going when N moved on has finished: then the newest N is read)
   const behind = !!shown && (shown.at !== at || shown.bytes !== bytes);
   useEffect(() => {
-    if (open && behind && !busy) void run();
-  }, [at, bytes, open]);
+    const asked = tried.current?.at === at && tried.current.bytes === bytes;
+    if (open && behind && !busy && !asked) void run();
+  }, [at, bytes, open, busy]);
   const map = shown?.map;
   const peak = map && peakOf(map.weights);
   const bins = map ? binWeights(map.weights, BINS) : [];
