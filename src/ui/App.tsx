@@ -17,6 +17,7 @@ import { SummaryTable } from './SummaryTable';
 import { SweepPanel } from './SweepPanel';
 import { TradeoffChart } from './tradeoff/TradeoffChart';
 import { UserModelPanel } from './UserModelPanel';
+import { HubPanel } from './HubPanel';
 import { Verdicts } from './Verdicts';
 
 // Results first: the input and N (one primary action, Run), then the models side by side on the same bytes, the
@@ -37,6 +38,7 @@ export function App() {
         <aside>
           <ModelPicker />
           <UserModelPanel />
+          <HubPanel />
           <CachePanel />
         </aside>
         <main>

@@ -1,14 +1,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, ErrorBar, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { estimate } from '../catalog/costModel';
-import { estimateOf, type MeasurePoint } from '../engine';
+import { estimateOf } from '../catalog/costModel';
+import type { MeasurePoint } from '../engine';
 import { exampleFor, exampleResults } from './example';
 import type { Manifest } from '../catalog/manifest';
-import { decodedContext } from '../state/generation';
+import { decodedContext } from '../state/selectors';
 import { useStore } from '../state/store';
 import { saveChartsPng } from './exportPng';
 import { compact, count, mib, ms, shortN } from './format';
 import { failureText } from './failureText';
+import { onBytesAxis, useBytesPerToken } from './hubAxis';
 import { Info } from './Info';
 import { isUntrained, UNTRAINED_TITLE } from './modelTags';
 import { chartPoints, decodeRows, decodeRunPoint, firstRunPoints, measuredMemory, toRows, valueRange, type ChartData, type ChartPoint } from './seriesData';
@@ -29,6 +30,7 @@ interface ChartProps {
   measuredName?: string; // suffix for the measured series when an estimate is drawn beside it
   fmt: (v: number) => string;
   tick: (v: number) => string;
+  xLabel: string; // the N axis's title, with its unit
   /** Tick values for a log axis over [lo, hi] (default: recharts' own). */
   logTicks?: (lo: number, hi: number) => number[];
   color: ColorOf;
@@ -56,7 +58,7 @@ function Hollow({ cx, cy, stroke }: { cx?: number; cy?: number; stroke?: string 
   return <circle cx={cx} cy={cy} r={4} fill="#fff" stroke={stroke} strokeWidth={1.5} className="first-run sweep-first" />;
 }
 
-function Chart({ id, title, unit, note, data, measuredName, fmt, tick, logTicks, color }: ChartProps) {
+function Chart({ id, title, unit, note, data, measuredName, fmt, tick, logTicks, color, xLabel }: ChartProps) {
   const log = useStore((s) => s.logAxes);
   const context = useStore((s) => s.context);
   const failedNs = [...new Set(data.failures.map((f) => f.n))];
@@ -82,7 +84,7 @@ function Chart({ id, title, unit, note, data, measuredName, fmt, tick, logTicks,
             ticks={data.rows.map((r) => r.n)}
             padding={{ left: 12, right: 12 }}
             fontSize={11}
-            label={{ value: 'context N (bytes)', position: 'insideBottom', offset: -10, fontSize: 11, fill: '#687083' }}
+            label={{ value: xLabel, position: 'insideBottom', offset: -10, fontSize: 11, fill: '#687083' }}
           />
           <YAxis
             scale={log ? 'log' : 'linear'}
@@ -218,13 +220,19 @@ export function Charts() {
   const [example, setExample] = useState<MeasurePoint[]>([]);
   useEffect(() => void exampleResults().then(setExample, () => setExample([])), []);
   const shownExample = useMemo(() => exampleFor(example, selected, own, backend, foreign), [example, selected, own, backend, foreign]);
-  const points = useMemo(() => chartPoints(own, singles, [...foreign, ...shownExample]), [own, singles, foreign, shownExample]);
+  // N counts a Hub model's tokens; the bytes axis places its points at N x its bytes per token (hubAxis.ts)
+  const [axis, setAxis] = useState<'n' | 'bytes'>('n');
+  const hubIds = useMemo(() => [...new Set([...own, ...runs].map((p) => p.modelId).filter((id) => manifests.some((m) => m.id === id && m.hub)))], [own, runs, manifests]);
+  const ratio = useBytesPerToken(hubIds);
+  const onAxis = (ps: ChartPoint[]) => (axis === 'bytes' ? onBytesAxis(ps, ratio) : ps);
+  const points = useMemo(() => onAxis(chartPoints(own, singles, [...foreign, ...shownExample])), [own, singles, foreign, shownExample, axis, ratio]); // eslint-disable-line react-hooks/exhaustive-deps
+  const firstRuns = useMemo(() => onAxis(firstRunPoints(own)), [own, axis, ratio]); // eslint-disable-line react-hooks/exhaustive-deps
   // the cost model's memory for each selected model over every N it takes, drawn dashed from the first measurement on
   const estimates = useMemo(
     () =>
       selected.flatMap((id) => {
         const m = manifests.find((x) => x.id === id);
-        if (!m || (m.userModel && !m.userModel.fromManifest)) return [];
+        if (!m || m.hub || (m.userModel && !m.userModel.fromManifest)) return []; // a Hub model's N counts tokens
         const b = status[id]?.loaded?.backend ?? (backend === 'webgpu' ? 'webgpu' : 'wasm');
         return doublings(m.config.maxContext).map((n): ChartPoint => ({
           ok: false, modelId: id, backend: b, contextLength: n, estimate: estimateOf(m, n, latents), failure: { kind: 'skipped', message: 'the estimate only' },
@@ -233,14 +241,15 @@ export function Charts() {
     [selected, manifests, status, backend, latents],
   );
   const decoding = useMemo(() => {
-    const pts = [...chartPoints(own, [], foreign), ...runs.flatMap((r) => {
+    const pts = onAxis([...chartPoints(own, [], foreign), ...runs.flatMap((r) => {
       const m = manifests.find((x) => x.id === r.modelId);
-      return m ? [decodeRunPoint(r, estimate(m, decodedContext(r), r.numLatents))] : [];
-    })];
+      return m ? [decodeRunPoint(r, estimateOf(m, decodedContext(r), r.numLatents))] : [];
+    })]);
     return pts.some((p) => p.decode) ? pts : undefined;
-  }, [own, foreign, runs, manifests]);
+  }, [own, foreign, runs, manifests, axis, ratio]); // eslint-disable-line react-hooks/exhaustive-deps
+  const xLabel = hubIds.length ? (axis === 'bytes' ? 'context N (bytes; Hub models: tokens × bytes per token)' : 'context N (bytes; tokens for a Hub model)') : 'context N (bytes)';
   const charts = useMemo(() => {
-    const latency = latencyData([...points, ...firstRunPoints(own)]);
+    const latency = latencyData([...points, ...firstRuns]);
     const memory = toRows([...points, ...estimates], measuredMemory, { estimate: (p) => p.estimate.totalBytes });
     const throughput = toRows(points, (p) => p.bytesPerSec);
     const decode = decoding && decodeRows(decoding, (d) => d.msPerByte);
@@ -251,7 +260,7 @@ export function Charts() {
         value: (d, p) => (p.origin || p.single ? undefined : p.backend === 'webgpu' ? d.memory.gpuAllocatedPeakBytes : d.memory.wasmHeapBytes),
       });
     return { latency, memory, throughput, decode, state };
-  }, [points, own, decoding, estimates]);
+  }, [points, firstRuns, decoding, estimates]);
   if (!points.length && !decoding) return <p className="muted" data-testid="charts-empty">Run the models or a sweep to draw latency and memory against context length.</p>;
   const all = [charts.latency, charts.memory, charts.throughput, charts.decode, charts.state].filter((d): d is ChartData => !!d);
   // one colour per model and backend across every chart, in first-seen order (colours stay put as points arrive)
@@ -265,6 +274,24 @@ export function Charts() {
         <label className="small">
           <input type="checkbox" checked={log} onChange={(e) => setLogAxes(e.target.checked)} data-testid="log-axes" /> log axes
         </label>
+        {hubIds.length > 0 && (
+          <label className="small">
+            N axis{' '}
+            <select value={axis} onChange={(e) => setAxis(e.target.value as 'n' | 'bytes')} data-testid="chart-axis">
+              <option value="n">tokens for Hub models, bytes for the others</option>
+              <option value="bytes">bytes for every model</option>
+            </select>
+          </label>
+        )}
+        {hubIds.length > 0 && (
+          <label className="small">
+            N axis{' '}
+            <select value={axis} onChange={(e) => setAxis(e.target.value as 'n' | 'bytes')} data-testid="chart-axis">
+              <option value="n">tokens for Hub models, bytes for the others</option>
+              <option value="bytes">bytes for every model</option>
+            </select>
+          </label>
+        )}
         <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('section.charts figure.chart'))} data-testid="export-png">Charts PNG</button>
         <Info testId="charts-info">
           <span data-testid="charts-key">
@@ -285,9 +312,9 @@ export function Charts() {
       )}
       <SharedLegend bases={bases} charts={all} color={color} manifests={manifests} />
       <div className="chart-grid">
-        <Chart id="chart-latency" title="Latency per forward pass" unit="ms per forward" data={charts.latency} fmt={ms} tick={msTick} color={color} />
-        <Chart id="chart-memory" title="Memory" unit="MiB" note="(measured; dashed: estimate)" data={charts.memory} measuredName="measured" fmt={mib} tick={mibTick} logTicks={mibTicks} color={color} />
-        <Chart id="chart-throughput" title="Throughput" unit="bytes/s" note="(N / latency)" data={charts.throughput} fmt={(v) => `${count(Math.round(v))} bytes/s`} tick={compact} color={color} />
+        <Chart id="chart-latency" title="Latency per forward pass" unit="ms per forward" data={charts.latency} fmt={ms} tick={msTick} color={color} xLabel={xLabel} />
+        <Chart id="chart-memory" title="Memory" unit="MiB" note="(measured; dashed: estimate)" data={charts.memory} measuredName="measured" fmt={mib} tick={mibTick} logTicks={mibTicks} color={color} xLabel={xLabel} />
+        <Chart id="chart-throughput" title="Throughput" unit="bytes/s" note="(N / latency)" data={charts.throughput} fmt={(v) => `${count(Math.round(v))} bytes/s`} tick={compact} color={color} xLabel={xLabel} />
         {charts.decode && (
           <Chart
             id="chart-decode"
@@ -298,6 +325,7 @@ export function Charts() {
             fmt={ms}
             tick={msTick}
             color={color}
+            xLabel={xLabel}
           />
         )}
         {charts.state && (
@@ -312,6 +340,7 @@ export function Charts() {
             tick={mibTick}
             logTicks={mibTicks}
             color={color}
+            xLabel={xLabel}
           />
         )}
       </div>

@@ -3,6 +3,7 @@ import { maxSelectedContext } from '../state/selectors';
 import { useStore } from '../state/store';
 import { MIRROR_LENGTH, NEEDLE_DEFAULTS, type Preset } from '../state/presets';
 import { count } from './format';
+import { TokenCounts } from './HubPanel';
 
 const TYPING_PAUSE_MS = 250;
 
@@ -61,6 +62,7 @@ export function InputPanel() {
     >
       <h2>
         Input <span className="muted" data-testid="byte-count">{count(bytes)} bytes</span>
+        <TokenCounts />
       </h2>
       <div className="row">
         <button onClick={() => pick({ kind: 'heldout' })} data-testid="preset-heldout">Held-out text</button>

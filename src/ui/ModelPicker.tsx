@@ -6,6 +6,7 @@ import { describeAttention, trainedLatents } from '../catalog/facts';
 import { bytesLabel, count } from './format';
 import { Info } from './Info';
 import { isUntrained, SIZE_LABEL, SIZE_TITLE, UntrainedTag } from './modelTags';
+import { HubModelCard } from './HubPanel';
 import { TrainingCurve } from './TrainingCurve';
 
 /** What the card promises: the model's limit, and where WASM stops short of it (from the cost model). */
@@ -106,7 +107,7 @@ interface Family {
 /** Bundled models by family (in the index's order), a person's own models apart. */
 function families(manifests: Manifest[]): Family[] {
   const out: Family[] = [];
-  for (const m of manifests.filter((x) => !x.userModel)) {
+  for (const m of manifests.filter((x) => !x.userModel && !x.hub)) {
     const f = out.find((x) => x.family === m.family) ?? out[out.push({ family: m.family, name: m.familyName, models: [] }) - 1];
     f.models.push(m);
   }
@@ -123,6 +124,7 @@ export function ModelPicker() {
   // an untrained model is out of the default view, unless it is selected (a link may name one)
   const shown = (m: Manifest) => showUntrained || !isUntrained(m) || selected.includes(m.id);
   const own = manifests.filter((m) => m.userModel);
+  const hub = manifests.filter((m) => m.hub);
   const { toggleModel } = useStore.getState();
   return (
     <section className="panel models" aria-label="Models">
@@ -152,6 +154,19 @@ export function ModelPicker() {
           </div>
         );
       })}
+      {hub.length > 0 && (
+        <div className="family" data-testid="family-hub">
+          <div className="family-name">From the Hugging Face Hub</div>
+          {hub.map((m) => (
+            <div key={m.id} className="model" data-testid={`model-${m.id}`}>
+              <label>
+                <input type="checkbox" checked={selected.includes(m.id)} onChange={() => toggleModel(m.id)} data-testid={`pick-${m.id}`} /> <b>{m.displayName}</b>
+              </label>
+              <HubModelCard m={m} />
+            </div>
+          ))}
+        </div>
+      )}
       {own.length > 0 && (
         <div className="family" data-testid="family-user">
           <div className="family-name">Your models</div>

@@ -7,8 +7,9 @@ import { ContinueBox } from './ContinueBox';
 import { FailureMessage } from './FailureMessage';
 import { bytesLabel, count, ms } from './format';
 import { Info } from './Info';
-import { UntrainedTag } from './modelTags';
+import { isUntrained, UntrainedTag } from './modelTags';
 import { SHOWN, SurprisalText } from './SurprisalText';
+import { TokenSurprisal } from './TokenSurprisal';
 import { diffSummary } from './surprisalDiff';
 
 /** One panel per selected model, side by side: bits per byte, the window used, the coloured text. */
@@ -53,10 +54,10 @@ function RunInfo({ id, st }: { id: string; st?: ModelStatus }) {
 
 /** What a reader would otherwise not know about these numbers: past the training length, random weights. */
 function Caveats({ m, n, id }: { m?: Manifest; n: number; id: string }) {
-  if (!m || m.userModel) return null;
+  if (!m || m.userModel || m.hub) return null;
   return (
     <>
-      {!m.training && (
+      {isUntrained(m) && (
         <p className="warn small" data-testid={`untrained-note-${id}`}>
           Random weights (never trained): these bits per byte and guesses mean nothing; its time and memory are real.
         </p>
@@ -79,7 +80,7 @@ function PredictionPanel({ id, others, diffWith, setDiffWith }: { id: string; ot
   const p = st?.prediction;
   const run = useStore((s) => p && s.singles.find((r) => r.modelId === id && r.backend === p.backend && r.contextLength === p.contextLength && r.numLatents === p.numLatents));
   const sameInput = otherSt?.prediction && otherSt.predictedOn === st?.predictedOn;
-  const compare = sameInput ? otherSt!.prediction : undefined;
+  const compare = sameInput && !otherSt!.prediction!.tokens ? otherSt!.prediction : undefined; // per byte: a Hub model's tokens do not line up
   const summary = p && compare ? diffSummary(p, compare) : undefined;
   return (
     <article className="panel prediction" data-testid={`prediction-${id}`} aria-busy={!!st?.busy}>
@@ -104,7 +105,24 @@ function PredictionPanel({ id, others, diffWith, setDiffWith }: { id: string; ot
         />
       )}
       {!p && !st?.busy && !st?.error && <p className="muted small">Not run yet: press Run or move the slider.</p>}
-      {p && st?.predictedOn && (
+      {p?.tokens && st?.predictedOn && (
+        <>
+          <p className="small">
+            <b data-testid={`bpb-${id}`}>{p.bitsPerByte.toFixed(3)}</b> bits/byte, <span data-testid={`bpt-${id}`}>{p.tokens.bitsPerToken.toFixed(3)}</span> bits/token over{' '}
+            {count(p.surprisalBits.length)} scored tokens · window <span data-testid={`window-${id}`}>{count(p.contextLength)}</span> tokens (
+            {count(p.tokens.bytes.reduce((a, b) => a + b, 0))} bytes) on {p.backend} · {ms(p.latencyMs)}
+          </p>
+          {p.clippedReason && (
+            <p className="warn small" data-testid={`clipped-${id}`}>
+              Asked for {count(p.requestedContext)} tokens; used {count(p.contextLength)}: {p.clippedReason}.
+            </p>
+          )}
+          {stale && !st.busy && <p className="muted small" data-testid={`stale-${id}`}>The input or N changed since this run: press Run to update.</p>}
+          <TokenSurprisal id={id} p={p} />
+          <ContinueBox id={id} />
+        </>
+      )}
+      {p && !p.tokens && st?.predictedOn && (
         <>
           <p className="small">
             <b data-testid={`bpb-${id}`}>{p.bitsPerByte.toFixed(3)}</b> bits/byte over its {count(p.surprisalBits.length)} scored bytes · window{' '}

@@ -2,11 +2,11 @@
 import type { Manifest } from '../catalog/manifest';
 
 /** Random weights: its timings and memory are real, its predictions mean nothing. */
-export const isUntrained = (m?: Pick<Manifest, 'training' | 'userModel'>) => !!m && !m.userModel && !m.training;
+export const isUntrained = (m?: Pick<Manifest, 'training' | 'userModel' | 'hub'>) => !!m && !m.userModel && !m.hub && !m.training;
 
 export const UNTRAINED_TITLE = 'Random weights (never trained): its latency and memory are real, its predictions and bits per byte mean nothing';
 
-export function UntrainedTag({ m }: { m?: Pick<Manifest, 'training' | 'userModel'> }) {
+export function UntrainedTag({ m }: { m?: Pick<Manifest, 'training' | 'userModel' | 'hub'> }) {
   if (!isUntrained(m)) return null;
   return (
     <span className="tag untrained" title={UNTRAINED_TITLE} data-testid="untrained-tag">
@@ -22,6 +22,7 @@ export const SIZE_LABEL: Record<Manifest['size'], string> = {
   copy: 'copy task',
   recall: 'recall',
   tiny: 'tiny',
+  hub: 'from the Hub',
 };
 
 export const SIZE_TITLE: Record<Manifest['size'], string> = {
@@ -30,4 +31,5 @@ export const SIZE_TITLE: Record<Manifest['size'], string> = {
   copy: "Trained only on the paper's mirrored copy task (65,536 bytes); it reads the FIRST N bytes",
   recall: 'Trained on the recall tasks (MQAR, needle, mirrored copy)',
   tiny: 'A tiny graph with random weights: for latency and memory only',
+  hub: 'A decoder from the Hugging Face Hub, run over its own tokens',
 };

@@ -3,7 +3,7 @@
 // ("from a link: measured on Chrome 156 · Linux · 8 threads"); each kind is drawn in its own style, never merged.
 import type { DecodePointOk, GenerateResult, MeasurePoint, MeasurePointOk, MemoryEstimate } from '../engine';
 import type { ForeignResults } from '../state/foreign';
-import { decodedContext } from '../state/generation';
+import { decodedContext } from '../state/selectors';
 import type { SingleRun } from '../state/runs';
 import { originLabel } from './provenanceText';
 

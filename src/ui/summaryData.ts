@@ -3,6 +3,7 @@
 // unit tests check what the table holds.
 import type { Manifest } from '../catalog/manifest';
 import type { BackendName, FailureKind, MeasurePoint, MemoryEstimate, Prediction } from '../engine';
+import { isUntrained } from './modelTags';
 import { firstScored } from './surprisalDiff';
 
 /** What the table needs of one selected model. */
@@ -89,7 +90,7 @@ export function summarize(inputs: SummaryInput[]): Summary {
     const row: SummaryRow = {
       id: x.id,
       name: m?.displayName ?? x.id,
-      untrained: !!m && !m.userModel && !m.training,
+      untrained: isUntrained(m),
       busy: x.busy,
       error: x.error,
       errorKind: x.errorKind,

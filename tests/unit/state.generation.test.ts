@@ -1,7 +1,7 @@
 // Continue in the store: the prompt a model reads, the settings sent (and shared in links), bytes streamed in, a
 // stop that keeps what came, a failure that keeps the rest of the page, and cached runs on the decode charts.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodedContext } from '../../src/state/generation';
+import { decodedContext } from '../../src/state/selectors';
 import { encodeState } from '../../src/state/link';
 import { resetStore, useStore } from '../../src/state/store';
 import { EngineError } from '../../src/engine/types';
