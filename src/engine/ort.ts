@@ -124,6 +124,10 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    // errors only: ORT's session warnings (e.g. "some nodes were not assigned to the preferred execution providers"
+    // on WebGPU, where shape ops stay on the CPU by design) reach the console with raw terminal colour codes. Left
+    // as it was in a profiling session, whose trace is read from ORT's own output.
+    ...(opts.profile ? {} : { logSeverityLevel: 3 as const }),
     enableProfiling: !!opts.profile,
     externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
   });

@@ -50,9 +50,10 @@ export const createGenerationSlice: SliceCreator<GenerationSlice> = (set, get) =
       const { engine, bytes, context, latents, backend, generation: g, manifests } = get();
       if (!engine || get().generations[id]?.running) return;
       const m = manifests.find((x) => x.id === id);
-      // a Hub decoder takes the last N tokens of the whole input (the engine tokenizes it), and streams text
+      // the window the model reads: the last N bytes, or the first N for a model whose positions count from the first
+      // byte; a Hub decoder takes the last N tokens of the whole input (the engine tokenizes it), and streams text
       const hub = !!m?.hub;
-      const prompt = m?.config.window === 'prefix' || hub ? bytes : bytes.subarray(Math.max(0, bytes.length - context));
+      const prompt = hub ? bytes : m?.config.window === 'prefix' ? bytes.subarray(0, Math.min(context, bytes.length)) : bytes.subarray(Math.max(0, bytes.length - context));
       let text = '';
       const abort = new AbortController();
       aborts.set(id, abort);

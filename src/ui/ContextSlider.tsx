@@ -33,7 +33,7 @@ export function ContextSlider() {
     rerunSoon();
   };
   return (
-    <section className="panel slider" aria-label="Context length">
+    <section className="slider" aria-label="Context length">
       <label htmlFor="ctx">
         Context length N: <b data-testid="context-value">{count(context)}</b> bytes{hub && <span data-testid="context-tokens"> (tokens for a Hub model)</span>}
       </label>
@@ -74,8 +74,8 @@ export function ContextSlider() {
       <button className="primary" data-testid="run" onClick={runPredictions}>Run</button>
       {limits && (
         <p className="muted small full" data-testid="context-limits">
-          Smaller limits (bytes): {limits}; those models use at most their limit and say so.
-          {decodes && ` Continue with the cache reads further, chunk by chunk through the step graph: up to ${decodes} positions.`}
+          Shorter limits (bytes): {limits}; those models read at most that and say so.
+          {decodes && ` Continue (cached decoding) reads further: ${decodes}.`}
         </p>
       )}
     </section>

@@ -23,6 +23,13 @@ export function ContinueBox({ id }: { id: string }) {
       {gen && (
         <>
           <pre className="continuation" data-testid={`continuation-${id}`}>{decode(gen.bytes)}</pre>
+          {m && !m.userModel && !m.hub && m.parameters < 10_000_000 && (
+            <p className="muted" data-testid={`gibberish-${id}`}>
+              {m.training
+                ? `A model this small (${(m.parameters / 1e6).toFixed(1)} M parameters, trained ${Math.round(m.training.wallSeconds / 60)} minutes on ${m.training.device.split(',')[0]}) writes word-shaped gibberish: Continue shows how fast it decodes, not how well it writes.`
+                : 'Random weights: these bytes are noise; Continue shows how fast it decodes.'}
+            </p>
+          )}
           {running && (
             <span className="muted" data-testid={`continue-live-${id}`}>
               {count(gen.bytes.length)} bytes{gen.liveBytesPerSec ? ` · ${gen.liveBytesPerSec.toFixed(1)} bytes/s` : gen.cached ? ` · prefill of ${count(gen.promptBytes)} bytes…` : ''}
@@ -47,7 +54,10 @@ function Summary({ r, m }: { r: GenerateResult; m: Manifest }) {
   const heap = r.memory && (r.backend === 'webgpu' ? r.memory.gpuAllocatedPeakBytes && `GPU buffers ${bytesLabel(r.memory.gpuAllocatedPeakBytes)}` : r.memory.wasmHeapBytes && `WASM heap ${bytesLabel(r.memory.wasmHeapBytes)}`);
   const unit = m.hub ? 'token' : 'byte'; // a Hub decoder generates tokens (the text shows their bytes)
   const made = r.tokens?.length ?? r.bytes.length;
-  const decodeText = r.msPerByte !== undefined && `then ${ms(r.msPerByte)} per ${unit} (median ${ms(r.medianMs!)}, p95 ${ms(r.p95Ms!)}), ${r.bytesPerSec!.toFixed(1)} ${unit}s/s`;
+  // the mean (what a byte costs on average, refills included) and the median step are different figures: said apart
+  const decodeText =
+    r.msPerByte !== undefined &&
+    `then ${ms(r.msPerByte)} per ${unit} on average${r.refills ? ' (refills included)' : ''}, ${r.bytesPerSec!.toFixed(1)} ${unit}s/s; a typical step (median) ${ms(r.medianMs!)}, p95 ${ms(r.p95Ms!)}`;
   return (
     <div className="muted" data-testid={`continue-result-${r.modelId}`}>
       <p>

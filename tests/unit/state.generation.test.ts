@@ -33,6 +33,14 @@ describe('store: Continue', () => {
     expect(get().decodeRuns).toEqual([]);
   });
 
+  it('a model that reads the first N bytes continues those, not the whole input', async () => {
+    const fake = await page();
+    get().setContext(2048);
+    get().setGeneration({ maxBytes: 2 });
+    await get().startGeneration('perceiver-ar-copy');
+    expect(fake.calls.generate[0]).toMatchObject({ id: 'perceiver-ar-copy', prompt: 2048 });
+  });
+
   it('without the cache: no decode chart point', async () => {
     await page();
     get().setGeneration({ cache: false, maxBytes: 3 });
