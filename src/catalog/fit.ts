@@ -2,6 +2,7 @@
 // model's estimate. A refusal is one sentence a person can act on (what it needs, what the backend allows, what to
 // try instead); the page never offers a limit that then fails with a runtime's error.
 import { estimate } from './costModel';
+import { kindOfModel } from './facts';
 import type { Manifest } from './manifest';
 
 /** wasm32: sizes and offsets are 32-bit, so no tensor reaches 4 GiB, and the whole heap stays under it. */
@@ -33,8 +34,7 @@ const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
 /** What to try instead: a model whose memory grows linearly, or cached decoding when the step graph holds N. */
 function alternatives(m: Model, n: number, decodeLimit?: number): string {
   const decode = m.step && (decodeLimit ?? 0) >= n ? ' or cached decoding (Continue), which keeps N keys per layer instead of N x N scores' : '';
-  const attention = m.config.attention.kind;
-  const same = attention === 'full' ? 'the memory-efficient Transformer (the same attention, computed in blocks)' : 'a family whose memory grows linearly with N (Perceiver AR, the memory-efficient Transformer)';
+  const same = kindOfModel(m).tryInstead ?? 'a family whose memory grows linearly with N (Perceiver AR, the memory-efficient Transformer)';
   return `try ${same}${decode}, or a smaller N`;
 }
 
