@@ -7,7 +7,7 @@ export const ModelId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a mode
 export const Backend = z.enum(['webgpu', 'wasm']);
 export const Context = z.number().int().min(1).max(1 << 20);
 const Num = z.number().nonnegative(); // zod 4 numbers are finite: no NaN, no Infinity
-const FAILURE_KINDS = [
+export const FAILURE_KINDS = [
   'out-of-memory', 'buffer-limit', 'device-lost', 'invalid-model', 'over-limit',
   'bad-input', 'webgpu-unavailable', 'cancelled', 'skipped', 'unknown',
 ] as const satisfies readonly FailureKind[];
