@@ -89,7 +89,7 @@ class Cache {
 
 /** One point: PROBES_AT(length) probes (cached ones reused); null where the model cannot or should not run. With
  * perQuery, every probe's answers are counted (probes cached without them rerun) and their sum comes back too. */
-async function point(m: NodeModel, cache: Cache, task: TaskName, params: Record<string, number>, length: number, seed0: number, secondsAt: Map<number, number>, perQuery = false): Promise<Cell & { answers?: [number, number] }> {
+async function point(m: NodeModel, cache: Cache, task: TaskName, params: Record<string, number>, length: number, seed0: number, secondsAt: Map<number, number>, perQuery = false, cachedOnly = false): Promise<Cell & { answers?: [number, number] }> {
   const { maxContext } = m.manifest.config;
   if (length > maxContext) return { accuracy: null, note: `beyond its limit of ${maxContext.toLocaleString()} bytes` };
   // a forward predicted (from the longest shorter length run, x4 per doubling: quadratic at worst) too slow
@@ -104,7 +104,7 @@ async function point(m: NodeModel, cache: Cache, task: TaskName, params: Record<
     const seed = seed0 + i;
     const key = `${task}:${JSON.stringify(params)}:${seed}`;
     // past PROBES_AT(length) or the time cap, only probes already cached (an earlier run had more time) are counted
-    const more = i < PROBES_AT(length) && !(n >= MIN_PROBES && (performance.now() - t0) / 1000 > CELL_SECONDS);
+    const more = !cachedOnly && i < PROBES_AT(length) && !(n >= MIN_PROBES && (performance.now() - t0) / 1000 > CELL_SECONDS);
     if (!more && !(key in cache.data.probes && (!perQuery || key in cache.data.answers))) break;
     if (!(key in cache.data.probes) || (perQuery && !(key in cache.data.answers))) {
       const probe = makeProbe(task, params, seed, task === 'needle' ? heldout : undefined);
@@ -124,6 +124,7 @@ async function point(m: NodeModel, cache: Cache, task: TaskName, params: Record<
     n++;
   }
   cache.save();
+  if (n === 0) return { accuracy: null, note: `not run: this evaluation's time budget for the model (${MODEL_SECONDS} s on this CPU) was spent` };
   const { lo, hi } = wilson(right, n);
   return { accuracy: round(right / n), lo: round(lo), hi: round(hi), n, ...(perQuery && { answers }) };
 }
@@ -146,9 +147,8 @@ async function evaluate(id: string): Promise<{ recall: RecallEvaluation; perQuer
   const perQuery: PerQuery[] = [];
   for (const s of [...all].sort((a, b) => a.length - b.length)) {
     const spent = (performance.now() - t0) / 1000;
-    const c = spent > MODEL_SECONDS
-      ? { accuracy: null, note: `not run: this evaluation's time budget for the model (${MODEL_SECONDS} s on this CPU) was spent` }
-      : await point(m, cache, s.task, s.params, s.length, s.seed0, secondsAt, s.perQuery);
+    // once the budget is spent, a point holds only the probes cached by earlier runs (none: not run)
+    const c = await point(m, cache, s.task, s.params, s.length, s.seed0, secondsAt, s.perQuery, spent > MODEL_SECONDS);
     if ('answers' in c && c.answers) {
       const [right, total] = c.answers;
       const { lo, hi } = wilson(right, total);
