@@ -25,7 +25,10 @@ const COMMAND = 'npm run models:eval:recall';
 const PROBES = Number(process.env.RECALL_PROBES ?? 50);
 // Fewer probes where one forward takes seconds to minutes on this CPU (the same first seeds for every model; cells
 // with fewer say n=k): the Wilson interval says how much less they support.
-const PROBES_AT = (length: number) => (length <= 1024 ? PROBES : length <= 4096 ? Math.min(PROBES, 20) : length <= 65536 ? Math.min(PROBES, 10) : Math.min(PROBES, 5));
+// RECALL_PROBES_AT='{"262144": 10}' overrides a length's count (a later run that has the time extends the cells)
+const PROBES_AT_ENV: Record<string, number> = JSON.parse(process.env.RECALL_PROBES_AT ?? '{}');
+const PROBES_AT = (length: number) =>
+  PROBES_AT_ENV[length] ?? (length <= 1024 ? PROBES : length <= 4096 ? Math.min(PROBES, 20) : length <= 65536 ? Math.min(PROBES, 10) : Math.min(PROBES, 5));
 const MIN_PROBES = 5;
 const MODEL_SECONDS = Number(process.env.RECALL_MODEL_SECONDS ?? Infinity);
 const PER_QUERY_AT = [128, 1024]; // MQAR distance curve points whose per-query accuracy is kept
@@ -124,7 +127,7 @@ async function point(m: NodeModel, cache: Cache, task: TaskName, params: Record<
     n++;
   }
   cache.save();
-  if (n === 0) return { accuracy: null, note: `not run: this evaluation's time budget for the model (${MODEL_SECONDS} s on this CPU) was spent` };
+  if (n === 0) return { accuracy: null, note: "not run: the time this evaluation gives a model on this CPU (a few minutes; RECALL_MODEL_SECONDS) was spent" };
   const { lo, hi } = wilson(right, n);
   return { accuracy: round(right / n), lo: round(lo), hi: round(hi), n, ...(perQuery && { answers }) };
 }
