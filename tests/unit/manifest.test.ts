@@ -49,9 +49,10 @@ describe('manifests', () => {
     ];
     for (const b of bad) expect(ManifestSchema.safeParse({ ...good, step: b }).error!.issues[0].path[0]).toBe('step');
   });
-  it('bundled files stay light: each under 25 MB, all under 80 MB', () => {
+  // the developers' guide: bundled models under ~100 MB in all (82.5 MB with the 13 recall models of issue 18)
+  it('bundled files stay light: each under 25 MB, all under 100 MB', () => {
     const sizes = index.models.flatMap((id) => [load(id).graph.bytes, load(id).step?.bytes ?? 0]);
     expect(Math.max(...sizes)).toBeLessThan(25e6);
-    expect(sizes.reduce((a: number, b: number) => a + b, 0)).toBeLessThan(80e6);
+    expect(sizes.reduce((a: number, b: number) => a + b, 0)).toBeLessThan(100e6);
   });
 });
