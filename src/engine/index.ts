@@ -11,5 +11,5 @@ export { decode, encode, looksBinary, showByte } from './tokenizer';
 export { looksLikeOnnx, MAX_USER_MODEL_BYTES, recognise, USER_PREFIX, type GraphIO, type Recognised, type UserAnswers } from './userModel';
 export { deleteUserModel, loadUserModels, manifestOfRecord, saveUserModel, type UserModelRecord } from './userModelCache';
 // facts of a model the page shows next to the engine's results (src/catalog: what models are, asked of their kind)
-export { decodingLimit, defaultRefill } from '../catalog/facts';
+export { decodingLimit, defaultRefill, hasCachedDecoding } from '../catalog/facts';
 export { estimateOf } from '../catalog/costModel';

@@ -68,13 +68,14 @@ function captureConsole(): void {
 }
 
 export interface TensorIn {
-  dtype: 'int64' | 'float32';
-  data: BigInt64Array | Float32Array;
+  dtype: 'int64' | 'float32' | 'int32' | 'float16' | 'bool'; // the last three: Hub decoders (ids, caches, use_cache_branch)
+  data: BigInt64Array | Float32Array | Int32Array | Uint16Array | Uint8Array;
   dims: number[];
 }
 export interface TensorOut {
-  data: Float32Array;
+  data: Float32Array; // a float32 output's; another `type`'s typed array otherwise (a Hub decoder's float16 cache)
   dims: number[];
+  type: string;
 }
 
 export interface Session {
@@ -123,6 +124,10 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    // errors only: ORT's session warnings (e.g. "some nodes were not assigned to the preferred execution providers"
+    // on WebGPU, where shape ops stay on the CPU by design) reach the console with raw terminal colour codes. Left
+    // as it was in a profiling session, whose trace is read from ORT's own output.
+    ...(opts.profile ? {} : { logSeverityLevel: 3 as const }),
     enableProfiling: !!opts.profile,
     externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
   });
@@ -132,11 +137,11 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
     wasmThreads: threads,
     async run(feeds) {
       const tensors: Record<string, OrtTypes.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.dtype, t.data, t.dims);
+      for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.dtype, t.data as Float32Array, t.dims);
       const out = await session.run(tensors);
       const result: Record<string, TensorOut> = {};
       for (const [name, t] of Object.entries(out)) {
-        result[name] = { data: (await t.getData()) as Float32Array, dims: [...t.dims] };
+        result[name] = { data: (await t.getData()) as Float32Array, dims: [...t.dims], type: t.type };
         t.dispose();
       }
       return result;

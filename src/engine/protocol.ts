@@ -12,6 +12,9 @@ import type { OpProfile } from './profile';
 import type { DecoderOptions } from './stepRunner';
 import type { AnswerSpan, ReadPlan } from './recallProbe';
 
+/** What a model reads: bytes for the bundled models, token ids for a Hub decoder (src/engine/hub.ts). */
+export type Tokens = Uint8Array | Int32Array;
+
 /** What a worker is told to load a session with (load, peak). */
 interface SessionSettings {
   backend: BackendName;
@@ -27,6 +30,7 @@ export interface Table {
     request: SessionSettings & {
       manifest: Manifest;
       model: ArrayBuffer; // transferred
+      externalData?: { path: string; data: ArrayBuffer }[]; // a Hub decoder's weights, as its graph names them (transferred)
       profile?: boolean; // a profiling worker: the session records ORT's per-operator timings
       warm?: boolean; // run one forward on a short window before replying: the page's workers, never a measurement's
     };
@@ -54,17 +58,17 @@ export interface Table {
   };
   /** Surprisal of every covered byte of a window and the next byte's distribution. */
   predict: {
-    request: { window: Uint8Array; numLatents?: number };
+    request: { window: Tokens; numLatents?: number };
     reply: { type: 'predicted'; coveredStart: number; surprisalBits: Float32Array; top: TopByte[][]; nextTop: TopByte[]; latencyMs: number };
   };
   /** Timed forwards over a window. */
   measure: {
-    request: { window: Uint8Array; numLatents?: number; policy: RunPolicy };
+    request: { window: Tokens; numLatents?: number; policy: RunPolicy };
     reply: { type: 'measured'; firstRunMs: number; samplesMs: number[]; memory: MemoryReading };
   };
   /** A profiling worker: first run, one warm-up, then `windows` profiled windows. */
   profile: {
-    request: { window: Uint8Array; numLatents?: number; windows: number };
+    request: { window: Tokens; numLatents?: number; windows: number };
     reply: { type: 'profiled'; profile: Pick<OpProfile, 'windows' | 'runMs' | 'opsMs' | 'kernels' | 'byCategory' | 'top' | 'source'> };
   };
   /** Times C = A·B of n x n float32 matrices (matmulGraph.ts) in a worker of its own: the backend's reference speed. */
@@ -74,7 +78,7 @@ export interface Table {
   };
   /** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
   decode: {
-    request: { bytes: Uint8Array; pieces: number[]; options: DecoderOptions }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
+    request: { bytes: Tokens; pieces: number[]; options: DecoderOptions }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
     reply: {
       type: 'decoded';
       lastLogits: Float32Array; // pieces x V: the row after each piece (it predicts the next byte)
@@ -87,7 +91,7 @@ export interface Table {
   };
   /** Generation (generation.ts): streams a `generating` progress per byte, ends with `generated` (or `error`). */
   generate: {
-    request: { prompt: Uint8Array; options: GenerateOptions };
+    request: { prompt: Tokens; options: GenerateOptions };
     reply: {
       type: 'generated';
       stopped: boolean;

@@ -2,6 +2,7 @@
 // No React, no onnxruntime-web here.
 import type { Manifest } from '../catalog/manifest';
 import type { GraphIO } from './userModel';
+import type { HubTokenizer } from '../hub/tokenizer';
 
 export type BackendName = 'webgpu' | 'wasm';
 export type BackendChoice = BackendName | 'auto';
@@ -99,6 +100,19 @@ export interface Prediction {
   topStart: number; // window offset of top[0]
   nextTop: TopByte[]; // distribution for the byte after the window
   latencyMs: number;
+  /**
+   * A Hub decoder's prediction is per token: contextLength, coveredStart, scoredStart and topStart count tokens of the
+   * window (windowStart is still the input's byte offset); surprisalBits and top are per token (top's `byte` is a
+   * token id); bitsPerByte is all the scored tokens' bits over their bytes (comparable with the byte models).
+   */
+  tokens?: {
+    ids: number[]; // the window's tokens
+    text: string[]; // each token's text
+    bytes: number[]; // each token's length in UTF-8 bytes
+    topText: string[][]; // top's tokens as text
+    nextTopText: string[];
+    bitsPerToken: number;
+  };
 }
 
 export interface MeasureOptions {
@@ -232,9 +246,10 @@ export interface GenerateOptions {
   contextLength?: number; // without the cache: the window each forward reads (default: the prompt's length)
 }
 
-/** One byte as it streams in. */
+/** One byte (a Hub decoder: one token) as it streams in. */
 export interface GenerateProgress {
-  byte: number;
+  byte: number; // a Hub decoder: the token id
+  text?: string; // a Hub decoder: the text this token completes (empty while a character's bytes are incomplete)
   index: number; // 0: the first byte, after the prefill
   ms: number; // time of this byte: the prefill for the first, one decode step after
   latents?: number; // Perceiver AR: latents behind this byte's logits
@@ -263,6 +278,7 @@ export interface GenerateResult {
   windowBytes?: number; // without the cache: the most bytes each forward read (the window slides past them)
   memory?: MemoryReading; // measured in the worker at the end (absent when the worker was ended to stop it)
   stopped?: string; // why it ended before maxBytes
+  tokens?: number[]; // a Hub decoder: the generated token ids (maxBytes counts tokens; `bytes` is their text's UTF-8)
 }
 
 /** A recall probe as the engine reads it (src/tasks makes them): its bytes and where its answer bytes are. */
@@ -299,6 +315,12 @@ export interface AttentionMap {
   layer: string; // which attention layer (the manifest's words)
 }
 
+/** A Hub decoder's files, as its graph names them. */
+export interface HubFiles {
+  graph: Uint8Array;
+  externalData: { path: string; data: Uint8Array }[];
+}
+
 export interface Engine {
   detectWebGPU(): Promise<GpuInfo>;
   listModels(): Promise<Manifest[]>; // public/models/index.json + each manifest, validated
@@ -306,6 +328,10 @@ export interface Engine {
   inspect(model: Uint8Array): Promise<GraphIO>;
   /** Runs a person's own graph under `m` (userModel.ts) from bytes already in the page: nothing is fetched or sent. */
   addUserModel(m: Manifest, model: Uint8Array): void;
+  /** A decoder from the Hugging Face Hub (src/hub: manifest.ts made `m`), its graph, weights and tokenizer in the page. */
+  addHubModel(m: Manifest, files: HubFiles, tokenizer: HubTokenizer): void;
+  /** A Hub decoder's tokenizer (the page counts tokens with it); undefined for the byte models. */
+  tokenizerOf(modelId: string): HubTokenizer | undefined;
   removeUserModel(id: string): Promise<void>;
   load(modelId: string, backend: BackendChoice, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
   unload(modelId: string): Promise<void>;

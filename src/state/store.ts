@@ -15,6 +15,7 @@ import { createRunsSlice } from './runs';
 import { createSweepSlice } from './sweep';
 import type { PageState } from './types';
 import { createUserModelsSlice } from './userModels';
+import { createHubSlice } from './hub';
 
 export type { PageState } from './types';
 
@@ -28,6 +29,7 @@ const createPageState: StateCreator<PageState> = (...a) => ({
   ...createLinkSlice(...a),
   ...createProfilingSlice(...a),
   ...createUserModelsSlice(...a),
+  ...createHubSlice(...a),
   ...createGenerationSlice(...a),
   ...createRecallSlice(...a),
   ...createLookupsSlice(...a),

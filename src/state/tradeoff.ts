@@ -7,7 +7,7 @@ import { estimate } from '../catalog/costModel';
 import { decodesAnyLength, latentsAt } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { decodingLimit, EngineError, recallPlan, stateBytes, type BackendName } from '../engine';
-import { decodedContext } from './generation';
+import { decodedContext } from './selectors';
 import { lengthCurve, settingsProblem, summarize, TASK_NAMES, THIS_PAGE, paramsText } from './recallData';
 import type { PageState } from './types';
 

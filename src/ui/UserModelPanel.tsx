@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useStore } from '../state/store';
 import { MAX_USER_MODEL_BYTES } from '../engine';
 import type { UserModelDraft } from '../state/userModels';
+import { Info } from './Info';
 
 /** The questions a graph cannot answer, with what it did tell as defaults. */
 function Questions({ d }: { d: UserModelDraft }) {
@@ -65,11 +66,13 @@ export function UserModelPanel() {
         if (e.dataTransfer.files.length) openUserModel([...e.dataTransfer.files]);
       }}
     >
-      <h2>Your own model</h2>
-      <p className="small muted">
+      <h2>
+        Your own model{' '}
+        <Info testId="user-model-info">
         An ONNX decoder of yours (tokens or input_ids → logits, or a Perceiver AR layout), up to {MAX_USER_MODEL_BYTES / 2 ** 20} MiB, optionally with its
         manifest.json. The file never leaves this device: it is read here and kept in this browser until you remove it.
-      </p>
+        </Info>
+      </h2>
       <label className="file small">
         Open .onnx…{' '}
         <input type="file" multiple accept=".onnx,.json" data-testid="user-model-file" onChange={(e) => (e.target.files?.length && openUserModel([...e.target.files]), (e.target.value = ''))} />

@@ -39,6 +39,8 @@ export function fakeEngine(opts: FakeOptions = {}) {
       return opts.inspect(model);
     },
     addUserModel: (m) => void (calls.userModels.push(m.id), known.push(m)),
+    addHubModel: (m) => void (calls.userModels.push(m.id), known.push(m)),
+    tokenizerOf: () => undefined,
     removeUserModel: async (id) => void known.splice(known.findIndex((m) => m.id === id), 1),
     async load(id, backend, onProgress) {
       calls.load.push(id);

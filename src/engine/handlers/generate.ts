@@ -1,9 +1,12 @@
 // Cached decoding and generation in the loaded model's worker: given bytes through the step graph (decode), sampled
 // bytes streamed back one by one (generate), and a generation asked to end (stop; a recall run too). Client side: decoding.ts.
 import { cachedSource, generateBytes, windowSource } from '../generation';
+import { hubSession, hubTokenSource, HUB_PREFILL_CHUNK } from '../hub';
+import { createKvDecoder } from '../../hub/kvDecoder';
 import { readMemory, resetPeak } from '../memory';
 import { createDecoder } from '../stepRunner';
 import { EngineError } from '../types';
+import type { Manifest } from '../../catalog/manifest';
 import { held, loaded, pause, stops, type Handlers } from './context';
 
 export function stepSession() {
@@ -11,11 +14,24 @@ export function stepSession() {
   return held.stepSession;
 }
 
+/** A Hub decoder's cache (src/hub/kvDecoder.ts) behind stepRunner's Decoder face, for `decode`. */
+function hubDecoder(s: Parameters<typeof hubSession>[0], layout: NonNullable<Manifest['hub']>['layout'], o: { capacity: number; chunk?: number }) {
+  const kv = createKvDecoder(hubSession(s), layout, { chunk: o.chunk ?? HUB_PREFILL_CHUNK, maxLength: o.capacity });
+  return {
+    append: (t: ArrayLike<number>) => kv.append(t),
+    latents: 0,
+    refills: 0,
+    get stateBytes() {
+      return kv.cacheBytes;
+    },
+    capacity: o.capacity,
+  };
+}
+
 export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
   async decode(req, out) {
-    const { manifest: m } = loaded();
-    const st = stepSession();
-    const decoder = createDecoder((feeds) => st.run(feeds), m, req.options);
+    const { manifest: m, session: s } = loaded();
+    const decoder = m.hub ? hubDecoder(s, m.hub.layout, req.options) : createDecoder((feeds) => stepSession().run(feeds), m, req.options);
     const V = m.config.vocabSize;
     const lastLogits = new Float32Array(req.pieces.length * V);
     const pieceMs: number[] = [];
@@ -34,10 +50,11 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
   },
 
   async generate(req, out) {
-    const { manifest: m, run } = loaded();
+    const { manifest: m, run, session: s } = loaded();
     const o = req.options;
-    const st = o.cache === false ? undefined : stepSession();
-    const src = st ? cachedSource((feeds) => st.run(feeds), m, req.prompt, o) : windowSource(run, m, req.prompt, o);
+    const st = o.cache === false || m.hub ? undefined : stepSession();
+    const bytes = req.prompt as Uint8Array; // a bundled model's prompt; a Hub decoder's is token ids
+    const src = m.hub ? hubTokenSource(s, m, req.prompt, o) : st ? cachedSource((feeds) => st.run(feeds), m, bytes, o) : windowSource(run, m, bytes, o);
     resetPeak();
     try {
       const { stopped } = await generateBytes(src, o, { onByte: (b) => out.progress({ type: 'generating', ...b }), pause, stopRequested: () => stops.has(req.id) });

@@ -16,6 +16,7 @@ import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResu
 import { heldoutText } from '../presets';
 import { RECALL_DEFAULTS, RecallSettingsSchema, TRADEOFF_DEFAULTS, TradeoffSchema, type RecallSettings, type TradeoffSettings } from '../recallData';
 import { cellsFromLink, linkCells, RecallCellSchema } from '../recallLink';
+import type { HubModelRef } from '../hub';
 
 export const MAX_SHARED_POINTS = 400;
 export const MAX_SHARED_PROFILES = 48;
@@ -89,14 +90,34 @@ const isDefault = (g: GenerationSettings) => (Object.keys(GenerationSchema.shape
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
+const HubRef = z.object({ repo: z.string().max(200), revision: z.string().max(200), dtype: z.string().max(16), host: z.string().url().max(300).optional() });
+
+/** A link's Hub models loaded (this browser's cache, else the Hub), then the selection applied with them. */
+async function hubModelsFirst(refs: HubModelRef[], ids: string[], s: PageState, note: (n: LinkNote) => void): Promise<Patch> {
+  const loaded: string[] = [];
+  for (const ref of refs) {
+    const id = await s.loadHubRef(ref);
+    if (id) loaded.push(id);
+    else note({ kind: 'error', text: `This link names ${ref.repo} (${ref.dtype}) from the Hugging Face Hub, which could not be loaded: the Hub panel says why.` });
+  }
+  const known = new Set(s.manifests.map((m) => m.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length) note({ kind: 'error', text: `This link names models this page does not have: ${unknown.join(', ')}. They were left out.` });
+  return { selected: [...ids.filter((id) => known.has(id)), ...loaded] };
+}
+
 export const SHARED = {
   models: prop({
-    schema: z.array(ModelId).max(20),
+    // a Hub model travels as where it is (repo, revision, precision, a host other than the Hub's), never its weights
+    schema: z.array(z.union([ModelId, HubRef])).max(20),
     fields: () => ({ selected: [] }),
-    watch: ['selected'],
-    read: (s) => s.selected,
-    apply(ids, s, note) {
+    watch: ['selected', 'hubModels'],
+    read: (s) => s.selected.map((id) => s.hubModels[id] ?? id),
+    apply(entries, s, note) {
+      const refs = entries.filter((e): e is HubModelRef => typeof e !== 'string');
+      const ids = entries.filter((e): e is string => typeof e === 'string');
       const known = new Set(s.manifests.map((m) => m.id));
+      if (refs.length) return hubModelsFirst(refs, ids, s, note);
       const unknown = ids.filter((id) => !known.has(id));
       const own = unknown.some((id) => id.startsWith(USER_PREFIX)) ? ' A model opened from its sender\'s own file travels only as that file: open it here to run it.' : '';
       if (unknown.length) note({ kind: 'error', text: `This link names models this page does not have: ${unknown.join(', ')}. They were left out.${own}` });

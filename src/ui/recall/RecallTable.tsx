@@ -1,11 +1,13 @@
 import { paramsText, summarize, TASK_NAMES, THIS_PAGE } from '../../state/recallData';
 import { useStore } from '../../state/store';
 import { count, ms } from '../format';
+import { UntrainedTag } from '../modelTags';
 import { FailureText } from './FailureText';
 
 /** One row per model and point, this page's first: accuracy with its Wilson interval, and how (or why not) it ran. */
 export function RecallTable() {
   const cells = useStore((s) => s.recallCells);
+  const manifests = useStore((s) => s.manifests);
   if (!cells.length) return null;
   const rows = [...cells].sort((a, b) => Number(a.source !== THIS_PAGE) - Number(b.source !== THIS_PAGE) || a.task.localeCompare(b.task) || a.length - b.length);
   return (
@@ -29,7 +31,9 @@ export function RecallTable() {
               data-accuracy={s.accuracy ?? ''}
             >
               <td>{c.source}</td>
-              <td>{c.modelId}</td>
+              <td>
+                {c.modelId} <UntrainedTag m={manifests.find((m) => m.id === c.modelId)} />
+              </td>
               <td>{TASK_NAMES[c.task]}</td>
               <td>{paramsText(c.params)}</td>
               <td>{c.mode === 'decode' ? 'cached decoding' : c.mode === 'forward' ? 'one forward' : ''}{c.numLatents ? ` (M = ${c.numLatents})` : ''}{c.mode ? ` on ${c.backend}` : ''}</td>

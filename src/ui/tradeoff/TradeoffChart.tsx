@@ -5,6 +5,7 @@ import { useStore } from '../../state/store';
 import { download } from '../download';
 import { saveChartsPng } from '../exportPng';
 import { bytesLabel, count, ms } from '../format';
+import { UntrainedTag } from '../modelTags';
 import { MODEL_COLORS } from '../recall/RecallChart';
 import { BubblePlot, type PlotBubble, type PlotCross } from './BubblePlot';
 import { tradeoffCsv, qualityText } from './tradeoffCsv';
@@ -104,6 +105,7 @@ export function TradeoffChart() {
 }
 
 function TradeoffTable({ bubbles: all }: { bubbles: Bubble[] }) {
+  const manifests = useStore((s) => s.manifests);
   if (!all.length) return <p className="muted small">Pick one or more models.</p>;
   return (
     <table className="results" data-testid="tradeoff-table">
@@ -115,7 +117,9 @@ function TradeoffTable({ bubbles: all }: { bubbles: Bubble[] }) {
       <tbody>
         {all.map((b) => (
           <tr key={b.modelId} data-testid="tradeoff-row" data-model={b.modelId} className={b.cannot ? 'failed' : undefined}>
-            <td>{b.modelId}</td>
+            <td>
+              {b.modelId} <UntrainedTag m={manifests.find((m) => m.id === b.modelId)} />
+            </td>
             <td data-testid="tradeoff-x" data-value={b.speed?.value ?? ''}>{b.speed ? ms(b.speed.value) : '—'}</td>
             <td className="muted">{b.speed?.from ?? b.missing.speed ?? ''}</td>
             <td data-testid="tradeoff-y" data-value={b.quality?.value ?? ''}>{b.quality ? qualityText(b.quality) : '—'}</td>
