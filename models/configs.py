@@ -10,7 +10,7 @@ memory and quality differences come from the architecture.
 from compressive_transformer import CompressiveTransformer
 from linear_transformer import LinearTransformer
 from memory_efficient import MemoryEfficientTransformer
-from perceiver_ar import PerceiverAR
+from perceiver_ar import KEY_BLOCK_SCORES, PerceiverAR
 from perceiver_ar_conv import PerceiverARConv
 from primer import Primer
 from sliding_window import SlidingWindowTransformer
@@ -25,6 +25,12 @@ COMMON_SIMPLIFICATIONS = [
     "Byte-level vocabulary (256 symbols), no dropout, small width and depth so it trains on a laptop CPU.",
 ]
 FULL = dict(kind="full")
+
+
+def latents(m):
+    """Perceiver AR's attention: M latents; the forward's cross-attention runs over key blocks of blockScores score
+    elements (perceiver_ar.py), which the cost model needs to estimate its memory."""
+    return dict(kind="latents", latents=m, blockScores=KEY_BLOCK_SCORES)
 # Compare-size decoders: the limit is the memory wall, found by measuring, not a table size; the rotary wavelengths
 # are the ones they were trained with.
 DECODER = dict(maxContext=16384, rotaryWavelength=8192)
@@ -54,8 +60,8 @@ FAMILIES = {
         # Linear in N: 262,144 bytes ran in the 4 GiB wasm32 heap (2.6 GB measured; the cost model puts 524,288 past
         # it). The rotary wavelength stays the 65,536 it was trained with, so the graph is the same.
         compare=dict(nLayers=3, latentOptions=[64, 128, 256, 512, 1024], maxContext=262144,
-                     rotaryWavelength=65536, attention=dict(kind="latents", latents=256)),
-        tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=dict(kind="latents", latents=16))),
+                     rotaryWavelength=65536, attention=latents(256)),
+        tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=latents(16))),
     "transformer": dict(
         cls=Transformer, name="Transformer", default=True,
         paper=paper("Attention Is All You Need", "Vaswani et al.", 2017, "https://arxiv.org/abs/1706.03762"),
@@ -163,7 +169,7 @@ VARIANTS = {
             "latents' z_linear; so the key at byte j carries bytes j-3..j, not byte j alone, and can be matched on what "
             "came before it. Everything else is the paper-faithful Perceiver AR's, trained identically."],
         config=dict(activation="squared-relu", convKernel=4),
-        tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=dict(kind="latents", latents=16))),
+        tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=latents(16))),
 }
 
 
@@ -220,7 +226,7 @@ RECALL_FAMILIES = ["transformer", "perceiver-ar", "perceiver-ar-conv", "transfor
                    "transformer-xl", "sparse-transformer", "sliding-window", "linear-transformer",
                    "compressive-transformer", "memory-efficient"]
 RECALL_LATENTS = dict(latentOptions=[32, 64, 128, 256], maxContext=262144,
-                      attention=dict(kind="latents", latents=64))
+                      attention=latents(64))
 
 
 def _recall_config(family):
