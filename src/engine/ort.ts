@@ -5,6 +5,7 @@ import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import jsepUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import asyncifyUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { wasmThreadsHere } from './isolation';
+import { wasmBuffers } from './memory';
 import type { GpuKernelRecord } from './profile';
 import type { BackendName, EpBuild } from './types';
 import type { GraphIO, GraphTensor } from './userModel';
@@ -65,6 +66,29 @@ function captureConsole(): void {
   const log = console.log.bind(console);
   const capturing = (...args: unknown[]) => (traceSink ? traceSink(args.join(' ')) : log(...args));
   console.log = Object.assign(capturing, { capturing: true });
+}
+
+/**
+ * Copies into the WASM heap, metered: onnxruntime-web copies each CPU input into its heap on every run (wasm-core-impl
+ * prepareInputOutputTensor: _malloc, then HEAPU8.set). Once installed (measurement workers only), every
+ * Uint8Array.set whose target is a WebAssembly memory is timed; the reader gives the totals so far.
+ */
+let heapCopies: { ms: number; bytes: number } | undefined;
+export function meterHeapCopies(): () => { ms: number; bytes: number } {
+  if (!heapCopies) {
+    const totals = (heapCopies = { ms: 0, bytes: 0 });
+    const set = Uint8Array.prototype.set;
+    const isHeap = (b: ArrayBufferLike) => wasmBuffers().includes(b);
+    Uint8Array.prototype.set = function (this: Uint8Array, src: ArrayLike<number>, offset?: number) {
+      if (src.length < 1 << 16 || !isHeap(this.buffer)) return set.call(this, src, offset);
+      const t = performance.now();
+      set.call(this, src, offset);
+      totals.ms += performance.now() - t;
+      totals.bytes += src.length;
+    };
+  }
+  const totals = heapCopies;
+  return () => ({ ...totals });
 }
 
 export interface TensorIn {

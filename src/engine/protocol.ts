@@ -69,7 +69,8 @@ export interface Table {
   /** Times C = A·B of n x n float32 matrices (matmulGraph.ts) in a worker of its own: the backend's reference speed. */
   peak: {
     request: SessionSettings & { n: number; policy: RunPolicy };
-    reply: { type: 'peaked'; wasmThreads: number; device?: DeviceInfo; firstRunMs: number; samplesMs: number[] };
+    // copyMs: the same bytes copied between two typed arrays (copyBytes each), as ORT copies each input into its heap
+    reply: { type: 'peaked'; wasmThreads: number; device?: DeviceInfo; firstRunMs: number; samplesMs: number[]; copyBytes: number; copyMs: number[] };
   };
   /** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
   decode: {
@@ -97,7 +98,8 @@ export interface Table {
       capacity?: number;
       memory: MemoryReading;
     };
-    progress: { type: 'generating'; byte: number; ms: number; latents?: number; refills: number };
+    // copyMs, copyBytes: with options.meterCopies, onnxruntime-web's copies into the WASM heap during this byte
+    progress: { type: 'generating'; byte: number; ms: number; latents?: number; refills: number; copyMs?: number; copyBytes?: number };
   };
   /** Asks the generation `target` to end after the byte in progress; it answers with its `generated` reply. */
   stop: {

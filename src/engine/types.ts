@@ -131,6 +131,9 @@ export interface DecodePointOk {
   stateBytes: number; // the state's tensors (exact)
   memory: MemoryReading; // measured in the decoding worker
   note?: string; // e.g. why no refill happened
+  // WASM: what onnxruntime-web copied into its heap per decode step (mean over the steps): the state it is fed
+  copyMsPerByte?: number;
+  copyBytesPerByte?: number;
 }
 export interface DecodePointFailed {
   ok: false;
@@ -218,7 +221,8 @@ export type ProfilePoint =
 
 /** A plain n x n MatMul on a backend: the reference for the models' achieved GFLOP/s. */
 export type PeakPoint =
-  | { ok: true; backend: BackendName; n: number; firstRunMs: number; medianMs: number; gflops: number; provenance: Provenance }
+  // copyGBps: memory copy bandwidth in the same worker (typed array to typed array, 64 MiB, median), the floor's other half
+  | { ok: true; backend: BackendName; n: number; firstRunMs: number; medianMs: number; gflops: number; copyGBps?: number; provenance: Provenance }
   | { ok: false; backend: BackendName; n: number; failure: EngineFailure };
 
 /** Generation (engine.generate): bytes sampled after a prompt, the loop inside the model's worker. */
@@ -231,6 +235,7 @@ export interface GenerateOptions {
   numLatents?: number; // Perceiver AR: M
   refill?: number; // Perceiver AR, cached: F, the latents a refill keeps (default: the manifest's rule)
   contextLength?: number; // without the cache: the window each forward reads (default: the prompt's length)
+  meterCopies?: boolean; // measurement: time onnxruntime-web's copies into the WASM heap per byte (ort.ts meterHeapCopies)
 }
 
 /** One byte as it streams in. */

@@ -2,6 +2,7 @@
 // bytes streamed back one by one (generate), and a generation asked to end (stop). Client side: decoding.ts.
 import { cachedSource, generateBytes, windowSource } from '../generation';
 import { readMemory, resetPeak } from '../memory';
+import { meterHeapCopies } from '../ort';
 import { createDecoder } from '../stepRunner';
 import { EngineError } from '../types';
 import { held, loaded, type Handlers } from './context';
@@ -44,8 +45,16 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
     const st = o.cache === false ? undefined : stepSession();
     const src = st ? cachedSource((feeds) => st.run(feeds), m, req.prompt, o) : windowSource(run, m, req.prompt, o);
     resetPeak();
+    const copies = o.meterCopies ? meterHeapCopies() : undefined;
+    let before = copies?.();
+    const onByte = (b: Parameters<Parameters<typeof generateBytes>[2]['onByte']>[0]) => {
+      const now = copies?.();
+      const copied = now && before && { copyMs: now.ms - before.ms, copyBytes: now.bytes - before.bytes };
+      before = now;
+      out.progress({ type: 'generating', ...b, ...copied });
+    };
     try {
-      const { stopped } = await generateBytes(src, o, { onByte: (b) => out.progress({ type: 'generating', ...b }), pause, stopRequested: () => stops.has(req.id) });
+      const { stopped } = await generateBytes(src, o, { onByte, pause, stopRequested: () => stops.has(req.id) });
       const { refills } = src.now();
       const { numLatents, refillTo, stateBytes, capacity } = src;
       return { type: 'generated', stopped, refills, numLatents, refillTo, stateBytes, capacity, memory: readMemory(held.backend === 'webgpu') };
