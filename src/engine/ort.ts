@@ -100,11 +100,26 @@ export interface TensorOut {
   data: Float32Array;
   dims: number[];
 }
+/** A float32 tensor in a GPU buffer on ORT's WebGPU device: fed without an upload (its first dims' elements). */
+export interface GpuTensorIn {
+  gpuBuffer: GPUBuffer;
+  dims: number[];
+}
+/** An output left on the GPU (the session's gpuOutputs): the caller copies what it needs, then disposes it. */
+export interface GpuTensorOut {
+  gpuBuffer: GPUBuffer;
+  dims: number[];
+  download(): Promise<Float32Array>;
+  dispose(): void;
+}
+export const onGpu = (t: TensorIn | GpuTensorIn | TensorOut | GpuTensorOut): t is GpuTensorIn | GpuTensorOut => 'gpuBuffer' in t;
 
 export interface Session {
   inputNames: readonly string[];
   outputNames: readonly string[];
   run(feeds: Record<string, TensorIn>): Promise<Record<string, TensorOut>>;
+  /** WebGPU IO binding: inputs may be GPU buffers; the outputs named in gpuOutputs stay on the GPU. */
+  runBound(feeds: Record<string, TensorIn | GpuTensorIn>): Promise<Record<string, TensorOut | GpuTensorOut>>;
   release(): Promise<void>;
   /** The WebGPU device ORT created, when backend is webgpu (for device-lost handling). */
   device(): Promise<GPUDevice | undefined>;
@@ -122,6 +137,8 @@ export interface SessionOptions {
   wasmModule?: WebAssembly.Module;
   profile?: boolean;
   externalData?: ExternalFile[];
+  /** WebGPU: outputs left on the GPU (preferredOutputLocation 'gpu-buffer'); the others come back to the CPU. */
+  gpuOutputs?: string[];
 }
 
 /** A file an ONNX graph reads its weights from (ONNX external data): `path` as the graph names it. */
@@ -149,7 +166,13 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
     graphOptimizationLevel: 'all',
     enableProfiling: !!opts.profile,
     externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
+    ...(backend === 'webgpu' && opts.gpuOutputs?.length && { preferredOutputLocation: Object.fromEntries(opts.gpuOutputs.map((n) => [n, 'gpu-buffer' as const])) }),
   });
+  const toCpu = async (t: OrtTypes.Tensor): Promise<TensorOut> => {
+    const out = { data: (await t.getData()) as Float32Array, dims: [...t.dims] };
+    t.dispose();
+    return out;
+  };
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
@@ -159,10 +182,20 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
       for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.dtype, t.data, t.dims);
       const out = await session.run(tensors);
       const result: Record<string, TensorOut> = {};
-      for (const [name, t] of Object.entries(out)) {
-        result[name] = { data: (await t.getData()) as Float32Array, dims: [...t.dims] };
-        t.dispose();
-      }
+      for (const [name, t] of Object.entries(out)) result[name] = await toCpu(t);
+      return result;
+    },
+    async runBound(feeds) {
+      const tensors: Record<string, OrtTypes.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds))
+        tensors[name] = onGpu(t) ? ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: 'float32', dims: t.dims }) : new ort.Tensor(t.dtype, t.data, t.dims);
+      const out = await session.run(tensors);
+      const result: Record<string, TensorOut | GpuTensorOut> = {};
+      for (const [name, t] of Object.entries(out))
+        result[name] =
+          t.location === 'gpu-buffer'
+            ? { gpuBuffer: t.gpuBuffer, dims: [...t.dims], download: async () => (await t.getData()) as Float32Array, dispose: () => t.dispose() }
+            : await toCpu(t);
       return result;
     },
     io() {

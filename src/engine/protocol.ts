@@ -5,7 +5,7 @@
 // the same id, either the request's reply or an `error` (a generation first streams progress; a stop is answered by
 // the generation it ends).
 import type { Manifest } from '../catalog/manifest';
-import type { BackendName, DeviceInfo, EngineFailure, GenerateOptions, MemoryReading, TopByte } from './types';
+import type { BackendName, DecodeOptions, DeviceInfo, EngineFailure, GenerateOptions, MemoryReading, TopByte } from './types';
 import type { GraphIO } from './userModel';
 import type { RunPolicy } from './stats';
 import type { OpProfile } from './profile';
@@ -74,7 +74,7 @@ export interface Table {
   };
   /** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
   decode: {
-    request: { bytes: Uint8Array; pieces: number[]; options: DecoderOptions }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
+    request: { bytes: Uint8Array; pieces: number[]; options: Omit<DecoderOptions, 'gpu'> & Pick<DecodeOptions, 'gpuState'> }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
     reply: {
       type: 'decoded';
       lastLogits: Float32Array; // pieces x V: the row after each piece (it predicts the next byte)
@@ -83,6 +83,7 @@ export interface Table {
       latentsAfter: number[]; // Perceiver AR: latents cached after each piece (0 for the others)
       stateBytes: number;
       capacity: number;
+      stateOn: 'cpu' | 'gpu';
     };
   };
   /** Generation (generation.ts): streams a `generating` progress per byte, ends with `generated` (or `error`). */
@@ -96,6 +97,7 @@ export interface Table {
       refillTo?: number;
       stateBytes?: number;
       capacity?: number;
+      stateOn?: 'cpu' | 'gpu';
       memory: MemoryReading;
     };
     // copyMs, copyBytes: with options.meterCopies, onnxruntime-web's copies into the WASM heap during this byte

@@ -198,6 +198,7 @@ export interface DecodeOptions {
   numLatents?: number; // Perceiver AR: M
   refillTo?: number; // Perceiver AR: F
   chunk?: number; // most bytes per step call
+  gpuState?: 'gpu' | 'uploaded'; // WebGPU: the state in GPU buffers (default) or uploaded every call
 }
 
 export interface DecodeResult {
@@ -209,6 +210,7 @@ export interface DecodeResult {
   latentsAfter: number[]; // Perceiver AR: latents cached after each piece
   stateBytes: number;
   capacity: number;
+  stateOn: 'cpu' | 'gpu'; // where the state lived: JS memory fed every call, or WebGPU buffers
 }
 export interface ProfileOptions {
   numLatents?: number;
@@ -236,6 +238,9 @@ export interface GenerateOptions {
   refill?: number; // Perceiver AR, cached: F, the latents a refill keeps (default: the manifest's rule)
   contextLength?: number; // without the cache: the window each forward reads (default: the prompt's length)
   meterCopies?: boolean; // measurement: time onnxruntime-web's copies into the WASM heap per byte (ort.ts meterHeapCopies)
+  // WebGPU, cached: 'gpu' (default) keeps the decoding state in GPU buffers for the whole generation; 'uploaded' keeps
+  // it in JS memory and uploads it every step (the WASM path's way), to see the difference
+  gpuState?: 'gpu' | 'uploaded';
 }
 
 /** One byte as it streams in. */
@@ -265,6 +270,7 @@ export interface GenerateResult {
   numLatents?: number; // Perceiver AR: M and, cached, F
   refillTo?: number;
   stateBytes?: number; // cached: the state's tensors (exact)
+  stateOn?: 'cpu' | 'gpu'; // cached: where the state lived (gpu: WebGPU buffers for the whole generation)
   capacity?: number; // cached: positions the state holds
   windowBytes?: number; // without the cache: the most bytes each forward read (the window slides past them)
   memory?: MemoryReading; // measured in the worker at the end (absent when the worker was ended to stop it)

@@ -9,7 +9,7 @@ import { originLabel } from './provenanceText';
 
 /** A point as the charts see it; `origin` is set for results measured elsewhere, `single` for one run (of the slider,
  * or a Continue run on the decode charts): not a median. */
-export type ChartPoint = MeasurePoint & { origin?: string; single?: 'slider' | 'Continue' };
+export type ChartPoint = MeasurePoint & { origin?: string; single?: 'slider' | 'Continue' | 'Continue, state on the GPU' | 'Continue, state uploaded every step' };
 
 
 /** One run as a point: its one time is its median and its p95 (no spread is drawn for it); memory was not measured. */
@@ -35,7 +35,7 @@ export interface Series {
   key: string;
   base: string; // model (backend): its colour, and the column of its estimate
   origin?: string;
-  single?: 'slider' | 'Continue';
+  single?: ChartPoint['single'];
 }
 
 export interface Failure {
@@ -135,7 +135,8 @@ export const decodeRunPoint = (r: GenerateResult, estimate: MemoryEstimate): Cha
     ok: true, promptBytes: r.promptBytes, prefillMs: r.prefillMs, stepsMs: r.stepMs.slice(1), msPerByte: r.msPerByte!, medianMs: r.medianMs!, p95Ms: r.p95Ms!,
     refills: r.refills, refillTo: r.refillTo, stateBytes: r.stateBytes ?? 0, memory: r.memory ?? {},
   },
-  single: 'Continue',
+  // WebGPU: where the state lived, so runs with it on the GPU and uploaded every step are two series side by side
+  single: r.backend === 'webgpu' && r.stateOn ? (r.stateOn === 'gpu' ? 'Continue, state on the GPU' : 'Continue, state uploaded every step') : 'Continue',
 });
 
 /** GPU bytes when the GPU ran, else the WASM heap: what the platform let us measure. */

@@ -4,7 +4,8 @@ import { cachedSource, generateBytes, windowSource } from '../generation';
 import { readMemory, resetPeak } from '../memory';
 import { meterHeapCopies } from '../ort';
 import { createDecoder } from '../stepRunner';
-import { EngineError } from '../types';
+import type { DecoderOptions } from '../stepRunner';
+import { EngineError, type GenerateOptions } from '../types';
 import { held, loaded, type Handlers } from './context';
 
 const stops = new Set<number>(); // generations asked to stop
@@ -17,11 +18,20 @@ function stepSession() {
   return held.stepSession;
 }
 
+/** WebGPU: the decoding state in GPU buffers on ORT's device for the whole generation, unless asked to upload it
+ * every step as the WASM path feeds it ('uploaded'). */
+async function gpuState(st: ReturnType<typeof stepSession>, state: GenerateOptions['gpuState']): Promise<DecoderOptions['gpu']> {
+  if (held.backend !== 'webgpu' || state === 'uploaded') return undefined;
+  const device = await st.device();
+  if (!device) throw new EngineError('device-lost', 'The WebGPU device ORT runs on is not available');
+  return { device, run: (feeds) => st.runBound(feeds) };
+}
+
 export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
   async decode(req, out) {
     const { manifest: m } = loaded();
     const st = stepSession();
-    const decoder = createDecoder((feeds) => st.run(feeds), m, req.options);
+    const decoder = createDecoder((feeds) => st.run(feeds), m, { ...req.options, gpu: await gpuState(st, req.options.gpuState) });
     const V = m.config.vocabSize;
     const lastLogits = new Float32Array(req.pieces.length * V);
     const pieceMs: number[] = [];
@@ -35,15 +45,16 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
       latentsAfter.push(decoder.latents);
       at += n;
     }
+    decoder.dispose();
     out.transfer.push(lastLogits.buffer);
-    return { type: 'decoded', lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity };
+    return { type: 'decoded', lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity, stateOn: decoder.stateOn };
   },
 
   async generate(req, out) {
     const { manifest: m, run } = loaded();
     const o = req.options;
     const st = o.cache === false ? undefined : stepSession();
-    const src = st ? cachedSource((feeds) => st.run(feeds), m, req.prompt, o) : windowSource(run, m, req.prompt, o);
+    const src = st ? cachedSource((feeds) => st.run(feeds), m, req.prompt, o, await gpuState(st, o.gpuState)) : windowSource(run, m, req.prompt, o);
     resetPeak();
     const copies = o.meterCopies ? meterHeapCopies() : undefined;
     let before = copies?.();
@@ -56,9 +67,11 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
     try {
       const { stopped } = await generateBytes(src, o, { onByte, pause, stopRequested: () => stops.has(req.id) });
       const { refills } = src.now();
-      const { numLatents, refillTo, stateBytes, capacity } = src;
-      return { type: 'generated', stopped, refills, numLatents, refillTo, stateBytes, capacity, memory: readMemory(held.backend === 'webgpu') };
+      const { numLatents, refillTo, stateBytes, capacity, stateOn } = src;
+      src.dispose?.(); // the state's GPU buffers go before the memory is read
+      return { type: 'generated', stopped, refills, numLatents, refillTo, stateBytes, capacity, stateOn, memory: readMemory(held.backend === 'webgpu') };
     } finally {
+      src.dispose?.();
       stops.delete(req.id);
     }
   },

@@ -43,7 +43,9 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
     if (!m.step || !held.weights) throw new EngineError('invalid-model', `${m.id} has no step graph`);
     const t0 = performance.now();
     await held.stepSession?.release();
-    const st = await createSession(new Uint8Array(req.step), held.backend, { ...held.sessionOpts!, externalData: [{ path: m.step.weights, data: held.weights }] });
+    // WebGPU: the state's outputs stay on the GPU (a generation keeps its state there; ort.ts runBound)
+    const gpuOutputs = m.step.state.map((s) => `new_${s.name}`);
+    const st = await createSession(new Uint8Array(req.step), held.backend, { ...held.sessionOpts!, externalData: [{ path: m.step.weights, data: held.weights }], gpuOutputs });
     held.stepSession = st;
     return { type: 'stepLoaded', loadMs: performance.now() - t0, inputNames: [...st.inputNames], outputNames: [...st.outputNames] };
   },
