@@ -73,8 +73,8 @@ export function decoding(
         await stepReady(worker, info.manifest);
         const options = { ...opts, capacity: opts.capacity ?? bytes.length };
         const r = await worker.call({ type: 'decode', bytes: bytes.slice(), pieces, options });
-        const { lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn } = r;
-        return { modelId: id, backend: info.backend, lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn };
+        const { lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, memory } = r;
+        return { modelId: id, backend: info.backend, lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, memory };
       } catch (e) {
         const f = classify(e);
         if (fatal.has(f.kind)) worker.kill(f);

@@ -84,6 +84,7 @@ export interface Table {
       stateBytes: number;
       capacity: number;
       stateOn: 'cpu' | 'gpu';
+      memory: MemoryReading;
     };
   };
   /** Generation (generation.ts): streams a `generating` progress per byte, ends with `generated` (or `error`). */

@@ -211,6 +211,7 @@ export interface DecodeResult {
   stateBytes: number;
   capacity: number;
   stateOn: 'cpu' | 'gpu'; // where the state lived: JS memory fed every call, or WebGPU buffers
+  memory: MemoryReading; // the worker's, after the state was released
 }
 export interface ProfileOptions {
   numLatents?: number;

@@ -47,7 +47,7 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
     }
     decoder.dispose();
     out.transfer.push(lastLogits.buffer);
-    return { type: 'decoded', lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity, stateOn: decoder.stateOn };
+    return { type: 'decoded', lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity, stateOn: decoder.stateOn, memory: readMemory(held.backend === 'webgpu') };
   },
 
   async generate(req, out) {

@@ -6,6 +6,10 @@ import { createSession } from '../ort';
 import { EngineError } from '../types';
 import { held, loaded, post, timed, type Handlers } from './context';
 
+/** A lost GPU in words a user can act on; the browser's reason and message as the detail. */
+const deviceLostMessage = (info: GPUDeviceLostInfo) =>
+  `The GPU stopped working for this page (WebGPU device lost): this run was ended and the model starts again on the GPU at its next run; results so far are kept. Detail: ${info.reason}${info.message ? `, ${info.message}` : ''}`;
+
 const WARM_WINDOW = Uint8Array.from({ length: 256 }, (_, i) => 97 + ((i * 7) % 26));
 
 export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
@@ -23,7 +27,7 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
     const warmMs = req.warm ? await timed(() => runWindow((f) => s.run(f), req.manifest, WARM_WINDOW)) : undefined;
     const device = await s.device();
     device?.lost.then((info) =>
-      post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: `The WebGPU device was lost (${info.reason}): ${info.message}` } }),
+      post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: deviceLostMessage(info) } }),
     );
     return {
       type: 'loaded',
