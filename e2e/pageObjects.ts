@@ -21,10 +21,17 @@ export class Playground {
   async open(hash = '', at = '/') {
     await this.page.goto(`${at}${hash}`);
     await this.page.waitForFunction(() => (window as any).lcp?.engine);
-    await expect(this.page.getByTestId('model-perceiver-ar-tiny')).toBeVisible();
+    await expect(this.page.getByTestId('model-perceiver-ar-compare')).toBeVisible();
+  }
+
+  /** The untrained models are out of the picker's default view: this brings them in. */
+  async showUntrained() {
+    const box = this.page.getByTestId('show-untrained');
+    if (!(await box.isChecked())) await box.check();
   }
 
   async selectOnly(ids: string[]) {
+    await this.showUntrained();
     for (const box of await this.page.locator('[data-testid^=pick-]').all()) {
       const id = (await box.getAttribute('data-testid'))!.slice('pick-'.length);
       if ((await box.isChecked()) !== ids.includes(id)) await box.click();
@@ -56,5 +63,10 @@ export class Playground {
 
   bpb(id: string) {
     return this.page.getByTestId(`bpb-${id}`);
+  }
+
+  /** The charts' shared legend entry of one series base ("model (backend)"): its colour and what is drawn for it. */
+  legend(base: string) {
+    return this.page.getByTestId(`legend-${base}`);
   }
 }

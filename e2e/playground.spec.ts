@@ -22,18 +22,21 @@ test('paste a long text, run two models on WASM, sweep: both series in the chart
   await page.getByTestId('sweep-max').selectOption('2048');
   await page.getByTestId('sweep-run').click();
   await expect(page.getByTestId('sweep-run')).toBeVisible({ timeout: 120_000 }); // back from Stop: sweep done
+  // one legend for every chart: a colour per model and backend, and what is drawn for it
+  for (const id of [A, B]) await expect(pg.legend(`${id} (wasm)`)).toContainText('sweep medians');
   for (const chart of ['chart-latency', 'chart-memory']) {
-    const legend = page.getByTestId(chart).locator('.recharts-legend-wrapper');
-    await expect(legend).toContainText(`${A} (wasm)`);
-    await expect(legend).toContainText(`${B} (wasm)`);
     // each sweep series is drawn: a path through its points (a flat line has no height, so check its geometry); the
     // runs before the sweep are single-run series of their own (diamonds, no line); dashed lines (the estimate, the
     // cached prefill) are others
     for (const id of [A, B])
       await expect(page.getByTestId(chart).locator(`path.recharts-line-curve[name="${id} (wasm)"], path.recharts-line-curve[name="${id} (wasm) measured"]`)).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
   }
-  await expect(page.getByTestId('chart-latency').locator('.recharts-legend-wrapper')).toContainText(`${A} (wasm) · single runs (slider)`);
-  await expect(page.getByTestId('chart-memory').locator('.recharts-legend-wrapper')).toContainText('estimate');
+  await expect(pg.legend(`${A} (wasm)`)).toContainText('single runs (slider)');
+  await expect(pg.legend(`${A} (wasm)`)).toContainText('estimate');
+  await expect(page.getByTestId('chart-memory').locator(`path.recharts-line-curve[name="${A} (wasm) estimate"]`)).toHaveAttribute('d', /^M[\d.]+,[\d.]+L/);
+  await expect(page.getByTestId('charts-example')).toHaveCount(0); // measured here now: the example is gone
+  // first runs apart: each sweep point's first run a hollow circle in the latency chart
+  await expect(page.getByTestId('chart-latency').locator('.sweep-first')).toHaveCount(8);
   const rows = page.getByTestId('results-table').locator('tbody tr');
   await expect(rows).toHaveCount(8); // 2 models x N = 256, 512, 1024, 2048
   await page.screenshot({ path: 'docs/screenshot.png', fullPage: true }); // the README shows it
@@ -53,18 +56,21 @@ test('the slider changes N, models re-run at the new N, and a model past its lim
   await expect(page.getByTestId(`clipped-${A}`)).toContainText("this model's limit is 1,024 bytes");
   // one latency pipeline: each run is a single-run point in the charts (diamonds), at the N it used; N is marked on every chart
   const latency = page.getByTestId('chart-latency');
-  await expect(latency.locator('.recharts-legend-wrapper')).toContainText(`${A} (wasm) · single runs (slider)`);
-  await expect(latency.locator('.recharts-legend-wrapper')).toContainText('perceiver-ar-compare (wasm) · single runs (slider)');
+  await expect(pg.legend(`${A} (wasm)`)).toContainText('single runs (slider)');
+  await expect(pg.legend('perceiver-ar-compare (wasm)')).toContainText('single runs (slider)');
   // both models at 512, then at 4,096 (the Transformer at its 1,024); a slow key press may have settled at an N between
   const singles: string[] = await page.evaluate(() => (window as any).lcp.store.getState().singles.map((r: any) => `${r.modelId}@${r.contextLength}`));
   expect(singles).toEqual(expect.arrayContaining([`${A}@512`, `${A}@1024`, 'perceiver-ar-compare@512', 'perceiver-ar-compare@4096']));
   await expect(latency.locator('.single-run')).toHaveCount(singles.length);
+  // a first run at its N is drawn hollow, a re-run at the same N filled
+  const firsts: number = await page.evaluate(() => (window as any).lcp.store.getState().singles.filter((r: any) => r.first).length);
+  await expect(latency.locator('.single-run.first-run')).toHaveCount(firsts);
   await expect(page.getByTestId('chart-throughput').locator('.single-run')).toHaveCount(singles.length);
   for (const chart of ['chart-latency', 'chart-memory', 'chart-throughput']) {
     await expect(page.getByTestId(chart).locator('.current-n line')).toHaveCount(1);
     await expect(page.getByTestId(chart).getByRole('application')).toContainText('N = 4k');
   }
-  await expect(page.getByTestId('charts-key')).toContainText('single runs from the slider (one run each, possibly the first at that N: not a median)');
+  await expect(page.getByTestId('charts-key')).toContainText('single runs from the slider (one run each, not a median)');
 });
 
 test('a share link restores the same state in a fresh page and its re-run gives the same predictions', async ({ page, context }) => {
@@ -87,6 +93,7 @@ test('a share link restores the same state in a fresh page and its re-run gives 
   await pg2.open(url.slice(url.indexOf('#')));
   await expect(fresh.getByTestId(`pick-${A}`)).toBeChecked();
   await expect(fresh.getByTestId(`pick-${B}`)).toBeChecked();
+  await pg2.showUntrained();
   await expect(fresh.getByTestId('pick-transformer-xl-tiny')).not.toBeChecked();
   await expect(fresh.getByTestId('context-value')).toHaveText('724');
   await expect(fresh.getByTestId('input-text')).toHaveValue(/<b>jumps<\/b>/); // text stays text

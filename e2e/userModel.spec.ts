@@ -59,6 +59,7 @@ test('a model exported by the project, opened as a file without its manifest: re
   await page.getByTestId(`remove-${id}`).click();
   await expect(page.getByTestId(`model-${id}`)).toHaveCount(0);
   await page.reload();
+  await pg.showUntrained();
   await expect(page.getByTestId('model-transformer-tiny')).toBeVisible();
   await expect(page.getByTestId(`model-${id}`)).toHaveCount(0);
 });

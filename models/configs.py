@@ -7,6 +7,7 @@ in src/ as long as its attention kind is one src/catalog/manifest.ts knows. Addi
 "compare" sizes share width, depth, heads, MLP width, vocabulary, data and training budget, so latency,
 memory and quality differences come from the architecture.
 """
+from based import Based
 from compressive_transformer import CompressiveTransformer
 from linear_transformer import LinearTransformer
 from memory_efficient import MemoryEfficientTransformer
@@ -36,6 +37,9 @@ def latents(m):
 DECODER = dict(maxContext=16384, rotaryWavelength=8192)
 # No N x N tensor: the sweep finds where memory ends.
 LONG = dict(maxContext=65536, rotaryWavelength=8192)
+# Based: Taylor linear attention (f query/key features per head), a sliding window, short convolutions; which mixer
+# each layer has is config.attention.layers (models/based.py).
+BASED = dict(kind="based", featureDim=16, linearHeads=1, window=64, shortConv=3, chunk=128)
 
 
 def paper(title, authors, year, url):
@@ -155,21 +159,53 @@ FAMILIES = {
                          "so memory and time grow linearly in N; L layers reach L x (window - 1) positions back."],
         compare=dict(LONG, attention=dict(kind="window", window=256)),
         tiny=dict(attention=dict(kind="window", window=32))),
+    "based": dict(
+        cls=Based, name="Based",
+        paper=paper("Simple linear attention language models balance the recall-throughput tradeoff",
+                    "Arora, Eyuboglu, Zhang, Timalsina, Alberti, Zinsley, Zou, Rudra, Ré", 2024,
+                    "https://arxiv.org/abs/2402.18668"),
+        simplifications=["Every block is a short gated convolution, then one mixer (config.attention.layers: Taylor "
+                         "linear attention or the sliding window), then the MLP. The official LM configs interleave "
+                         "whole layers (based-360m: the convolution in 3 of every 5 layers, then one linear attention "
+                         "and one sliding window of 256); Zoology's 2-layer recall config alternates convolution and "
+                         "linear-attention layers without MLPs. Two blocks here hold all three mixers and the MLP "
+                         "every model here has; the window comes first and the linear attention second, Zoology's "
+                         "order (local mixing, then the lookup over the whole context).",
+                         "The short convolution is Zoology's BaseConv (a depthwise causal convolution of kernel 3 times "
+                         "a linear projection of the same input), without the convolution's bias and BaseConv's extra "
+                         "skip of the normalised input; the official LMs' BaseConv is larger (4x expansion, SiLU gate, "
+                         "output projection).",
+                         "Linear attention: one head, 16 query/key features (Zoology's recall configs; the LMs use 16 "
+                         "heads of 16), the official Taylor map with its full outer product (1 + 16 + 256 = 273 "
+                         "features), no positions. Computed in chunks with the prefix sum of the chunks' states in "
+                         "plain ONNX operators: the 273 features per position are materialised, which the official "
+                         "CUDA kernels avoid.",
+                         "Sliding window of 64 (the paper's 'tiny' windows; based-360m uses 256) with rotary positions "
+                         "on 50% of the head channels and biased projections, as this project's sliding-window "
+                         "Transformer (official: rotary on all channels, no biases). ReLU MLP and LayerNorm as the "
+                         "other models here (official: SwiGLU, RMSNorm)."],
+        config=dict(positions="none in the linear attention and the convolutions (as the official code); the sliding "
+                              "window: " + ROTARY),
+        compare=dict(LONG, attention=dict(BASED, layers=["window", "linear", "window", "linear"])),
+        recall=dict(attention=dict(BASED, layers=["window", "linear"])),
+        tiny=dict(attention=dict(BASED, featureDim=8, window=16, chunk=16, layers=["window", "linear"]))),
 }
 
 
 # Ours, not a published family: Perceiver AR whose cross-attention keys/values (and latents) see the bytes before
-# their own, through a depthwise causal convolution over the input embeddings. Only at the recall and tiny sizes.
+# their own, through a causal convolution over the input embeddings. Only at the recall and tiny sizes.
 VARIANTS = {
     "perceiver-ar-conv": dict(
         cls=PerceiverARConv, name="Perceiver AR + input conv (ours)",
         paper=FAMILIES["perceiver-ar"]["paper"],
         simplifications=FAMILIES["perceiver-ar"]["simplifications"] + [
-            "Ours, not the paper's model: a depthwise causal convolution (kernel 4, one weight per channel and tap, no "
-            "bias, Primer's convolution) over the input embeddings, added to them, before the cross-attention and the "
-            "latents' z_linear; so the key at byte j carries bytes j-3..j, not byte j alone, and can be matched on what "
-            "came before it. Everything else is the paper-faithful Perceiver AR's, trained identically."],
-        config=dict(activation="squared-relu", convKernel=4),
+            "Ours, not the paper's model: a causal convolution over the input embeddings (kernel 4, one d x d matrix "
+            "per tap, no bias: a learned token shift), added to them, before the cross-attention and the latents' "
+            "z_linear; so the key at byte j carries bytes j-3..j, not byte j alone, and can be matched on what came "
+            "before it. It adds 65,536 parameters (10%). Everything else is the paper-faithful Perceiver AR's, trained "
+            "identically. (Primer's depthwise convolution, one weight per channel and tap, was tried first and did not "
+            "learn the recall tasks in the budget: models/README.md.)"],
+        config=dict(activation="squared-relu", convKernel=4, convMixing="dense"),
         tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=latents(16))),
 }
 
@@ -220,12 +256,17 @@ CONFIGS["perceiver-ar-conv-tiny"] = _entry("perceiver-ar-conv", "tiny", _config(
 
 
 # The "recall" size (issue 18; models/train_recall.py): Zoology's recall models are 2 layers of width 64 to 256. Every
-# family keeps its own attention settings of the compare size (window, blocks, segments, chunks); all are trained on
-# the recall tasks only (models/tasks.py) with one budget. Rotary base 65,536 for every rotary family.
+# family keeps its own attention settings of the compare size (window, blocks, segments, chunks; a `recall` entry
+# updates them: Based names a mixer per layer); all are trained on the recall tasks only (models/tasks.py) with one
+# budget. Rotary base 65,536 for every rotary family.
 RECALL = dict(dModel=128, nHeads=4, nLayers=2, dFf=512, rotaryWavelength=65536, task="recall")
 RECALL_FAMILIES = ["transformer", "perceiver-ar", "perceiver-ar-conv", "transformer-gelu", "transformer-pp", "primer",
                    "transformer-xl", "sparse-transformer", "sliding-window", "linear-transformer",
-                   "compressive-transformer", "memory-efficient"]
+                   "compressive-transformer", "memory-efficient", "based"]
+# Training crops (train_recall.py): the decoders at 128 bytes; Perceiver AR's cost is linear in N, so its crops are
+# longer (both Perceiver ARs the same); XL and the Compressive Transformer need several segments for their memories.
+RECALL_CROPS = {"perceiver-ar": 1024, "perceiver-ar-conv": 1024, "transformer-xl": 512, "compressive-transformer": 1024}
+RECALL_CROP = 128
 RECALL_LATENTS = dict(latentOptions=[32, 64, 128, 256], maxContext=262144,
                       attention=latents(64))
 
@@ -233,9 +274,10 @@ RECALL_LATENTS = dict(latentOptions=[32, 64, 128, 256], maxContext=262144,
 def _recall_config(family):
     f = FAMILIES.get(family) or VARIANTS[family]
     cfg = {**_config("perceiver-ar" if family == "perceiver-ar-conv" else family, "compare"), **f.get("config", {}),
-           **RECALL}
+           **RECALL, **f.get("recall", {})}
     if f["cls"] in (PerceiverAR, PerceiverARConv):
         cfg.update(RECALL_LATENTS)  # 1 cross-attention + 1 latent self-attention layer
+    cfg["trainedContext"] = RECALL_CROPS.get(family, RECALL_CROP)
     return cfg
 
 

@@ -188,12 +188,13 @@ def unblocks(x, t):
 
 class CausalConv(nn.Module):
     """Primer's depthwise convolution over the sequence: kernel k per channel, no bias, left padded so
-    position t sees t-k+1..t only."""
+    position t sees t-k+1..t only. depthwise=False: every output channel mixes every input channel of the k rows
+    (a dense causal convolution, one d x d matrix per tap)."""
 
-    def __init__(self, d, kernel=3):
+    def __init__(self, d, kernel=3, depthwise=True):
         super().__init__()
         self.kernel = kernel
-        self.conv = nn.Conv1d(d, d, kernel, groups=d, bias=False)
+        self.conv = nn.Conv1d(d, d, kernel, groups=d if depthwise else 1, bias=False)
 
     def forward(self, x):  # [B,T,d]
         y = F.pad(x.transpose(1, 2), (self.kernel - 1, 0))

@@ -6,7 +6,8 @@ make_probe(task, params, seed, filler) -> Probe. The PRNG is mulberry32 in 32-bi
   keys in random order, each followed by its value: the answers. The key and value bytes never occur in the filler
   (lowercase letters and spaces), so a query's key matches exactly one earlier position. `distance`: bytes from the
   first pair to the end of the probe (each query sits between distance - 5 pairs - 64 and distance bytes after its
-  pair); `length` (default `distance`) adds filler before the pairs.
+  pair); `length` (default `distance`) adds filler before the pairs. `repeats` = 1 (training): the queries are drawn
+  with replacement, as many as fit (`queries`, default 12), as Zoology's dense layout asks every pair's key.
 - "needle": a key/value pair " AB12 " planted at `depth` (0: the first byte, 1: just before the question) of a
   `length`-byte window of text (the filler: held-out Brown for evaluation and the page, the Brown train split for
   training), the key asked at the end (" AB" + its value). The key never occurs in the window otherwise.
@@ -75,6 +76,8 @@ def filler(r, n):
 
 def mqar_queries(params):
     pairs = int(params["pairs"])
+    if params.get("repeats"):
+        return int(params.get("queries", MAX_QUERIES - 1))
     return min(pairs, int(params.get("queries", min(pairs, 4))))
 
 
@@ -99,7 +102,7 @@ def mqar(params, seed):
     asked, chosen = [], set()
     while len(asked) < queries:
         i = r.below(pairs)
-        if i not in chosen:
+        if i not in chosen or params.get("repeats"):
             chosen.add(i)
             asked.append(i)
     prefix = filler(r, length - distance)

@@ -29,7 +29,7 @@ import { chromiumArgs } from '../playwright.config';
 import { readIndex, readManifest } from './lib/nodeModel';
 import { defaultWasmThreads } from '../src/engine/isolation';
 import type { NativeDecode, NativePeak, NativePoint } from './lib/nativePoint';
-import { decodingLimit } from '../src/engine/decoding';
+import { decodingLimit } from '../src/catalog/facts';
 import { report, type Bench, type BenchPoint, type FirstPrediction } from './lib/benchReport';
 import type { Automation } from '../src/automation';
 import type { BackendName } from '../src/engine/types';

@@ -410,7 +410,9 @@ function tables(all: { id: string; name: string; s: Saved }[]) {
 
 // --tables: evaluate nothing, rewrite the tables and plot from models/eval/*.json (after evaluations run apart)
 const argv = process.argv.slice(2);
-const ids = argv[0] === '--tables' ? [] : argv.length ? argv : readIndex().filter((id) => !id.endsWith('-tiny'));
+// the recall models (config.task 'recall', trained on the recall tasks only) have their own evaluation: evaluateRecall.ts
+const textModels = () => readIndex().filter((id) => !id.endsWith('-tiny') && readManifest(id).config.task !== 'recall');
+const ids = argv[0] === '--tables' ? [] : argv.length ? argv : textModels();
 const t0 = performance.now();
 const fresh = new Map<string, Saved>();
 for (const id of ids) {
@@ -421,8 +423,7 @@ for (const id of ids) {
 console.log(`evaluated ${ids.length} models in ${((performance.now() - t0) / 60000).toFixed(1)} min`);
 // the evaluations into their manifests, by the manifests' one writer (no graph is re-exported)
 if (ids.length) execFileSync('/usr/bin/python3', ['models/export.py', '--manifests', ...ids.flatMap((id) => ['--only', id])], { stdio: 'inherit' });
-const all = readIndex()
-  .filter((id) => !id.endsWith('-tiny'))
+const all = textModels()
   .map((id) => ({ id, name: readManifest(id).displayName, s: fresh.get(id) ?? saved(id) }))
   .filter((r): r is { id: string; name: string; s: Saved } => r.s !== undefined);
 const readme = readFileSync('models/README.md', 'utf8');

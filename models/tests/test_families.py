@@ -246,3 +246,23 @@ def test_webgpu_check_reads_loop_bodies():
                                         helper.make_tensor_value_info("x0", TensorProto.FLOAT, [2])],
                           [helper.make_tensor_value_info("x1", TensorProto.FLOAT, [2])])
     assert unsupported(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)])) == ["Loop", "Max"]
+
+
+@pytest.mark.parametrize("model_id", ["perceiver-ar-conv-tiny", "perceiver-ar-conv-recall"])
+def test_perceiver_ar_conv_inputs_see_the_three_bytes_before_and_nothing_after(model_id):
+    """The variant's cross-attention input at j mixes bytes j-3..j (kernel 4), never j+1 (causal) nor j-4; the
+    paper-faithful Perceiver AR's input at j is byte j alone (so a key cannot be matched on what preceded it)."""
+    from layers import positions
+
+    torch.manual_seed(0)
+    model, faithful = build_model(model_id).eval(), build_model("perceiver-ar-tiny").eval()
+    a = torch.randint(0, 256, (1, 40))
+    j = 20
+    for at, sees in [(j - 4, False), (j - 3, True), (j - 1, True), (j, True), (j + 1, False)]:
+        b = a.clone()
+        b[0, at] = (b[0, at] + 1) % 256
+        with torch.no_grad():
+            changed = (model.inputs(a, positions(40)) - model.inputs(b, positions(40)))[0, j].abs().max() > 1e-6
+            plain = (faithful.inputs(a, positions(40)) - faithful.inputs(b, positions(40)))[0, j].abs().max() > 1e-6
+        assert bool(changed) == sees, at
+        assert bool(plain) == (at == j), at

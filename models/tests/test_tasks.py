@@ -70,6 +70,15 @@ def test_the_needles_answer_is_the_planted_value(seed, length, depth):
     assert rest in text
 
 
+def test_mqar_with_repeats_asks_as_many_queries_as_fit_each_answered_by_its_pair():
+    p = tasks.make_probe("mqar", dict(pairs=3, distance=128, repeats=1), 5)
+    data = p.bytes
+    assert len(p.answers) == 12 and data[-64:].count(b" ") == 11
+    values = {pl["text"][:2].encode(): pl["text"][2:].encode() for pl in p.planted}
+    for a in p.answers:
+        assert values[data[a["start"] - 2 : a["start"]]] == data[a["start"] : a["start"] + 2]
+
+
 def test_mirrored_copy_answers_repeat_the_first_bytes():
     p = tasks.make_probe("mirrored-copy", dict(length=256, answerBytes=16), 5)
     assert p.bytes[:128] == p.bytes[128:][::-1] and p.answers == [dict(start=240, length=16)]
@@ -90,6 +99,7 @@ def test_score_answer():
 SPECS = [dict(task="mqar", params=dict(pairs=p, queries=q, distance=d, length=n), seed=s)
          for (p, q, d, n) in [(1, 1, 9, 9), (8, 4, 300, 300), (32, 12, 256, 2048), (64, 4, 8192, 8192)] for s in (0, 1, 4242, 2**31 + 5)]
 SPECS += [dict(task="mqar", params=dict(pairs=5, distance=100), seed=9)]  # default queries: min(pairs, 4)
+SPECS += [dict(task="mqar", params=dict(pairs=3, distance=128, repeats=1), seed=s) for s in (1, 2)]  # training layout
 SPECS += [dict(task="needle", params=dict(length=n, depth=d), seed=s) for n, d in [(64, 0.0), (1000, 0.3), (65536, 0.9)] for s in (0, 17)]
 SPECS += [dict(task="mirrored-copy", params=dict(length=n), seed=s) for n in (64, 1024) for s in (2, 3)]
 

@@ -30,3 +30,13 @@ export function pairedInterval(a: readonly number[], b: readonly number[]): Inte
   const n = Math.min(a.length, b.length);
   return meanInterval(Array.from({ length: n }, (_, i) => a[i] - b[i]));
 }
+
+/** Wilson score interval (95%) for k successes in n trials: the recall evaluation's accuracies (a fraction of probes
+ * right), which sit at 0 or 1 often, where a bootstrap gives a zero-width interval and Wald's leaves [0, 1]. */
+export function wilson(k: number, n: number, z = 1.959964): { lo: number; hi: number } {
+  const p = k / n;
+  const den = 1 + (z * z) / n;
+  const mid = (p + (z * z) / (2 * n)) / den;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / den;
+  return { lo: Math.max(0, mid - half), hi: Math.min(1, mid + half) };
+}

@@ -7,6 +7,7 @@
 import { F32 } from './kinds/common';
 import { kindOfModel } from './facts';
 import type { Manifest } from './manifest';
+import { hubEstimate } from '../hub/estimate';
 
 /** Analytic estimate from the manifest's config; always labelled as an estimate in the UI. */
 export interface MemoryEstimate {
@@ -40,6 +41,7 @@ export function estimate(m: Pick<Manifest, 'config' | 'parameters'>, n: number, 
 
 const NO_ESTIMATE: MemoryEstimate = { weightsBytes: 0, activationsBytes: 0, attentionBytes: 0, cacheBytes: 0, totalBytes: 0, flops: 0, largestTensorBytes: 0 };
 
-/** The analytic estimate; none (zeros, never drawn) for a person's model whose architecture the page does not know. */
+/** The analytic estimate; none (zeros, never drawn) for a person's model whose architecture the page does not know;
+ * a Hub decoder's from its graph and config (src/hub/estimate.ts). */
 export const estimateOf = (m: Manifest, n: number, numLatents?: number) =>
-  m.userModel && !m.userModel.fromManifest ? NO_ESTIMATE : estimate(m, n, numLatents);
+  m.hub ? hubEstimate(m, n) : m.userModel && !m.userModel.fromManifest ? NO_ESTIMATE : estimate(m, n, numLatents);

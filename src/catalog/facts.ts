@@ -4,6 +4,7 @@
 import { kindOf, type Attention } from './kinds';
 import { defaultRefill as refillRule } from './kinds/latents';
 import type { Manifest, StepSpec } from './manifest';
+import { hubCached } from '../hub/manifest';
 
 type Model = Pick<Manifest, 'config'>;
 
@@ -60,6 +61,9 @@ export function modelWindow(m: Model, input: Uint8Array, contextLength: number, 
 
 /** Whether cached decoding's state has a fixed size, so any number of bytes decode (Transformer-XL's memory). */
 export const decodesAnyLength = (m: Model) => !!kindOfModel(m).fixedState;
+
+/** Whether the model has cached decoding: a step graph, or a Hub decoder's own past_key_values / present (src/hub). */
+export const hasCachedDecoding = (m: Pick<Manifest, 'step' | 'hub'>) => !!m.step || hubCached(m);
 
 /** The most positions the model's cached decoding holds (a fixed state: any number; sweeps stop at its maxContext). */
 export const decodingLimit = (m: Pick<Manifest, 'config' | 'step'>) =>

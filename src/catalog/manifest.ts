@@ -1,12 +1,13 @@
 // The manifest written by models/export.py next to each model.onnx, validated with zod before use.
 // Keep this file and models/manifest.py in step: it is the one contract between Python and browser.
 import { z } from 'zod';
+import type { DecoderLayout } from '../hub/layout';
 import { AttentionSchema, kindOf } from './kinds';
 
 const Dim = z.union([z.number().int().nonnegative(), z.string()]);
 const TensorSpec = z.object({
   name: z.string(),
-  dtype: z.enum(['int64', 'int32', 'float32']),
+  dtype: z.enum(['int64', 'int32', 'float32', 'float16', 'bool']), // float16, bool: Hub decoders' caches and use_cache_branch
   dims: z.array(Dim), // symbolic dims are strings, e.g. ["batch", "seq"]
 });
 export type TensorSpec = z.infer<typeof TensorSpec>;
@@ -115,6 +116,7 @@ const Training = z.object({
   device: z.string(),
   batchSize: z.number().optional(), // absent when stages differ (copy-task training)
   crop: z.number().optional(),
+  scoredBytes: z.number().optional(), // recall models: answer bytes scored over the whole training (the matched budget)
   finalTrainLoss: z.number().nullable(),
   stages: z.array(z.object({ stage: z.string(), steps: z.number() }).loose()).optional(), // what the weights went through, in order
   log: z.string().regex(/^[\w.-]+\.json$/).optional(), // file next to the manifest with the loss curves
@@ -170,8 +172,9 @@ const ManifestObject = z.object({
   family: z.string().regex(/^[a-z0-9][a-z0-9-]*$/), // any family: what the page needs to know about it is below
   familyName: z.string(), // the family as the page names it
   defaultSelected: z.boolean().optional(), // picked when the page opens without a link
-  // 512-crop: Perceiver AR on the decoders' crops (a control); recall: trained on the recall tasks (issue 18)
-  size: z.enum(['tiny', 'compare', 'copy', '512-crop', 'recall']),
+  // 512-crop: Perceiver AR on the decoders' crops (a control); recall: trained on the recall tasks (issue 18);
+  // hub: a decoder from the Hugging Face Hub (`hub` below)
+  size: z.enum(['tiny', 'compare', 'copy', '512-crop', 'recall', 'hub']),
   displayName: z.string(),
   paper: z.object({ title: z.string(), authors: z.string(), year: z.number(), url: z.string() }),
   simplifications: z.array(z.string()),
@@ -202,6 +205,23 @@ const ManifestObject = z.object({
       feeds: z.object({ tokens: z.string(), attentionMask: z.string().optional(), numLatents: z.string().optional(), logits: z.string() }).optional(),
     })
     .optional(),
+  // A decoder from the Hugging Face Hub or a dropped folder (src/hub; never written by export.py): its token ids are
+  // not bytes (config.vocabSize and maxContext count tokens), its graph is fed as `layout` says, cached decoding goes
+  // through the graph's own past_key_values/present (no step graph), and `externalData` are the files its weights are in.
+  hub: z
+    .object({
+      repo: z.string(), // "org/name" (a dropped folder: "folder/<name>")
+      revision: z.string(),
+      dtype: z.string(), // transformers.js's precision name: fp32, fp16, q8, q4, ...
+      origin: z.enum(['hub', 'folder']),
+      host: z.string().optional(), // the Hub address it came from, when not huggingface.co
+      layout: z.custom<DecoderLayout>((x) => typeof x === 'object' && x !== null && 'kind' in x && 'layers' in x),
+      externalData: z.array(z.string()),
+      weightsBytes: z.number().int().nonnegative(), // graph + external data, as downloaded
+      largestWeightBytes: z.number().int().nonnegative(),
+      fusedAttention: z.boolean(), // com.microsoft (Group)MultiHeadAttention: no score matrix is held
+    })
+    .optional(),
   reference: z.string(), // file next to the manifest: PyTorch inputs/outputs for parity tests
   // The analysis graph (attention.onnx, never the timed graph): tokens[1,N] (, num_latents[]), query[1] ->
   // attention[1,N], the weights with which the query position reads every input position, averaged over heads.
@@ -223,9 +243,8 @@ const ManifestObject = z.object({
   evaluation: Evaluation.nullable(),
 });
 
-export const ManifestSchema = ManifestObject.superRefine((m, ctx) => {
-  const io = kindOf(m.config.attention).io;
-  if (m.io !== undefined && m.io !== io) ctx.addIssue({ code: 'custom', path: ['io'], message: `io "${m.io}" disagrees with attention kind "${m.config.attention.kind}" (${io})` });
+export const ManifestSchema = ManifestObject.superRefine(({ io, config: { attention: a } }, ctx) => {
+  if (io !== undefined && io !== kindOf(a).io) ctx.addIssue({ code: 'custom', path: ['io'], message: `io "${io}" disagrees with attention kind "${a.kind}" (${kindOf(a).io})` });
 }).transform((m) => ({ ...m, io: kindOf(m.config.attention).io }));
 /** A validated manifest; `io` is its attention kind's. */
 export type Manifest = z.output<typeof ManifestSchema>;

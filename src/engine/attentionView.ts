@@ -3,7 +3,7 @@
 import { classify } from './failures';
 import { fetchGraphBytes } from './models';
 import type { ModelWorker } from './modelWorker';
-import { modelWindow } from './tokenizer';
+import { modelWindow } from '../catalog/facts';
 import { EngineError, type AttentionMap, type Engine, type LoadedModel } from './types';
 
 export function attentionView(

@@ -9,14 +9,17 @@ import { measurement, type ModelSource } from './measure';
 import { clearCache, deleteCached, fetchManifests, fetchModelBytes, listCached } from './models';
 import { attentionView } from './attentionView';
 import { decoding } from './decoding';
+import { recalling } from './recall';
 import { checkGraphNames, ModelWorker } from './modelWorker';
 import { buildOf, sharedWasmModule } from './ort';
 import { measurePeak } from './peak';
 import { provenance } from './provenance';
 import type { ReplyOf } from './protocol';
 import { mean } from './surprisal';
-import { modelWindow } from './tokenizer';
-import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type LoadedModel, type Prediction } from './types';
+import { modelWindow } from '../catalog/facts';
+import { EngineError, type BackendChoice, type BackendName, type Engine, type EngineFailure, type HubFiles, type LoadedModel, type Prediction } from './types';
+import { hubHeapRefusal, hubWindow } from './hub';
+import type { HubTokenizer } from '../hub/tokenizer';
 
 // Failures after which a worker's state cannot be trusted: start the next call on a fresh one.
 const FATAL = new Set(['out-of-memory', 'device-lost', 'buffer-limit', 'unknown', 'cancelled']);
@@ -32,6 +35,7 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
   const loading = new Map<string, Promise<LoadedModel>>(); // the last load asked for, per model
 
   const users = new Map<string, Manifest>(); // people's own models: their bytes are in `bytes`, never fetched
+  const hubs = new Map<string, { external: HubFiles['externalData']; tokenizer: HubTokenizer }>(); // Hub decoders (also in users)
 
   const getBundled = () => {
     manifests ??= fetchManifests().then((ms) => new Map(ms.map((m) => [m.id, m])));
@@ -64,9 +68,11 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     const [model, wasmModule] = await Promise.all([bytesOf(m, o.onProgress), sharedWasmModule(buildOf(backend, webgpuImpl))]);
     const worker = new ModelWorker(onDeath);
     const copy = model.slice().buffer;
+    const externalData = hubs.get(m.id)?.external.map((f) => ({ path: f.path, data: f.data.slice().buffer }));
     let reply: ReplyOf<'load'>;
     try {
-      reply = await worker.call({ type: 'load', manifest: m, model: copy, backend, wasmThreads, webgpuImpl, wasmModule, profile: o.profile, warm: o.warm }, [copy]);
+      const transfer = [copy, ...(externalData ?? []).map((f) => f.data)];
+      reply = await worker.call({ type: 'load', manifest: m, model: copy, externalData, backend, wasmThreads, webgpuImpl, wasmModule, profile: o.profile, warm: o.warm }, transfer);
     } catch (e) {
       worker.kill({ kind: 'cancelled', message: 'load failed' });
       const f = classify(e);
@@ -123,6 +129,44 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     return info;
   }
 
+  /** A Hub decoder's prediction over the last N tokens of the input: surprisal per token, bits per byte over them. */
+  async function hubPredict(id: string, worker: ModelWorker, info: LoadedModel, tokenizer: HubTokenizer, input: Uint8Array, contextLength: number): Promise<Prediction> {
+    const { n, clippedReason, window, windowStart } = hubWindow(info.manifest, tokenizer, input, contextLength);
+    if (n === 0) throw new EngineError('bad-input', 'The input gives no tokens: paste text, drop a file or pick a preset.');
+    const heap = info.backend === 'wasm' ? hubHeapRefusal(info.manifest, n, 'forward') : undefined;
+    if (heap) throw new EngineError(heap.kind, `${id} at ${n.toLocaleString()} tokens: ${heap.message}`);
+    let r: ReplyOf<'predict'>;
+    try {
+      r = await worker.call({ type: 'predict', window });
+    } catch (e) {
+      const f = classify(e);
+      if (FATAL.has(f.kind)) worker.kill(f);
+      throw new EngineError(f.kind, `${id} at ${n.toLocaleString()} tokens on ${info.backend}: ${f.message}`);
+    }
+    const ids = Array.from(window);
+    const spans = tokenizer.spans(ids);
+    const scoredBytes = spans.bytes.slice(1).reduce((a, b) => a + b, 0);
+    const bits = r.surprisalBits.reduce((a, b) => a + b, 0);
+    const textOfTop = (top: { byte: number }[]) => top.map((t) => tokenizer.piece(t.byte));
+    return {
+      modelId: id,
+      backend: info.backend,
+      contextLength: n,
+      requestedContext: contextLength,
+      clippedReason,
+      windowStart,
+      coveredStart: r.coveredStart,
+      scoredStart: r.coveredStart + 1,
+      surprisalBits: Array.from(r.surprisalBits),
+      bitsPerByte: scoredBytes ? bits / scoredBytes : NaN,
+      top: r.top,
+      topStart: n - r.top.length,
+      nextTop: r.nextTop,
+      latencyMs: r.latencyMs,
+      tokens: { ids, text: spans.text, bytes: spans.bytes, topText: r.top.map(textOfTop), nextTopText: textOfTop(r.nextTop), bitsPerToken: mean(r.surprisalBits) },
+    };
+  }
+
   const engine: Engine = {
     detectWebGPU,
     listModels: async () => [...(await getBundled()).values()],
@@ -148,7 +192,13 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
       await engine.unload(id);
       users.delete(id);
       bytes.delete(id);
+      hubs.delete(id);
     },
+    addHubModel(m, files, tokenizer) {
+      engine.addUserModel(m, files.graph);
+      hubs.set(m.id, { external: files.externalData, tokenizer });
+    },
+    tokenizerOf: (id) => hubs.get(id)?.tokenizer,
 
     async load(id, choice, onProgress) {
       // one load of a model at a time: a call during another (a Run during the page's preload) reuses its session
@@ -167,6 +217,8 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
     async predict(id, input, contextLength, numLatents) {
       if (input.length === 0) throw new EngineError('bad-input', 'The input is empty: paste text, drop a file or pick a preset.');
       const { worker, info } = await loadedWorker(id);
+      const hub = hubs.get(id);
+      if (hub) return hubPredict(id, worker, info, hub.tokenizer, input, contextLength);
       if (info.manifest.userModel && !info.manifest.userModel.byteLevel)
         throw new EngineError('bad-input', `${info.manifest.displayName} is not byte-level: its logits are not over bytes, so it predicts no text here. A sweep measures its latency and memory.`);
       const { n, clippedReason, window, start, M } = modelWindow(info.manifest, input, contextLength, numLatents);
@@ -201,8 +253,9 @@ export function createEngine(opts: { webgpuImpl?: 'jsep' | 'native'; wasmThreads
 
     ...measurement(source),
     peak: (backend, n = 1024) => measurePeak(backend, n, wasmThreads, webgpuImpl, source.provenance),
-    ...decoding(loadedWorker, FATAL),
+    ...decoding(loadedWorker, FATAL, (id) => hubs.get(id)?.tokenizer),
     ...attentionView(loadedWorker, FATAL),
+    ...recalling(loadedWorker, FATAL),
 
     cache: { list: listCached, delete: deleteCached, clear: clearCache },
   };

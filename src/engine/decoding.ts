@@ -1,12 +1,16 @@
 // Cached decoding in a loaded model's worker: its step graph opened next to the forward session (once per
 // worker), then bytes fed through it by stepRunner.ts inside the worker: given bytes (`decode`), or sampled ones
 // (`generate`, generation.ts), streamed back byte by byte.
-import { clipContext, decodesAnyLength, decodingLimit, takesLatents } from '../catalog/facts';
+import { clipContext, decodesAnyLength, decodingLimit, hasCachedDecoding, takesLatents } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
 import { decodeStats, positionsNeeded } from './generation';
 import { fetchGraphBytes } from './models';
 import { stateBytes } from './stepRunner';
+import { textStream, tokensOf } from './hub';
+import { cacheBytes } from '../hub/layout';
+import { hubCached } from '../hub/manifest';
+import type { HubTokenizer } from '../hub/tokenizer';
 import { checkGraphNames, type ModelWorker } from './modelWorker';
 import type { ReplyOf } from './protocol';
 import {
@@ -25,6 +29,7 @@ export const STOP_GRACE_MS = 1000;
 
 /** Opens the model's step graph in the worker, once; its names are checked against the manifest. */
 export function stepReady(worker: ModelWorker, m: Manifest): Promise<void> {
+  if (hubCached(m)) return Promise.resolve(); // a Hub decoder's cache goes through its forward graph (hub.ts)
   const step = m.step;
   if (!step) return Promise.reject(new EngineError('invalid-model', `${m.id} has no step graph for cached decoding`));
   worker.step ??= (async () => {
@@ -36,7 +41,7 @@ export function stepReady(worker: ModelWorker, m: Manifest): Promise<void> {
   return worker.step;
 }
 
-export { decodingLimit } from '../catalog/facts';
+
 
 /** Why these generation settings cannot run on this model, in words a person can act on; undefined when they can. */
 export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOptions): EngineError | undefined {
@@ -47,7 +52,7 @@ export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOpt
   if (o.topK !== undefined && !(Number.isInteger(o.topK) && o.topK >= 1 && o.topK <= V)) return new EngineError('bad-input', `top-k must be a whole number from 1 to ${V}, not ${o.topK}.`);
   if (o.seed !== undefined && !Number.isSafeInteger(o.seed)) return new EngineError('bad-input', `The seed must be a whole number, not ${o.seed}.`);
   if (o.cache === false) return undefined;
-  if (!m.step) return new EngineError('invalid-model', `${m.id} has no step graph for cached decoding: switch the cache off to re-run the window per byte.`);
+  if (!hasCachedDecoding(m)) return new EngineError('invalid-model', `${m.id} has no ${m.hub ? 'cache (its graph has no past_key_values inputs)' : 'step graph'} for cached decoding: switch the cache off to re-run the window per ${m.hub ? 'token' : 'byte'}.`);
   if (decodesAnyLength(m)) return undefined; // Transformer-XL: a fixed memory, any length
   const cap = decodingLimit(m);
   const need = positionsNeeded(promptBytes, o.maxBytes);
@@ -62,6 +67,7 @@ export function generateProblem(m: Manifest, promptBytes: number, o: GenerateOpt
 export function decoding(
   loadedWorker: (id: string) => Promise<{ worker: ModelWorker; info: LoadedModel }>,
   fatal: Set<string>,
+  tokenizerOf: (id: string) => HubTokenizer | undefined = () => undefined,
 ): Pick<Engine, 'decode' | 'generate'> {
   return {
     async decode(id, bytes, pieces, opts: DecodeOptions = {}): Promise<DecodeResult> {
@@ -82,9 +88,15 @@ export function decoding(
       }
     },
 
-    async generate(id, prompt, opts, onByte, signal): Promise<GenerateResult> {
+    async generate(id, promptBytes, opts, onByte, signal): Promise<GenerateResult> {
       const { worker, info } = await loadedWorker(id);
       const m = info.manifest;
+      // a Hub decoder reads tokens: the last contextLength of the prompt's, and streams text back token by token
+      const tokenizer = tokenizerOf(id);
+      const ids = tokenizer && tokensOf(tokenizer, promptBytes);
+      const prompt = ids ? Int32Array.from(ids.slice(Math.max(0, ids.length - (opts.contextLength ?? ids.length)))) : promptBytes;
+      const text = tokenizer && textStream(tokenizer);
+      let generatedText = '';
       const problem = generateProblem(m, prompt.length, opts);
       if (problem) throw problem;
       const cached = opts.cache !== false;
@@ -101,7 +113,8 @@ export function decoding(
         wasmThreads: info.wasmThreads,
         cached,
         promptBytes: prompt.length,
-        bytes: Uint8Array.from(got, (g) => g.byte),
+        bytes: text ? new TextEncoder().encode(generatedText) : Uint8Array.from(got, (g) => g.byte),
+        tokens: text ? got.map((g) => g.byte) : undefined,
         stepMs: got.map((g) => g.ms),
         latents: takesLatents(m) ? got.map((g) => g.latents ?? 0) : [],
         ...decodeStats(got.map((g) => g.ms)),
@@ -121,7 +134,8 @@ export function decoding(
         if (signal?.aborted) return result('stopped by the user before it started');
         signal?.addEventListener('abort', onAbort);
         const progress = ({ byte, ms, latents, refills }: { byte: number; ms: number; latents?: number; refills: number }) => {
-          const p = { byte, ms, latents, refills, index: got.length };
+          const p = { byte, ms, latents, refills, index: got.length, text: text?.(byte) };
+          if (p.text) generatedText += p.text;
           got.push(p);
           onByte?.(p);
         };
@@ -136,7 +150,7 @@ export function decoding(
         const positions = positionsNeeded(prompt.length, opts.maxBytes);
         const hint =
           f.kind === 'out-of-memory' && cached && !decodesAnyLength(m)
-            ? ` Its decoding state alone is ${(stateBytes(m, positions, opts.numLatents) / 2 ** 20).toFixed(0)} MiB for ${positions.toLocaleString('en-US')} positions, and it is fed to the step graph at every chunk: lower N or the bytes to generate.`
+            ? ` Its decoding state alone is ${((m.hub ? (cacheBytes(m.hub.layout, positions) ?? 0) : stateBytes(m, positions, opts.numLatents)) / 2 ** 20).toFixed(0)} MiB for ${positions.toLocaleString('en-US')} positions, and it is fed to the step graph at every chunk: lower N or the bytes to generate.`
             : '';
         throw new EngineError(f.kind, `${id} generating on ${info.backend}${at}: ${f.message}${hint}`);
       } finally {

@@ -2,13 +2,14 @@
 // the engine's own business.
 export * from './types';
 export { createEngine } from './client';
-export { decodingLimit } from './decoding';
 export { defaultWasmThreads, isolation, type Isolation } from './isolation';
-export { estimateOf } from './measure';
 export { fetchTrainingLog } from './models';
-export { CATEGORIES, type Category } from './profile';
 export { median, quantile } from './stats';
-export { defaultRefill } from './stepRunner';
+export { stateBytes } from './stepRunner';
+export { recallPlan } from './recall';
 export { decode, encode, looksBinary, showByte } from './tokenizer';
 export { looksLikeOnnx, MAX_USER_MODEL_BYTES, recognise, USER_PREFIX, type GraphIO, type Recognised, type UserAnswers } from './userModel';
 export { deleteUserModel, loadUserModels, manifestOfRecord, saveUserModel, type UserModelRecord } from './userModelCache';
+// facts of a model the page shows next to the engine's results (src/catalog: what models are, asked of their kind)
+export { decodingLimit, defaultRefill, hasCachedDecoding } from '../catalog/facts';
+export { estimateOf } from '../catalog/costModel';

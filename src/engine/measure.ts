@@ -1,10 +1,10 @@
 // Measurement: one point (a model at N on a backend) in a fresh worker, and sweeps over N. Failures are results.
 import { estimateOf } from '../catalog/costModel';
-import { latentsAt } from '../catalog/facts';
+import { decodingLimit, hasCachedDecoding, latentsAt } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { detectWebGPU } from './backend';
 import { classify } from './failures';
-import { decodingLimit } from './decoding';
+import { hubHeapRefusal } from './hub';
 import { measureDecode } from './measureDecode';
 import type { ModelWorker } from './modelWorker';
 import type { ReplyOf } from './protocol';
@@ -29,7 +29,6 @@ export function syntheticWindow(n: number, vocab: number): Uint8Array {
   return w;
 }
 
-export { estimateOf } from '../catalog/costModel';
 
 export function powersOfTwo(from: number, to: number): number[] {
   const out: number[] = [];
@@ -40,8 +39,8 @@ export function powersOfTwo(from: number, to: number): number[] {
 /** Why a point cannot run, before any worker starts: beyond the model's limit, no WebGPU, over a buffer limit. */
 async function refusal(m: Manifest, backend: BackendName, contextLength: number, largestTensorBytes: number): Promise<EngineFailure | undefined> {
   if (contextLength > m.config.maxContext)
-    return { kind: 'over-limit', message: `beyond this model's limit of ${m.config.maxContext.toLocaleString()} bytes` };
-  if (backend !== 'webgpu') return undefined;
+    return { kind: 'over-limit', message: `beyond this model's limit of ${m.config.maxContext.toLocaleString()} ${m.hub ? 'tokens' : 'bytes'}` };
+  if (backend !== 'webgpu') return m.hub ? hubHeapRefusal(m, contextLength, 'forward') : undefined;
   const gpu = await detectWebGPU();
   if (!gpu.available) return { kind: 'webgpu-unavailable', message: gpu.reason ?? 'WebGPU is not available' };
   if (largestTensorBytes > gpu.limits.maxStorageBufferBindingSize)
@@ -75,7 +74,10 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
     if (!o.decode || signal?.aborted) return point;
     // decoding in a fresh worker of its own: its memory is decoding's, not what the forward left behind
     const window = (n: number) => syntheticWindow(n, Math.min(256, m.config.vocabSize));
-    const decode = await measureDecode(m, contextLength, o.numLatents, window, (work) => inFreshWorker(m, backend, false, signal, work));
+    const heap = m.hub && backend === 'wasm' ? hubHeapRefusal(m, contextLength, 'decode') : undefined;
+    const decode = heap
+      ? ({ ok: false, failure: heap } as const)
+      : await measureDecode(m, contextLength, o.numLatents, window, (work) => inFreshWorker(m, backend, false, signal, work));
     return { ...point, decode };
   }
 
@@ -144,7 +146,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
         for (const id of spec.modelIds) {
           const m = ms.get(id);
           if (!m) continue;
-          const top = spec.decode && m.step ? Math.max(m.config.maxContext, decodingLimit(m)) : m.config.maxContext;
+          const top = spec.decode && hasCachedDecoding(m) ? Math.max(m.config.maxContext, decodingLimit(m)) : m.config.maxContext;
           const ns = spec.contextLengths ?? powersOfTwo(256, top);
           for (const n of ns) plan.push({ id, backend, n, numLatents: spec.numLatents });
         }
@@ -155,7 +157,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
       if (signal?.aborted) break;
       const m = ms.get(step.id)!;
       const key = `${step.id}|${step.backend}`;
-      const decode = !!spec.decode && !!m.step && !failedAt.has(`${key}|decode`) && step.n <= decodingLimit(m);
+      const decode = !!spec.decode && hasCachedDecoding(m) && !failedAt.has(`${key}|decode`) && step.n <= decodingLimit(m);
       const fwdFailure = failedAt.get(`${key}|forward`);
       const skipForward = fwdFailure
         ? `not run: the one-shot forward failed at N = ${fwdFailure.contextLength.toLocaleString('en-US')}`

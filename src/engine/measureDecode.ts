@@ -1,10 +1,10 @@
 // Cached decoding measured at one N (the sweep's decode charts, the bench): in a fresh worker, a prefill of
 // N - D bytes through the step graph, then D one-byte decode steps, each timed. For Perceiver AR, D covers whole
 // refill periods, so the mean per byte is the amortised cost, refills included.
-import { cacheLatents, defaultRefill, takesLatents } from '../catalog/facts';
+import { cacheLatents, decodingLimit, defaultRefill, hasCachedDecoding, takesLatents } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
 import { classify } from './failures';
-import { decodingLimit, stepReady } from './decoding';
+import { stepReady } from './decoding';
 import type { ModelWorker } from './modelWorker';
 import { median, quantile } from './stats';
 import type { DecodePoint, FailureKind } from './types';
@@ -44,7 +44,7 @@ export async function measureDecode(
   inWorker: <T>(work: (w: ModelWorker) => Promise<T>) => Promise<T>,
 ): Promise<DecodePoint> {
   const fail = (kind: FailureKind, message: string): DecodePoint => ({ ok: false, failure: { kind, message } });
-  if (!m.step) return fail('invalid-model', `${m.id} has no step graph for cached decoding`);
+  if (!hasCachedDecoding(m)) return fail('invalid-model', `${m.id} has no ${m.hub ? 'cache' : 'step graph'} for cached decoding`);
   const limit = decodingLimit(m);
   if (n > limit) return fail('over-limit', `beyond the decoding state's capacity of ${limit.toLocaleString('en-US')} positions`);
   const M = cacheLatents(m, numLatents);

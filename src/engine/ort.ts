@@ -92,13 +92,14 @@ export function meterHeapCopies(): () => { ms: number; bytes: number } {
 }
 
 export interface TensorIn {
-  dtype: 'int64' | 'float32';
-  data: BigInt64Array | Float32Array;
+  dtype: 'int64' | 'float32' | 'int32' | 'float16' | 'bool'; // the last three: Hub decoders (ids, caches, use_cache_branch)
+  data: BigInt64Array | Float32Array | Int32Array | Uint16Array | Uint8Array;
   dims: number[];
 }
 export interface TensorOut {
-  data: Float32Array;
+  data: Float32Array; // a float32 output's; another `type`'s typed array otherwise (a Hub decoder's float16 cache)
   dims: number[];
+  type: string;
 }
 /** A float32 tensor in a GPU buffer on ORT's WebGPU device: fed without an upload (its first dims' elements). */
 export interface GpuTensorIn {
@@ -164,12 +165,16 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
   const session = await ort.InferenceSession.create(model, {
     executionProviders: [backend],
     graphOptimizationLevel: 'all',
+    // errors only: ORT's session warnings (e.g. "some nodes were not assigned to the preferred execution providers"
+    // on WebGPU, where shape ops stay on the CPU by design) reach the console with raw terminal colour codes. Left
+    // as it was in a profiling session, whose trace is read from ORT's own output.
+    ...(opts.profile ? {} : { logSeverityLevel: 3 as const }),
     enableProfiling: !!opts.profile,
     externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
     ...(backend === 'webgpu' && opts.gpuOutputs?.length && { preferredOutputLocation: Object.fromEntries(opts.gpuOutputs.map((n) => [n, 'gpu-buffer' as const])) }),
   });
   const toCpu = async (t: OrtTypes.Tensor): Promise<TensorOut> => {
-    const out = { data: (await t.getData()) as Float32Array, dims: [...t.dims] };
+    const out = { data: (await t.getData()) as Float32Array, dims: [...t.dims], type: t.type };
     t.dispose();
     return out;
   };
@@ -179,7 +184,7 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
     wasmThreads: threads,
     async run(feeds) {
       const tensors: Record<string, OrtTypes.Tensor> = {};
-      for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.dtype, t.data, t.dims);
+      for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.dtype, t.data as Float32Array, t.dims);
       const out = await session.run(tensors);
       const result: Record<string, TensorOut> = {};
       for (const [name, t] of Object.entries(out)) result[name] = await toCpu(t);
@@ -188,7 +193,7 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
     async runBound(feeds) {
       const tensors: Record<string, OrtTypes.Tensor> = {};
       for (const [name, t] of Object.entries(feeds))
-        tensors[name] = onGpu(t) ? ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: 'float32', dims: t.dims }) : new ort.Tensor(t.dtype, t.data, t.dims);
+        tensors[name] = onGpu(t) ? ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: 'float32', dims: t.dims }) : new ort.Tensor(t.dtype, t.data as Float32Array, t.dims);
       const out = await session.run(tensors);
       const result: Record<string, TensorOut | GpuTensorOut> = {};
       for (const [name, t] of Object.entries(out))

@@ -2,18 +2,10 @@
 // asks about. Pure (no onnxruntime here): the worker feeds it ORT's trace events (WASM: `enableProfiling`) or
 // JSEP's GPU kernel timestamps (WebGPU: `env.webgpu.profiling.ondata`); the graph tests feed it onnxruntime-node's.
 import { EngineError } from './failures';
-import type { BackendName } from './types';
+import { CATEGORIES, type Category, type OpProfile, type ProfiledOp } from './types';
 
-export const CATEGORIES = [
-  'attention scores',
-  'softmax',
-  'weighted values',
-  'projections and MLP',
-  'masks, positions, gathers and casts',
-  'layout',
-  'other',
-] as const;
-export type Category = (typeof CATEGORIES)[number];
+// the profile's result types are public (types.ts); re-exported for the modules and tests that read profiles
+export { CATEGORIES, type Category, type OpProfile, type ProfiledOp };
 
 /** One operator's time in one profiled window (an XL window sums its segments' steps). */
 export interface OpTiming {
@@ -26,27 +18,6 @@ export interface OpTiming {
   device: 'cpu' | 'gpu'; // where the time was taken: CPU kernel wall time, or GPU timestamps
 }
 
-export interface ProfiledOp {
-  name: string;
-  opType: string;
-  category: Category;
-  ms: number; // mean per window
-  shape: string; // first output's dims, e.g. "1x4x256x4096"
-}
-
-export interface OpProfile {
-  modelId: string;
-  backend: BackendName;
-  contextLength: number;
-  numLatents?: number;
-  windows: number; // profiled windows (after a first run and a warm-up), averaged
-  runMs: number; // wall time of one window as the worker measured it: what the categories should add up to
-  opsMs: number; // sum over operators
-  kernels: number; // operator executions per window (ORT spends some µs between two of them)
-  byCategory: Record<Category, number>;
-  top: ProfiledOp[]; // the slowest operators, slowest first
-  source: 'ort-trace' | 'ort-trace+gpu-timestamps';
-}
 
 const MATMULS = new Set(['MatMul', 'FusedMatMul', 'Gemm', 'Einsum', 'MatMulInteger']);
 const ELEMENTWISE = new Set(['Add', 'Sub', 'Mul', 'Div']);

@@ -10,6 +10,10 @@ import type { GraphIO } from './userModel';
 import type { RunPolicy } from './stats';
 import type { OpProfile } from './profile';
 import type { DecoderOptions } from './stepRunner';
+import type { AnswerSpan, ReadPlan } from './recallProbe';
+
+/** What a model reads: bytes for the bundled models, token ids for a Hub decoder (src/engine/hub.ts). */
+export type Tokens = Uint8Array | Int32Array;
 
 /** What a worker is told to load a session with (load, peak). */
 interface SessionSettings {
@@ -26,6 +30,7 @@ export interface Table {
     request: SessionSettings & {
       manifest: Manifest;
       model: ArrayBuffer; // transferred
+      externalData?: { path: string; data: ArrayBuffer }[]; // a Hub decoder's weights, as its graph names them (transferred)
       profile?: boolean; // a profiling worker: the session records ORT's per-operator timings
       warm?: boolean; // run one forward on a short window before replying: the page's workers, never a measurement's
     };
@@ -53,17 +58,17 @@ export interface Table {
   };
   /** Surprisal of every covered byte of a window and the next byte's distribution. */
   predict: {
-    request: { window: Uint8Array; numLatents?: number };
+    request: { window: Tokens; numLatents?: number };
     reply: { type: 'predicted'; coveredStart: number; surprisalBits: Float32Array; top: TopByte[][]; nextTop: TopByte[]; latencyMs: number };
   };
   /** Timed forwards over a window. */
   measure: {
-    request: { window: Uint8Array; numLatents?: number; policy: RunPolicy };
+    request: { window: Tokens; numLatents?: number; policy: RunPolicy };
     reply: { type: 'measured'; firstRunMs: number; samplesMs: number[]; memory: MemoryReading };
   };
   /** A profiling worker: first run, one warm-up, then `windows` profiled windows. */
   profile: {
-    request: { window: Uint8Array; numLatents?: number; windows: number };
+    request: { window: Tokens; numLatents?: number; windows: number };
     reply: { type: 'profiled'; profile: Pick<OpProfile, 'windows' | 'runMs' | 'opsMs' | 'kernels' | 'byCategory' | 'top' | 'source'> };
   };
   /** Times C = A·B of n x n float32 matrices (matmulGraph.ts) in a worker of its own: the backend's reference speed. */
@@ -74,7 +79,7 @@ export interface Table {
   };
   /** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
   decode: {
-    request: { bytes: Uint8Array; pieces: number[]; options: Omit<DecoderOptions, 'gpu'> & Pick<DecodeOptions, 'gpuState'> }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
+    request: { bytes: Tokens; pieces: number[]; options: Omit<DecoderOptions, 'gpu'> & Pick<DecodeOptions, 'gpuState'> }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
     reply: {
       type: 'decoded';
       lastLogits: Float32Array; // pieces x V: the row after each piece (it predicts the next byte)
@@ -89,7 +94,7 @@ export interface Table {
   };
   /** Generation (generation.ts): streams a `generating` progress per byte, ends with `generated` (or `error`). */
   generate: {
-    request: { prompt: Uint8Array; options: GenerateOptions };
+    request: { prompt: Tokens; options: GenerateOptions };
     reply: {
       type: 'generated';
       stopped: boolean;
@@ -104,7 +109,14 @@ export interface Table {
     // copyMs, copyBytes: with options.meterCopies, onnxruntime-web's copies into the WASM heap during this byte
     progress: { type: 'generating'; byte: number; ms: number; latents?: number; refills: number; copyMs?: number; copyBytes?: number };
   };
-  /** Asks the generation `target` to end after the byte in progress; it answers with its `generated` reply. */
+  /** Recall probes (src/tasks), teacher-forced (recallProbe.ts): streams a `recalling` progress per probe with each
+   * answer byte's top guesses, ends with `recalled` (or `error`). */
+  recall: {
+    request: { probes: { bytes: Uint8Array; answers: AnswerSpan[] }[]; plan: ReadPlan; k: number };
+    reply: { type: 'recalled'; stopped: boolean; memory: MemoryReading };
+    progress: { type: 'recalling'; index: number; predicted: Uint8Array; top: TopByte[][]; ms: number };
+  };
+  /** Asks the generation (or recall run) `target` to end after the byte (probe) in progress; it answers with its reply. */
   stop: {
     request: { target: number };
     reply: never;
@@ -157,6 +169,7 @@ const NAMES = {
   peak: { reply: 'peaked' },
   decode: { reply: 'decoded' },
   generate: { reply: 'generated', progress: 'generating' },
+  recall: { reply: 'recalled', progress: 'recalling' },
   stop: { reply: null },
   attention: { reply: 'attended' },
 } as const satisfies Names;

@@ -115,8 +115,6 @@ export interface Decoder {
   dispose(): void;
 }
 
-export { defaultRefill } from '../catalog/facts';
-
 /** The state tensors' shapes at a capacity (and latent cache size M for Perceiver AR). */
 export function stateShapes(m: Manifest, capacity: number, numLatents?: number): { name: string; axis?: number; dims: number[] }[] {
   const step = stepOf(m);

@@ -1,17 +1,7 @@
 // Logits -> what the UI shows: surprisal in bits of each byte that was actually there, and the top next bytes.
 import type { TopByte } from './types';
-
-/** log-softmax of one row, numerically stable (subtract the max before exp). */
-export function logSoftmax(row: ArrayLike<number>): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < row.length; i++) max = Math.max(max, row[i]);
-  let sum = 0;
-  for (let i = 0; i < row.length; i++) sum += Math.exp(row[i] - max);
-  const lse = max + Math.log(sum);
-  const out = new Float64Array(row.length);
-  for (let i = 0; i < row.length; i++) out[i] = row[i] - lse;
-  return out;
-}
+import { logSoftmax } from '../hub/hubRun'; // one log-softmax for the byte models and the Hub decoders
+export { logSoftmax };
 
 export function topK(logp: Float64Array, k: number): TopByte[] {
   const idx = Array.from(logp.keys()).sort((a, b) => logp[b] - logp[a]).slice(0, k);
@@ -28,7 +18,7 @@ export interface Scored {
  * logits: rows x V (row r sits at window offset start + r and predicts the byte at start + r + 1).
  * window: the bytes the model saw.
  */
-export function score(logits: Float32Array, rows: number, V: number, window: Uint8Array, start: number, k = 5, keepTop = 2048): Scored {
+export function score(logits: Float32Array, rows: number, V: number, window: ArrayLike<number>, start: number, k = 5, keepTop = 2048): Scored {
   const surprisalBits = new Float32Array(Math.max(0, rows - 1));
   const top: TopByte[][] = [];
   let nextTop: TopByte[] = [];

@@ -1,5 +1,4 @@
 // Byte-level "tokenizer": the models read UTF-8 bytes (vocabulary 256), so text <-> bytes is all there is.
-export { firstWindow, lastWindow, modelWindow } from '../catalog/facts';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: false });

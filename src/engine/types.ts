@@ -1,8 +1,8 @@
 // Public types of the engine: what the UI, the automation API and the bench runner see.
 // No React, no onnxruntime-web here.
 import type { Manifest } from '../catalog/manifest';
-import type { OpProfile } from './profile';
 import type { GraphIO } from './userModel';
+import type { HubTokenizer } from '../hub/tokenizer';
 
 export type BackendName = 'webgpu' | 'wasm';
 export type BackendChoice = BackendName | 'auto';
@@ -100,6 +100,19 @@ export interface Prediction {
   topStart: number; // window offset of top[0]
   nextTop: TopByte[]; // distribution for the byte after the window
   latencyMs: number;
+  /**
+   * A Hub decoder's prediction is per token: contextLength, coveredStart, scoredStart and topStart count tokens of the
+   * window (windowStart is still the input's byte offset); surprisalBits and top are per token (top's `byte` is a
+   * token id); bitsPerByte is all the scored tokens' bits over their bytes (comparable with the byte models).
+   */
+  tokens?: {
+    ids: number[]; // the window's tokens
+    text: string[]; // each token's text
+    bytes: number[]; // each token's length in UTF-8 bytes
+    topText: string[][]; // top's tokens as text
+    nextTopText: string[];
+    bitsPerToken: number;
+  };
 }
 
 export interface MeasureOptions {
@@ -244,9 +257,10 @@ export interface GenerateOptions {
   gpuState?: 'gpu' | 'uploaded';
 }
 
-/** One byte as it streams in. */
+/** One byte (a Hub decoder: one token) as it streams in. */
 export interface GenerateProgress {
-  byte: number;
+  byte: number; // a Hub decoder: the token id
+  text?: string; // a Hub decoder: the text this token completes (empty while a character's bytes are incomplete)
   index: number; // 0: the first byte, after the prefill
   ms: number; // time of this byte: the prefill for the first, one decode step after
   latents?: number; // Perceiver AR: latents behind this byte's logits
@@ -276,6 +290,31 @@ export interface GenerateResult {
   windowBytes?: number; // without the cache: the most bytes each forward read (the window slides past them)
   memory?: MemoryReading; // measured in the worker at the end (absent when the worker was ended to stop it)
   stopped?: string; // why it ended before maxBytes
+  tokens?: number[]; // a Hub decoder: the generated token ids (maxBytes counts tokens; `bytes` is their text's UTF-8)
+}
+
+/** A recall probe as the engine reads it (src/tasks makes them): its bytes and where its answer bytes are. */
+export interface RecallProbeInput {
+  bytes: Uint8Array;
+  answers: { start: number; length: number }[];
+}
+
+/** One probe read, teacher-forced: each answer byte's top prediction (the argmax) and its k most likely bytes. */
+export interface RecallProbeResult {
+  index: number; // in the probes given
+  predicted: Uint8Array; // one byte per answer byte, the answers in order
+  top: TopByte[][]; // per answer byte
+  ms: number; // reading this probe (a forward, or a prefill and one step per answer byte)
+}
+
+export interface RecallRun {
+  modelId: string;
+  backend: BackendName;
+  mode: 'forward' | 'decode'; // one forward, or cached decoding through the step graph (past the forward's limit)
+  numLatents?: number; // Perceiver AR: M
+  probes: RecallProbeResult[]; // fewer than given when stopped
+  stopped?: string;
+  memory?: MemoryReading; // the worker's, at the end
 }
 
 /** What the engine offers; implemented by engine/client.ts, exposed on window for tests and scripts. */
@@ -288,6 +327,12 @@ export interface AttentionMap {
   layer: string; // which attention layer (the manifest's words)
 }
 
+/** A Hub decoder's files, as its graph names them. */
+export interface HubFiles {
+  graph: Uint8Array;
+  externalData: { path: string; data: Uint8Array }[];
+}
+
 export interface Engine {
   detectWebGPU(): Promise<GpuInfo>;
   listModels(): Promise<Manifest[]>; // public/models/index.json + each manifest, validated
@@ -295,6 +340,10 @@ export interface Engine {
   inspect(model: Uint8Array): Promise<GraphIO>;
   /** Runs a person's own graph under `m` (userModel.ts) from bytes already in the page: nothing is fetched or sent. */
   addUserModel(m: Manifest, model: Uint8Array): void;
+  /** A decoder from the Hugging Face Hub (src/hub: manifest.ts made `m`), its graph, weights and tokenizer in the page. */
+  addHubModel(m: Manifest, files: HubFiles, tokenizer: HubTokenizer): void;
+  /** A Hub decoder's tokenizer (the page counts tokens with it); undefined for the byte models. */
+  tokenizerOf(modelId: string): HubTokenizer | undefined;
   removeUserModel(id: string): Promise<void>;
   load(modelId: string, backend: BackendChoice, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
   unload(modelId: string): Promise<void>;
@@ -305,6 +354,9 @@ export interface Engine {
   attention(modelId: string, input: Uint8Array, contextLength: number, numLatents?: number, query?: number): Promise<AttentionMap>;
   /** Samples up to opts.maxBytes bytes after `prompt`, streamed through onByte; an abort stops it (result.stopped). */
   generate(modelId: string, prompt: Uint8Array, opts: GenerateOptions, onByte?: (p: GenerateProgress) => void, signal?: AbortSignal): Promise<GenerateResult>;
+  /** Reads recall probes of one length, teacher-forced, in the model's worker (one forward each, or cached decoding past
+   * the forward's limit: recall.ts recallPlan); streamed through onProbe; an abort stops it after the probe in progress. */
+  recall(modelId: string, probes: RecallProbeInput[], opts?: { k?: number }, onProbe?: (p: RecallProbeResult) => void, signal?: AbortSignal): Promise<RecallRun>;
   /** Fresh worker per call so one point does not inherit another's buffer cache. */
   measure(modelId: string, backend: BackendName, contextLength: number, opts?: MeasureOptions, signal?: AbortSignal): Promise<MeasurePoint>;
   /** ORT's per-operator timings of warm runs, in a profiling worker of its own (timed runs stay unprofiled). */
@@ -317,4 +369,39 @@ export interface Engine {
     delete(modelId: string): Promise<void>;
     clear(): Promise<void>;
   };
+}
+
+// ---- per-operator profiles (profile.ts computes them) ----
+
+export const CATEGORIES = [
+  'attention scores',
+  'softmax',
+  'weighted values',
+  'projections and MLP',
+  'masks, positions, gathers and casts',
+  'layout',
+  'other',
+] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface ProfiledOp {
+  name: string;
+  opType: string;
+  category: Category;
+  ms: number; // mean per window
+  shape: string; // first output's dims, e.g. "1x4x256x4096"
+}
+
+export interface OpProfile {
+  modelId: string;
+  backend: BackendName;
+  contextLength: number;
+  numLatents?: number;
+  windows: number; // profiled windows (after a first run and a warm-up), averaged
+  runMs: number; // wall time of one window as the worker measured it: what the categories should add up to
+  opsMs: number; // sum over operators
+  kernels: number; // operator executions per window (ORT spends some µs between two of them)
+  byCategory: Record<Category, number>;
+  top: ProfiledOp[]; // the slowest operators, slowest first
+  source: 'ort-trace' | 'ort-trace+gpu-timestamps';
 }

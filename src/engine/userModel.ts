@@ -22,6 +22,7 @@ export type UserFeeds = NonNullable<NonNullable<Manifest['userModel']>['feeds']>
 /** A layout the engine can drive: 'full' (logits for every position) or 'latents' (the last M, M fed at run time). */
 export interface Recognised {
   io: 'full' | 'latents';
+  takesLatents: boolean; // a num_latents input: the engine feeds M (io 'latents')
   feeds: UserFeeds;
   vocabSize?: number; // the logits' last dimension, when fixed
   describe: string; // the layout in words
@@ -54,6 +55,7 @@ export function recognise(g: GraphIO): Recognised | { problem: string } {
   const io = latents ? 'latents' : 'full';
   return {
     io,
+    takesLatents: !!latents,
     feeds: { tokens: tokens.name, attentionMask: mask?.name, numLatents: latents?.name, logits: logits.name },
     vocabSize: typeof V === 'number' ? V : undefined,
     describe: `${[tokens, mask, latents].filter(Boolean).map((t) => show(t!)).join(', ')} → ${show(logits)}: ${
@@ -94,7 +96,7 @@ export function userManifest(fileName: string, bytes: number, sha256: string, g:
     config: {
       vocabSize: a.vocabSize, dModel: 0, nHeads: 0, nLayers: 0, dFf: 0, activation: 'relu', norm: 'layernorm', positions: 'unknown',
       maxContext: a.maxContext, trainedContext: a.maxContext,
-      attention: r.feeds.numLatents ? { kind: 'latents', latents: a.latents ?? 1 } : { kind: 'full' },
+      attention: r.takesLatents ? { kind: 'latents', latents: a.latents ?? 1 } : { kind: 'full' },
     },
     parameters: 0,
     io: r.io,

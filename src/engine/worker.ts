@@ -11,10 +11,11 @@ import { measure } from './handlers/measure';
 import { profile } from './handlers/profile';
 import { generate } from './handlers/generate';
 import { attention } from './handlers/attention';
+import { recall } from './handlers/recall';
 
 installMeters(); // before any session: ORT's device and WASM memory are created later
 
-const HANDLERS: Handlers<RequestType> = { ...session, ...predict, ...measure, ...profile, ...generate, ...attention };
+const HANDLERS: Handlers<RequestType> = { ...session, ...predict, ...measure, ...profile, ...generate, ...attention, ...recall };
 
 self.onmessage = (ev: MessageEvent) => {
   const req = ev.data;

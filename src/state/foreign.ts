@@ -4,7 +4,7 @@
 // (link/fields.ts `results`, with foreignPatch).
 import type { Manifest } from '../catalog/manifest';
 import type { MeasurePoint } from '../engine';
-import { ResultsFileSchema } from './link/points';
+import { ResultsFileSchema } from './points';
 import { refusal, resultProblems } from './plausibility';
 import { samePoint } from './sweep';
 import type { SliceCreator } from './types';
@@ -62,7 +62,7 @@ export const createForeignSlice: SliceCreator<ForeignSlice> = (set, get) => ({
     const parsed = ResultsFileSchema.safeParse(json);
     if (!parsed.success)
       return say('error', `${file.name} is not a playground results file: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'file'}: ${i.message}`).join('; ')}. Nothing was imported.`);
-    const points = [...parsed.data.points, ...(parsed.data.foreign ?? []).flatMap((f) => f.points)] as MeasurePoint[];
+    const points = [...parsed.data.points, ...(parsed.data.foreign ?? []).flatMap((f) => f.points)];
     if (!points.length) return say('error', `${file.name} holds no results. Nothing was imported.`);
     const source = `from file ${file.name}`;
     const patch = foreignPatch(source, `The results in ${file.name}`, points, get());

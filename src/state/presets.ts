@@ -3,6 +3,7 @@
 import { z } from 'zod';
 // a seeded PRNG (mulberry32, the one the recall tasks and sampling use): reproducibility matters here, not quality
 import { seededRandom as rng } from '../tasks/rng';
+import { makeProbe, type Probe } from '../tasks';
 import { mirroredBytes } from '../tasks/mirroredCopy';
 
 export { rng };
@@ -11,7 +12,8 @@ export { rng };
 export const PresetSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('heldout') }),
   z.object({ kind: z.literal('copy'), distance: z.number().int().min(1).max(65536), seed: z.number().int() }),
-  z.object({ kind: z.literal('needle'), seed: z.number().int() }),
+  // length and depth: the recall task's needle (src/tasks/needle.ts); absent: NEEDLE_DEFAULTS
+  z.object({ kind: z.literal('needle'), seed: z.number().int(), length: z.number().int().min(64).max(65536).optional(), depth: z.number().min(0).max(1).optional() }),
   z.object({ kind: z.literal('mirror'), seed: z.number().int() }),
 ]);
 export type Preset = z.infer<typeof PresetSchema>;
@@ -37,13 +39,17 @@ export function mirrorText(seed: number, length = MIRROR_LENGTH): string {
   return new TextDecoder().decode(mirroredBytes(seed, length));
 }
 
-/** A key=value pair planted near the start of a long text, and the key again at the end. */
-export function needleText(text: string, seed: number): { text: string; value: string } {
-  const r = rng(seed);
-  const key = Array.from({ length: 4 }, () => 'ABCDEFGHJKLMNPQRSTUVWXYZ'[Math.floor(r() * 24)]).join('');
-  const value = Array.from({ length: 6 }, () => String(Math.floor(r() * 10))).join('');
-  const at = Math.floor(text.length * 0.05);
-  return { text: `${text.slice(0, at)} ${key}=${value}; ${text.slice(at)} ${key}=`, value };
+/** The needle preset's probe when the link or the button names no length or depth. */
+export const NEEDLE_DEFAULTS = { length: 4096, depth: 0.25 };
+
+/**
+ * The needle preset: the recall task's probe (src/tasks/needle.ts, the one the evaluation scores) over the held-out
+ * text: " AB12 " planted at `depth` of a `length`-byte stretch, the key asked again at the very end, its value the
+ * last two bytes (the answer a model must predict from what it read).
+ */
+export async function needleProbe(p: Extract<Preset, { kind: 'needle' }>): Promise<Probe> {
+  const filler = new TextEncoder().encode(await heldoutText());
+  return makeProbe('needle', { length: p.length ?? NEEDLE_DEFAULTS.length, depth: p.depth ?? NEEDLE_DEFAULTS.depth }, p.seed, filler);
 }
 
 let heldout: Promise<string> | undefined;
@@ -59,7 +65,6 @@ export function heldoutText(): Promise<string> {
 export async function presetText(p: Preset): Promise<string> {
   if (p.kind === 'copy') return copyText(p.distance, p.seed);
   if (p.kind === 'mirror') return mirrorText(p.seed);
-  const text = await heldoutText();
-  if (p.kind === 'heldout') return text.slice(0, 200_000);
-  return needleText(text.slice(0, 100_000), p.seed).text;
+  if (p.kind === 'needle') return new TextDecoder().decode((await needleProbe(p)).bytes);
+  return (await heldoutText()).slice(0, 200_000);
 }

@@ -2,7 +2,6 @@
 // unprofiled), and the backend's matrix-multiply peak next to them. The profiles themselves are shared state
 // (link/fields.ts `profiles`): a link carries them.
 import type { BackendName, PeakPoint, ProfilePoint } from '../engine';
-import type { ProfileResult } from './link/points';
 import type { SliceCreator } from './types';
 
 export interface ProfilingSlice {
@@ -58,7 +57,7 @@ export const createProfilingSlice: SliceCreator<ProfilingSlice> = (set, get) => 
           set({ profileProgress: { done: i, total: plan.length, current: `${id} at ${n.toLocaleString('en-US')}` } });
           const p = await engine.profile(id, profileBackend, n, { numLatents: latents }, signal);
           if (signal.aborted) break;
-          if (p.ok) set((s) => ({ profiles: [...s.profiles.filter((q) => !same(q, p)), p as ProfileResult], profileFailures: s.profileFailures.filter((q) => !same(q, p)) }));
+          if (p.ok) set((s) => ({ profiles: [...s.profiles.filter((q) => !same(q, p)), p], profileFailures: s.profileFailures.filter((q) => !same(q, p)) }));
           else set((s) => ({ profileFailures: [...s.profileFailures.filter((q) => !same(q, p)), p] }));
         }
       } finally {

@@ -1,5 +1,6 @@
 // Predictions: every selected model run on the last N bytes, each succeeding or failing alone.
-import { estimateOf, type BackendChoice, type BackendName, type Engine, type FailureKind, type LoadedModel, type LoadProgress, type MemoryEstimate, type Prediction } from '../engine';
+import { decodingLimit, estimateOf, type BackendChoice, type BackendName, type Engine, type FailureKind, type LoadedModel, type LoadProgress, type MemoryEstimate, type Prediction } from '../engine';
+import { refusal } from '../catalog/fit';
 import { EMPTY_INPUT } from './input';
 import type { PageState, SliceCreator } from './types';
 
@@ -11,6 +12,8 @@ export interface ModelStatus {
   predictedOn?: Uint8Array;
   error?: string;
   errorKind?: FailureKind;
+  /** Set when the page refused to run the forward before running it (the error says why, from the estimate). */
+  refusedAt?: { n: number; backend: BackendName };
   busy?: boolean;
 }
 
@@ -22,6 +25,9 @@ export interface SingleRun {
   numLatents?: number;
   latencyMs: number;
   estimate: MemoryEstimate;
+  /** The first run of this model at this N (and backend, M) on the page: allocation and any kernel compilation
+   * for a new shape are in its time, so it is drawn apart from warm runs. */
+  first?: boolean;
 }
 
 export interface RunsSlice {
@@ -58,13 +64,19 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
     const seq = (runSeq.get(id) ?? 0) + 1;
     runSeq.set(id, seq);
     const current = () => runSeq.get(id) === seq;
-    patchStatus(id, { busy: true, error: undefined, errorKind: undefined });
+    patchStatus(id, { busy: true, error: undefined, errorKind: undefined, refusedAt: undefined });
     const run = async () => {
       if (!current()) return;
       try {
         const loaded = await engine.load(id, backend, (progress) => current() && patchStatus(id, { progress }));
         if (!current()) return;
         patchStatus(id, { loaded });
+        // a forward that cannot fit the backend it would run on is refused here, in words, not run into a runtime error
+        const m = loaded.manifest;
+        const n = Math.min(context, m.config.maxContext, bytes.length);
+        const gpu = get().gpu;
+        const refused = refusal(m, n, { backend: loaded.backend, maxBindingBytes: gpu?.limits.maxStorageBufferBindingSize || undefined }, { numLatents: latents, decodeLimit: decodingLimit(m) });
+        if (refused) return patchStatus(id, { busy: false, error: refused.sentence, errorKind: 'over-limit', refusedAt: { n, backend: loaded.backend } });
         const prediction = await engine.predict(id, bytes, context, latents);
         if (!current()) return;
         patchStatus(id, { prediction, predictedOn: bytes, busy: false });
@@ -89,7 +101,7 @@ export const createRunsSlice: SliceCreator<RunsSlice> = (set, get) => {
       estimate: estimateOf(loaded.manifest, p.contextLength, p.numLatents),
     };
     const same = (r: SingleRun) => r.modelId === run.modelId && r.backend === run.backend && r.contextLength === run.contextLength && r.numLatents === run.numLatents;
-    set((s) => ({ singles: [...s.singles.filter((r) => !same(r)), run] }));
+    set((s) => ({ singles: [...s.singles.filter((r) => !same(r)), { ...run, first: !s.singles.some(same) }] }));
   }
 
   return {

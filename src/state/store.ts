@@ -10,10 +10,12 @@ import { createLinkSlice } from './link/slice';
 import { createLookupsSlice } from './lookups';
 import { createPageSlice } from './page';
 import { createProfilingSlice } from './profiling';
+import { createRecallSlice } from './recall';
 import { createRunsSlice } from './runs';
 import { createSweepSlice } from './sweep';
 import type { PageState } from './types';
 import { createUserModelsSlice } from './userModels';
+import { createHubSlice } from './hub';
 
 export type { PageState } from './types';
 
@@ -27,7 +29,9 @@ const createPageState: StateCreator<PageState> = (...a) => ({
   ...createLinkSlice(...a),
   ...createProfilingSlice(...a),
   ...createUserModelsSlice(...a),
+  ...createHubSlice(...a),
   ...createGenerationSlice(...a),
+  ...createRecallSlice(...a),
   ...createLookupsSlice(...a),
 });
 

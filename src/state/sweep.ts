@@ -11,8 +11,9 @@ export interface SweepSlice {
   setSweepDecode(sweepDecode: boolean): void;
   /** Sweep N = 256, 512, … up to `max` (undefined: each model's own limit). */
   setSweepMax(max: number | undefined): void;
-  /** Sweeps the selected models and backends over N, or exactly the points of `plan`. */
-  runSweep(plan?: SweepSpec['plan']): Promise<void>;
+  /** Sweeps the selected models and backends over N, or exactly the points of `plan` (`decode`: with cached decoding
+   * whatever the sweep's setting, e.g. for the trade-off chart's decode speed). */
+  runSweep(plan?: SweepSpec['plan'], decode?: boolean): Promise<void>;
   stopSweep(): void;
   /** Clears this page's measurements: sweep points, the slider's single runs and Continue's decode runs. */
   clearPoints(): void;
@@ -42,7 +43,7 @@ export const createSweepSlice: SliceCreator<SweepSlice> = (set, get) => {
       set({ sweepContexts: max ? ns : undefined });
     },
 
-    async runSweep(plan) {
+    async runSweep(plan, decode) {
       const { engine, selected, sweepBackends, sweepContexts, sweepDecode, latents } = get();
       if (!engine || get().sweeping) return;
       if (!plan && !selected.length) return set({ banner: { kind: 'info', text: 'Pick at least one model to sweep.' } });
@@ -52,7 +53,7 @@ export const createSweepSlice: SliceCreator<SweepSlice> = (set, get) => {
       set({ sweeping: true, sweepProgress: { done: 0, total: 0 } });
       try {
         await engine.sweep(
-          { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: SWEEP_MEASURE, plan, decode: sweepDecode },
+          { modelIds: selected, backends: sweepBackends, contextLengths: sweepContexts, numLatents: latents, measure: SWEEP_MEASURE, plan, decode: decode ?? sweepDecode },
           (p, sweepProgress) => {
             measured++;
             set((s) => ({ points: [...s.points.filter((q) => !samePoint(q, p)), p], sweepProgress }));

@@ -112,7 +112,7 @@ export const createUserModelsSlice: SliceCreator<UserModelsSlice> = (set, get) =
       if (d.layout.vocabSize !== undefined && vocabSize !== d.layout.vocabSize) return fail(`The graph's logits have ${d.layout.vocabSize} entries: the vocabulary size must be ${d.layout.vocabSize}.`);
       if (byteLevel && vocabSize !== 256) return fail(`A byte-level model has one logit per byte value, 256; this one has ${vocabSize}. Untick byte-level to measure its latency and memory.`);
       if (!Number.isInteger(maxContext) || maxContext < 1 || maxContext > 1 << 20) return fail('The maximum context must be a whole number from 1 to 1,048,576.');
-      if (d.layout.io === 'latents' && (!Number.isInteger(latents) || latents! < 1)) return fail('The number of latents M must be a whole number of at least 1.');
+      if (d.layout.takesLatents && (!Number.isInteger(latents) || latents! < 1)) return fail('The number of latents M must be a whole number of at least 1.');
       const record: UserModelRecord = { fileName: d.fileName, sha256: d.sha256, bytes: d.model.length, io: d.io, answers };
       return register(manifestOfRecord(record)!, d.model, record);
     },

@@ -2,7 +2,7 @@
 // give the same bytes): `pairs` pairs "AB12 " (key: two uppercase letters, all different; value: two digits), filler
 // (lowercase letters and spaces, which never hold a key or value byte), then `queries` of the keys in random order,
 // each followed by its value: the answers. `distance`: bytes from the first pair to the end; `length` (default
-// distance) adds filler before the pairs.
+// distance) adds filler before the pairs. `repeats` = 1 (training): queries drawn with replacement, as many as fit.
 import { below, seededRandom } from './rng';
 import type { Probe, Span } from './types';
 import { TAIL } from './types';
@@ -23,6 +23,7 @@ export function filler(random: () => number, n: number): string {
 }
 
 export function mqarQueries(params: Record<string, number>): number {
+  if (params.repeats) return params.queries ?? MAX_QUERIES - 1;
   return Math.min(params.pairs, params.queries ?? Math.min(params.pairs, 4));
 }
 
@@ -49,7 +50,7 @@ export function mqar(params: Record<string, number>, seed: number): Omit<Probe, 
   const chosen = new Set<number>();
   while (asked.length < queries) {
     const i = below(r, pairs);
-    if (!chosen.has(i)) chosen.add(i), asked.push(i);
+    if (!chosen.has(i) || params.repeats) chosen.add(i), asked.push(i);
   }
   const prefix = filler(r, length - distance);
   const block = keys.map((k, i) => keyText(k) + valueText(values[i]) + ' ').join('');

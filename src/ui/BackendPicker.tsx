@@ -40,23 +40,34 @@ function IsolationInfo() {
   );
 }
 
+/** The backend choice in the header; what it runs on here in one line, the adapter and engine settings one click away. */
 export function BackendPicker() {
   const backend = useStore((s) => s.backend);
   const gpu = useStore((s) => s.gpu);
   const { setBackend } = useStore.getState();
+  const i = isolation();
+  const wasm = i.isolated ? `WASM ${i.wasmThreads} thread${i.wasmThreads === 1 ? '' : 's'}` : 'WASM 1 thread (not isolated)';
+  const webgpu = !gpu ? 'WebGPU?' : !gpu.available ? 'no WebGPU' : gpu.isFallbackAdapter ? 'WebGPU: software only' : 'WebGPU: hardware';
   return (
     <div className="backend">
       <label>
         Backend{' '}
         <select data-testid="backend-select" value={backend} onChange={(e) => setBackend(e.target.value as BackendChoice)}>
-          <option value="auto">{`auto (WebGPU on a hardware adapter, else WASM)${autoPick(gpu)}`}</option>
+          <option value="auto" title="WebGPU on a hardware adapter, else WASM">{`auto${autoPick(gpu)}`}</option>
           <option value="webgpu" disabled={gpu ? !gpu.available : false}>WebGPU</option>
           <option value="wasm">WASM (CPU)</option>
         </select>
       </label>
-      <EngineSettingsPicker />
-      <AdapterInfo gpu={gpu} />
-      <IsolationInfo />
+      <details className="engine-settings">
+        <summary className="small muted" data-testid="engine-summary" title="The adapter, isolation, the WebGPU build and WASM threads">
+          {wasm} · {webgpu}
+        </summary>
+        <div className="engine-settings-body">
+          <EngineSettingsPicker />
+          <AdapterInfo gpu={gpu} />
+          <IsolationInfo />
+        </div>
+      </details>
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { decodingLimit } from '../engine';
+import { decodingLimit, hasCachedDecoding } from '../engine';
 import { maxSliderContext, MIN_CONTEXT, selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 import { count } from './format';
@@ -14,9 +14,10 @@ export function ContextSlider() {
   const max = useStore(maxSliderContext);
   const latents = useStore((s) => s.latents);
   const perceiver = useStore((s) => selectedManifests(s).find(takesLatents));
+  const hub = useStore((s) => selectedManifests(s).some((m) => m.hub));
   const limits = useStore((s) => selectedManifests(s).filter((m) => m.config.maxContext < maxSliderContext(s)).map((m) => `${m.displayName} ${count(m.config.maxContext)}`).join(', '));
   const decodes = useStore((s) =>
-    selectedManifests(s).filter((m) => m.step && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
+    selectedManifests(s).filter((m) => hasCachedDecoding(m) && decodingLimit(m) > m.config.maxContext).map((m) => `${m.displayName} ${count(decodingLimit(m))}`).join(', '),
   );
   const { runPredictions, setContext, setLatents } = useStore.getState();
   const timer = useRef<number>(undefined);
@@ -32,9 +33,9 @@ export function ContextSlider() {
     rerunSoon();
   };
   return (
-    <section className="panel slider" aria-label="Context length">
+    <section className="slider" aria-label="Context length">
       <label htmlFor="ctx">
-        Context length N: <b data-testid="context-value">{count(context)}</b> bytes
+        Context length N: <b data-testid="context-value">{count(context)}</b> bytes{hub && <span data-testid="context-tokens"> (tokens for a Hub model)</span>}
       </label>
       <input
         id="ctx"
@@ -73,8 +74,8 @@ export function ContextSlider() {
       <button className="primary" data-testid="run" onClick={runPredictions}>Run</button>
       {limits && (
         <p className="muted small full" data-testid="context-limits">
-          Smaller limits (bytes): {limits}; those models use at most their limit and say so.
-          {decodes && ` Continue with the cache reads further, chunk by chunk through the step graph: up to ${decodes} positions.`}
+          Shorter limits (bytes): {limits}; those models read at most that and say so.
+          {decodes && ` Continue (cached decoding) reads further: ${decodes}.`}
         </p>
       )}
     </section>

@@ -17,10 +17,19 @@ export function ContinueBox({ id }: { id: string }) {
   return (
     <div className="continue small" data-testid={`continue-box-${id}`}>
       <button onClick={() => (running ? stopGeneration(id) : startGeneration(id))} data-testid={`continue-${id}`}>{running ? 'Stop' : 'Continue'}</button>{' '}
-      <span className="muted">{cache ? 'cached decoding (the step graph keeps its state)' : 'no cache: the whole window re-runs for every byte'}</span>
+      <span className="muted">
+        {cache ? (m?.hub ? 'cached decoding (its own past_key_values, fed back)' : 'cached decoding (the step graph keeps its state)') : `no cache: the whole window re-runs for every ${m?.hub ? 'token' : 'byte'}`}
+      </span>
       {gen && (
         <>
           <pre className="continuation" data-testid={`continuation-${id}`}>{decode(gen.bytes)}</pre>
+          {m && !m.userModel && !m.hub && m.parameters < 10_000_000 && (
+            <p className="muted" data-testid={`gibberish-${id}`}>
+              {m.training
+                ? `A model this small (${(m.parameters / 1e6).toFixed(1)} M parameters, trained ${Math.round(m.training.wallSeconds / 60)} minutes on ${m.training.device.split(',')[0]}) writes word-shaped gibberish: Continue shows how fast it decodes, not how well it writes.`
+                : 'Random weights: these bytes are noise; Continue shows how fast it decodes.'}
+            </p>
+          )}
           {running && (
             <span className="muted" data-testid={`continue-live-${id}`}>
               {count(gen.bytes.length)} bytes{gen.liveBytesPerSec ? ` · ${gen.liveBytesPerSec.toFixed(1)} bytes/s` : gen.cached ? ` · prefill of ${count(gen.promptBytes)} bytes…` : ''}
@@ -43,22 +52,28 @@ export function ContinueBox({ id }: { id: string }) {
 function Summary({ r, m }: { r: GenerateResult; m: Manifest }) {
   const threads = r.backend === 'wasm' ? ` ×${r.wasmThreads} threads` : '';
   const heap = r.memory && (r.backend === 'webgpu' ? r.memory.gpuAllocatedPeakBytes && `GPU buffers ${bytesLabel(r.memory.gpuAllocatedPeakBytes)}` : r.memory.wasmHeapBytes && `WASM heap ${bytesLabel(r.memory.wasmHeapBytes)}`);
-  const decodeText = r.msPerByte !== undefined && `then ${ms(r.msPerByte)} per byte (median ${ms(r.medianMs!)}, p95 ${ms(r.p95Ms!)}), ${r.bytesPerSec!.toFixed(1)} bytes/s`;
+  const unit = m.hub ? 'token' : 'byte'; // a Hub decoder generates tokens (the text shows their bytes)
+  const made = r.tokens?.length ?? r.bytes.length;
+  // the mean (what a byte costs on average, refills included) and the median step are different figures: said apart
+  const decodeText =
+    r.msPerByte !== undefined &&
+    `then ${ms(r.msPerByte)} per ${unit} on average${r.refills ? ' (refills included)' : ''}, ${r.bytesPerSec!.toFixed(1)} ${unit}s/s; a typical step (median) ${ms(r.medianMs!)}, p95 ${ms(r.p95Ms!)}`;
   return (
     <div className="muted" data-testid={`continue-result-${r.modelId}`}>
       <p>
-        {count(r.bytes.length)} byte{r.bytes.length === 1 ? '' : 's'} on {r.backend}
+        {count(made)} {unit}
+        {made === 1 ? '' : 's'} on {r.backend}
         {threads}, {r.cached ? 'cached' : 'no cache'}:{' '}
         <span data-testid={`continue-prefill-${r.modelId}`}>
-          {r.cached ? `prefill ${ms(r.prefillMs)} for the ${count(r.promptBytes)}-byte prompt (time to first byte)` : `first byte ${ms(r.prefillMs)} (one forward over the window)`}
+          {r.cached ? `prefill ${ms(r.prefillMs)} for the ${count(r.promptBytes)}-${unit} prompt (time to first ${unit})` : `first ${unit} ${ms(r.prefillMs)} (one forward over the window)`}
         </span>
         {decodeText && (
           <>
             , <span data-testid={`continue-decode-${r.modelId}`}>{decodeText}</span>
           </>
         )}
-        {r.cached ? '' : `; every byte re-ran the forward graph over the window (at most the last ${count(r.windowBytes!)} bytes)${r.numLatents ? ` with M = ${r.numLatents} latents` : ''}`}.
-        {r.stateBytes !== undefined && ` State ${bytesLabel(r.stateBytes)} for ${count(r.capacity!)} positions (its tensors, exact)${r.stateOn === 'gpu' ? ', kept in GPU buffers' : r.backend === 'webgpu' ? ', uploaded every step' : ''}.`}
+        {r.cached ? '' : `; every ${unit} re-ran the forward graph over the window (at most the last ${count(r.windowBytes!)} ${unit}s)${r.numLatents ? ` with M = ${r.numLatents} latents` : ''}`}.
+        {r.stateBytes !== undefined && ` ${m.hub ? 'Key-value cache' : 'State'} ${bytesLabel(r.stateBytes)} for ${count(r.capacity!)} positions (its tensors, exact)${r.stateOn === 'gpu' ? ', kept in GPU buffers' : r.backend === 'webgpu' && !m.hub ? ', uploaded every step' : ''}.`}
         {heap && ` Measured at the end: ${heap}.`}
         {r.stopped && <span data-testid={`continue-stopped-${r.modelId}`}> {r.stopped[0].toUpperCase() + r.stopped.slice(1)}.</span>}
       </p>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { MAX_RESULTS_FILE_BYTES } from '../state/foreign';
 import { useStore } from '../state/store';
+import { Info } from './Info';
 import { provenanceLabel } from './provenanceText';
 
 /** Results measured elsewhere (a link, an imported JSON file): where from, on what, and a re-run here to compare. */
@@ -23,12 +24,14 @@ export function ForeignPanel() {
         if (f) importResults(f);
       }}
     >
-      <h2>Results from elsewhere</h2>
-      <p className="small muted">
+      <h2>
+        Results from elsewhere{' '}
+        <Info testId="foreign-info">
         Results from a link or from a JSON file exported here are checked first (median and p95 of their runs, N over the median, N within the model's limit,
         threads that fit the device; implausible results are refused with the reason), then drawn dotted with hollow dots, labelled with the device that measured
         them, and never mixed with this page's own.
-      </p>
+        </Info>
+      </h2>
       <div className="row small">
         <label className="file">
           Import results (JSON)…{' '}

@@ -1,6 +1,7 @@
 import { defaultRefill } from '../engine';
 import { selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
+import { Info } from './Info';
 import { cacheLatents, takesLatents } from '../catalog/facts';
 
 /** Continue's settings, for every model (they travel in share links). */
@@ -15,7 +16,12 @@ export function GenerationSettings() {
   return (
     <section className="panel generation small" aria-label="Continue settings">
       <div className="row">
-        <b>Continue</b>
+        <b>Continue settings</b>
+        <Info testId="generation-info">
+          Generation runs inside each model's worker and streams bytes in. With the cache, the prompt (the window the model reads: the last N bytes) is
+          read once in chunks through the model's step graph (prefill), then each byte is one cheap step on the saved keys and values; untick it to re-run
+          the whole window for every byte and see the difference. Temperature 0 is greedy; a seed gives the same bytes again.
+        </Info>
         <label>
           bytes <input type="number" min={1} max={4096} value={g.maxBytes} onChange={(e) => setGeneration({ maxBytes: num(e.target.value, 1, 4096) })} data-testid="gen-max-bytes" />
         </label>
@@ -57,11 +63,6 @@ export function GenerationSettings() {
           </label>
         ) : null}
       </div>
-      <p className="muted">
-        Generation runs inside each model's worker and streams bytes in. With the cache, the prompt (the last N bytes) is read once in chunks through
-        the model's step graph (prefill), then each byte is one cheap step on the saved keys and values; untick it to re-run the whole window for every
-        byte and see the difference. Temperature 0 is greedy; a seed gives the same bytes again.
-      </p>
     </section>
   );
 }

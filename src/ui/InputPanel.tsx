@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { maxSelectedContext } from '../state/selectors';
 import { useStore } from '../state/store';
-import { MIRROR_LENGTH, type Preset } from '../state/presets';
+import { MIRROR_LENGTH, NEEDLE_DEFAULTS, type Preset } from '../state/presets';
 import { count } from './format';
+import { TokenCounts } from './HubPanel';
 
 const TYPING_PAUSE_MS = 250;
 
@@ -13,7 +14,8 @@ function presetNote(p?: Preset): string {
     return `Copy task: a random string of ${count(p.distance)} printable ASCII characters, then the same string again (printable, not all 256 byte values, so it stays text you can paste and share). A model that sees ${count(p.distance)} bytes back can predict the second half; its bits/byte there should fall towards 0.`;
   if (p.kind === 'mirror')
     return `Mirrored copy (the paper's copy task): ${count(MIRROR_LENGTH / 2)} random printable characters, then the same characters reversed. Only "Perceiver AR (copy)" was trained on it; it reads the FIRST N bytes, so the slider moves where it predicts: the byte at position p repeats the one 2p − ${count(MIRROR_LENGTH - 1)} bytes back, up to ${count(MIRROR_LENGTH - 1)} at the end. Below N = ${count(MIRROR_LENGTH / 2)} its window holds no copy yet (random bytes, nothing to predict); choosing this preset sets N to ${count(MIRROR_LENGTH)}. The other models read the last N bytes and were not trained on this task.`;
-  return 'Needle: a KEY=123456 pair planted 5% into a 100,000-character text, and the key again at the very end: predicting the value needs the whole span.';
+  const length = p.length ?? NEEDLE_DEFAULTS.length;
+  return `Needle (the recall task's probe): a pair like " AB12 " planted ${Math.round(100 * (p.depth ?? NEEDLE_DEFAULTS.depth))}% into ${count(length)} bytes of held-out text, and its key asked again at the very end: a model predicts the two-digit value only if it reads back to the needle.`;
 }
 
 /** The textarea is uncontrolled: typing never re-renders the page; bytes are recomputed after a pause. */
@@ -26,6 +28,7 @@ export function InputPanel() {
   const ref = useRef<HTMLTextAreaElement>(null);
   const timer = useRef<number>(undefined);
   const [distance, setDistance] = useState(1024);
+  const [needle, setNeedle] = useState(NEEDLE_DEFAULTS);
   const [dragging, setDragging] = useState(false);
   const { choosePreset, loadFile, setContext, setText, touchInput } = useStore.getState();
   useEffect(() => {
@@ -43,7 +46,7 @@ export function InputPanel() {
   };
   return (
     <section
-      className={`panel input${dragging ? ' dragging' : ''}`}
+      className={`input${dragging ? ' dragging' : ''}`}
       aria-label="Input"
       onDragOver={(e) => {
         e.preventDefault();
@@ -59,6 +62,7 @@ export function InputPanel() {
     >
       <h2>
         Input <span className="muted" data-testid="byte-count">{count(bytes)} bytes</span>
+        <TokenCounts />
       </h2>
       <div className="row">
         <button onClick={() => pick({ kind: 'heldout' })} data-testid="preset-heldout">Held-out text</button>
@@ -73,12 +77,29 @@ export function InputPanel() {
             </select>
           </label>
         </span>
-        <button onClick={() => pick({ kind: 'needle', seed: 1 })} data-testid="preset-needle">Needle in text</button>
+        <span className="group">
+          <button onClick={() => pick({ kind: 'needle', seed: 1, ...needle })} data-testid="preset-needle">Needle in text</button>
+          <label title="bytes of text around the needle">
+            {' '}
+            <select value={needle.length} onChange={(e) => setNeedle({ ...needle, length: Number(e.target.value) })} data-testid="needle-length">
+              {[1024, 4096, 16384, 65536].map((n) => (
+                <option key={n} value={n}>{count(n)}</option>
+              ))}
+            </select>
+          </label>
+          <label title="where the needle is planted, as a share of the text from its start">
+            {' '}at{' '}
+            <select value={needle.depth} onChange={(e) => setNeedle({ ...needle, depth: Number(e.target.value) })} data-testid="needle-depth">
+              {[0.1, 0.25, 0.5, 0.9].map((d) => (
+                <option key={d} value={d}>{Math.round(d * 100)}%</option>
+              ))}
+            </select>
+          </label>
+        </span>
         <button onClick={() => (pick({ kind: 'mirror', seed: 1 }), setContext(MIRROR_LENGTH))} data-testid="preset-mirror" title="The paper's copy task: random characters, then the same reversed">Mirrored copy</button>
-        <label className="file">
+        <label className="file" title="Or drop a text file on this panel">
           Open file… <input type="file" data-testid="file-input" onChange={(e) => e.target.files?.[0] && loadFile(e.target.files[0])} />
         </label>
-        <span className="muted small">or drop a text file here</span>
       </div>
       <textarea ref={ref} data-testid="input-text" defaultValue={text} onInput={onInput} spellCheck={false} aria-label="Input text" placeholder="Paste a long text here, or drop a file" />
       {inputError && (
@@ -89,7 +110,7 @@ export function InputPanel() {
           The input ({count(bytes)} bytes) is longer than any selected model allows (at most {count(limit)} bytes): models read only its last N bytes, N set below.
         </p>
       )}
-      {preset && <p className="muted small" data-testid="preset-note">{presetNote(preset)}</p>}
+      {preset && <p className="muted small preset-note" data-testid="preset-note">{presetNote(preset)}</p>}
     </section>
   );
 }

@@ -2,11 +2,12 @@ import { useMemo, useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { estimate } from '../catalog/costModel';
 import type { BackendName } from '../engine';
-import type { ProfileResult } from '../state/link';
+import type { ProfileResult } from '../state/points';
 import { useStore } from '../state/store';
 import { download } from './download';
 import { count, ms, shortN } from './format';
 import { BETWEEN, SEGMENTS, profilesCsv, profilesJson, stackedRows } from './profileData';
+import { Info } from './Info';
 import { EP_LABEL } from './provenanceText';
 
 const CHOICES = [256, 1024, 4096, 8192, 16384, 65536, 131072, 262144];
@@ -20,16 +21,23 @@ function ModelChart({ name, rows }: { name: string; rows: ReturnType<typeof stac
         <b>{name}</b>
         <span className="muted small"> share of one window's wall time by operator category, against context N</span>
       </figcaption>
-      <ResponsiveContainer width="100%" height={240}>
-        <BarChart data={rows} margin={{ left: 4, right: 16, top: 8, bottom: 4 }}>
+      <ResponsiveContainer width="100%" height={250}>
+        <BarChart data={rows} margin={{ left: 10, right: 16, top: 8, bottom: 16 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="n" tickFormatter={(n) => shortN(Number(n))} fontSize={11} />
-          <YAxis domain={[0, 100]} unit="%" width={44} fontSize={11} />
+          <XAxis dataKey="n" tickFormatter={(n) => shortN(Number(n))} fontSize={11} label={{ value: 'context N (bytes)', position: 'insideBottom', offset: -10, fontSize: 11, fill: '#687083' }} />
+          <YAxis
+            domain={[0, 100]}
+            ticks={[0, 25, 50, 75, 100]}
+            tickFormatter={(v) => `${v}%`}
+            width={56}
+            fontSize={11}
+            label={{ value: 'share of the window', angle: -90, position: 'insideLeft', offset: 0, fontSize: 11, fill: '#687083', style: { textAnchor: 'middle' } }}
+          />
           <Tooltip
             formatter={(v) => `${Number(v).toFixed(1)}%`}
             labelFormatter={(n, payload) => `N = ${count(Number(n))}, window ${ms(Number(payload?.[0]?.payload?.runMs ?? 0))}`}
           />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
+          <Legend layout="vertical" align="right" verticalAlign="middle" wrapperStyle={{ fontSize: 11, paddingLeft: 12, width: 210 }} />
           {SEGMENTS.map((s, i) => (
             <Bar key={s} dataKey={s} stackId="window" fill={SEGMENT_COLORS[i]} isAnimationActive={false} />
           ))}
@@ -91,14 +99,16 @@ export function ProfilePanel() {
   const toggle = (n: number) => setProfileContexts(contexts.includes(n) ? contexts.filter((x) => x !== n) : [...contexts, n]);
   return (
     <section className="panel profile" aria-label="Per-operator profile">
-      <h2>Per-operator profile</h2>
-      <p className="small muted">
+      <h2>
+        Per-operator profile <span className="small muted">where the time of one forward goes, by operator</span>{' '}
+        <Info testId="profile-info">
         onnxruntime's own timings of warm runs: each selected model at each N in a profiling worker of its own (timed runs elsewhere stay unprofiled);
         a first run and a warm-up, then two profiled windows, averaged. WASM: ORT's trace (<code>enableProfiling</code>); WebGPU: JSEP's GPU kernel
         timestamps (the native WebGPU EP has none). "{BETWEEN}" is the part of the window no operator accounts for (ORT's work between kernels,
         feeds, copying logits out): the tests hold it under 10% of the window plus 10 µs per kernel. GFLOP/s: the cost model's analytic FLOPs over
         the profiled window.
-      </p>
+        </Info>
+      </h2>
       <div className="row">
         <span>N:</span>
         {CHOICES.map((n) => (

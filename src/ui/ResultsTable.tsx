@@ -1,6 +1,8 @@
 import { Fragment, useMemo, useState } from 'react';
 import { useStore } from '../state/store';
-import { bytesLabel, count, ms } from './format';
+import { failureText } from './failureText';
+import { count, mib, ms } from './format';
+import { UntrainedTag } from './modelTags';
 import { EP_LABEL, provenanceLabel, provenanceRows } from './provenanceText';
 import { sourcedPoints, THIS_PAGE, type SourcedPoint } from './download';
 
@@ -14,6 +16,7 @@ const COLUMNS = ['', 'source', 'model', 'backend', 'N', 'median', 'p95', 'first 
 export function ResultsTable() {
   const own = useStore((s) => s.points);
   const foreign = useStore((s) => s.foreign);
+  const manifests = useStore((s) => s.manifests);
   const points = useMemo(() => sourcedPoints(own, foreign), [own, foreign]);
   const [open, setOpen] = useState<Record<string, boolean>>({});
   if (!points.length) return null;
@@ -34,7 +37,10 @@ export function ResultsTable() {
                   </button>
                 </td>
                 <td data-testid="point-source">{p.source}</td>
-                <td>{p.modelId}{p.numLatents ? ` (M=${p.numLatents})` : ''}</td>
+                <td>
+                  {p.modelId}
+                  {p.numLatents ? ` (M=${p.numLatents})` : ''} <UntrainedTag m={manifests.find((m) => m.id === p.modelId)} />
+                </td>
                 <td>{p.provenance ? EP_LABEL[p.provenance.ep] : p.backend}{p.ok && p.backend === 'wasm' ? ` ×${p.wasmThreads}` : ''}{p.provenance?.gpu?.isFallbackAdapter ? ' (software)' : ''}</td>
                 <td>{count(p.contextLength)}</td>
                 <td>{p.ok ? ms(p.medianMs) : ''}</td>
@@ -45,24 +51,26 @@ export function ResultsTable() {
                 <td>
                   {p.ok
                     ? p.backend === 'webgpu'
-                      ? `GPU peak ${bytesLabel(p.memory.gpuAllocatedPeakBytes ?? 0)}`
+                      ? `GPU peak ${mib(p.memory.gpuAllocatedPeakBytes ?? 0)}`
                       : p.memory.wasmHeapBytes
-                        ? `WASM heap ${bytesLabel(p.memory.wasmHeapBytes)}`
+                        ? `WASM heap ${mib(p.memory.wasmHeapBytes)}`
                         : 'n/a'
                     : ''}
                 </td>
-                <td>{p.estimate?.totalBytes ? `${bytesLabel(p.estimate.totalBytes)} (est.)` : '—'}</td>
+                <td>{p.estimate?.totalBytes ? `${mib(p.estimate.totalBytes)} (est.)` : '—'}</td>
                 <td>{p.decode?.ok ? `${ms(p.decode.prefillMs)} (${count(p.decode.promptBytes)} bytes)` : ''}</td>
                 <td data-testid="point-decode">
                   {p.decode?.ok
                     ? `${ms(p.decode.msPerByte)} (${p.decode.stepsMs.length} steps${p.decode.refillTo !== undefined ? `, ${p.decode.refills} refill${p.decode.refills === 1 ? '' : 's'} to F = ${p.decode.refillTo}` : ''})`
                     : p.decode
-                      ? `failed: ${p.decode.failure.kind} — ${p.decode.failure.message}`
+                      ? `failed: ${p.decode.failure.kind} — ${failureText(p.decode.failure.message, p.decode.failure.kind).headline}`
                       : ''}
                 </td>
-                <td>{p.decode?.ok ? bytesLabel(p.decode.stateBytes) : ''}</td>
+                <td>{p.decode?.ok ? mib(p.decode.stateBytes) : ''}</td>
                 <td className="provenance" data-testid="point-provenance">{provenanceLabel(p.provenance)}</td>
-                <td>{p.ok ? `${p.samplesMs.length} runs` : p.failure.kind === 'skipped' ? `forward ${p.failure.message}` : `failed at ${count(p.contextLength)}: ${p.failure.kind} — ${p.failure.message}`}</td>
+                <td title={!p.ok && p.failure.kind !== 'skipped' ? p.failure.message : undefined}>
+                  {p.ok ? `${p.samplesMs.length} runs` : p.failure.kind === 'skipped' ? `forward ${p.failure.message}` : `failed at ${count(p.contextLength)}: ${p.failure.kind} — ${failureText(p.failure.message, p.failure.kind).headline}`}
+                </td>
               </tr>
               {open[key] && (
                 <tr className="point-details" data-testid="point-details">
@@ -74,6 +82,12 @@ export function ResultsTable() {
                           <dd>{v}</dd>
                         </Fragment>
                       ))}
+                      {!p.ok && failureText(p.failure.message, p.failure.kind).detail && (
+                        <>
+                          <dt>the runtime's own message</dt>
+                          <dd>{failureText(p.failure.message, p.failure.kind).detail}</dd>
+                        </>
+                      )}
                       {p.ok && (
                         <>
                           <dt>timed runs (ms)</dt>
@@ -94,9 +108,9 @@ export function ResultsTable() {
                           </dd>
                           <dt>decoding memory</dt>
                           <dd>
-                            state {bytesLabel(p.decode.stateBytes)} (exact)
-                            {p.decode.memory.wasmHeapBytes ? `; WASM heap ${bytesLabel(p.decode.memory.wasmHeapBytes)}` : ''}
-                            {p.decode.memory.gpuAllocatedPeakBytes ? `; GPU peak ${bytesLabel(p.decode.memory.gpuAllocatedPeakBytes)}` : ''} (measured)
+                            state {mib(p.decode.stateBytes)} (exact)
+                            {p.decode.memory.wasmHeapBytes ? `; WASM heap ${mib(p.decode.memory.wasmHeapBytes)}` : ''}
+                            {p.decode.memory.gpuAllocatedPeakBytes ? `; GPU peak ${mib(p.decode.memory.gpuAllocatedPeakBytes)}` : ''} (measured)
                           </dd>
                           {p.decode.note && (
                             <>

@@ -29,7 +29,7 @@ export function SharePanel() {
   return (
     <div className="share">
       <button onClick={() => copy(false)} data-testid="copy-link" title="Every setting, and a typed text up to 256 KiB compressed; presets travel by name">Copy link</button>
-      <button onClick={() => copy(true)} data-testid="copy-link-run">Copy link (re-run on open)</button>
+      <button onClick={() => copy(true)} data-testid="copy-link-run" title="Copy a link that re-runs the models when it is opened">Link + re-run</button>
       <label className="small" title="Share links carry the sweep results too, so the charts open as they are here">
         <input type="checkbox" checked={shareResults} onChange={(e) => setShareResults(e.target.checked)} data-testid="share-results" /> results in link
       </label>

@@ -1,6 +1,7 @@
 import { SWEEP_MEASURE } from '../state/sweep';
 import { useStore } from '../state/store';
 import { count } from './format';
+import { Info } from './Info';
 import type { BackendName } from '../engine';
 
 export function SweepPanel() {
@@ -14,14 +15,17 @@ export function SweepPanel() {
   const toggle = (b: BackendName) => setSweepBackends(backends.includes(b) ? backends.filter((x) => x !== b) : [...backends, b]);
   return (
     <section className="panel sweep" aria-label="Sweep">
-      <h2>Sweep context length</h2>
-      <p className="small muted">
+      <h2>
+        Sweep context length{' '}
+        <span className="small muted">medians over N for the charts and the table</span>{' '}
+        <Info testId="sweep-info">
         Every selected model at N = 256, 512, … up to the chosen N or its own limit, each point in a fresh worker (no buffer cache inherited). The first run
         (shader compilation, allocation) is reported apart; then {SWEEP_MEASURE.warmupRuns} warm-up run, then timed runs until at least {SWEEP_MEASURE.minRuns} runs
         and {SWEEP_MEASURE.minTimeMs! / 1000} s. A model stops at its first failure (out of memory, over a device limit); points appear as they are measured. With cached decoding, each N
         also gets a fresh worker that prefills N − D bytes through the step graph and times D one-byte decode steps (D ≥ 32; for Perceiver AR whole
         refill periods, so a refill is included where N allows one); decoding goes on past the one-shot forward's limit, up to the step graph's capacity.
-      </p>
+        </Info>
+      </h2>
       <div className="row">
         <label>
           up to N{' '}

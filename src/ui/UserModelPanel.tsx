@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useStore } from '../state/store';
 import { MAX_USER_MODEL_BYTES } from '../engine';
 import type { UserModelDraft } from '../state/userModels';
+import { Info } from './Info';
 
 /** The questions a graph cannot answer, with what it did tell as defaults. */
 function Questions({ d }: { d: UserModelDraft }) {
@@ -18,7 +19,7 @@ function Questions({ d }: { d: UserModelDraft }) {
       data-testid="user-model-questions"
       onSubmit={(e) => {
         e.preventDefault();
-        addUserModel({ name, vocabSize: vocab, byteLevel, maxContext, latents: d.layout.io === 'latents' ? latents : undefined });
+        addUserModel({ name, vocabSize: vocab, byteLevel, maxContext, latents: d.layout.takesLatents ? latents : undefined });
       }}
     >
       <p data-testid="user-model-layout">
@@ -34,7 +35,7 @@ function Questions({ d }: { d: UserModelDraft }) {
         <input type="checkbox" checked={byteLevel} onChange={(e) => setByteLevel(e.target.checked)} data-testid="user-model-bytes" /> byte-level (predictions of text; otherwise latency and memory only)
       </label>
       <label>maximum context (tokens) <input type="number" min={1} value={maxContext} onChange={(e) => setMaxContext(Number(e.target.value))} data-testid="user-model-context" /></label>
-      {d.layout.io === 'latents' && (
+      {d.layout.takesLatents && (
         <label>latents M by default <input type="number" min={1} value={latents} onChange={(e) => setLatents(Number(e.target.value))} data-testid="user-model-latents" /></label>
       )}
       <div className="row">
@@ -65,11 +66,13 @@ export function UserModelPanel() {
         if (e.dataTransfer.files.length) openUserModel([...e.dataTransfer.files]);
       }}
     >
-      <h2>Your own model</h2>
-      <p className="small muted">
+      <h2>
+        Your own model{' '}
+        <Info testId="user-model-info">
         An ONNX decoder of yours (tokens or input_ids → logits, or a Perceiver AR layout), up to {MAX_USER_MODEL_BYTES / 2 ** 20} MiB, optionally with its
         manifest.json. The file never leaves this device: it is read here and kept in this browser until you remove it.
-      </p>
+        </Info>
+      </h2>
       <label className="file small">
         Open .onnx…{' '}
         <input type="file" multiple accept=".onnx,.json" data-testid="user-model-file" onChange={(e) => (e.target.files?.length && openUserModel([...e.target.files]), (e.target.value = ''))} />

@@ -1,5 +1,5 @@
-// Charts as one PNG: each chart's SVG serialized and drawn on a canvas, with its title and legend, which recharts
-// renders as HTML outside the SVG and so would otherwise be lost.
+// Charts as one PNG: the shared legend (HTML outside the SVGs, so it would otherwise be lost) once at the top, then
+// each chart's SVG serialized and drawn on a canvas with its title.
 import { download } from './download';
 
 const FONT = '13px system-ui, sans-serif';
@@ -24,27 +24,28 @@ interface LegendEntry {
   dashed: boolean;
 }
 
-function legendOf(fig: HTMLElement): LegendEntry[] {
-  return [...fig.querySelectorAll<HTMLElement>('.recharts-legend-item')].map((li) => {
-    const mark = li.querySelector('path, line');
-    return {
-      text: li.querySelector('.recharts-legend-item-text')?.textContent ?? li.textContent ?? '',
-      color: mark?.getAttribute('stroke') || mark?.getAttribute('fill') || '#333',
-      dashed: !!mark?.getAttribute('stroke-dasharray'),
-    };
-  });
+/** The charts' shared legend (Charts.tsx): one entry per model and backend, with its colour and what is drawn. */
+function sharedLegend(figures: HTMLElement[]): LegendEntry[] {
+  const legend = figures[0]?.closest('section')?.querySelector('.charts-legend');
+  return [...(legend?.querySelectorAll<HTMLElement>('.legend-item') ?? [])].map((li) => ({
+    text: (li.textContent ?? '').replace(/\s+/g, ' ').trim(),
+    color: li.dataset.color || '#333',
+    dashed: false,
+  }));
 }
 
 /** Draws the given chart figures one under another and saves the result. */
-export async function saveChartsPng(figures: Iterable<HTMLElement>, name = 'lcp-charts.png') {
+export async function saveChartsPng(figureList: Iterable<HTMLElement>, name = 'lcp-charts.png') {
+  const figures = [...figureList];
   const parts: { title: string[]; img: HTMLImageElement; legend: LegendEntry[]; failures: string[] }[] = [];
+  const legend = sharedLegend(figures);
   for (const fig of figures) {
-    const svg = fig.querySelector<SVGSVGElement>('.recharts-wrapper > svg');
+    const svg = fig.querySelector<SVGSVGElement>('.recharts-wrapper > svg, svg[data-png]'); // recharts', or a chart's own SVG
     if (!svg) continue;
     const failures = [...fig.querySelectorAll('.failures li')].map((li) => li.textContent ?? '');
     const caption = fig.querySelector('figcaption');
     const title = [caption?.querySelector('b')?.textContent ?? caption?.textContent ?? '', caption?.querySelector('span')?.textContent?.trim() ?? ''];
-    parts.push({ title, img: await svgImage(svg), legend: legendOf(fig), failures });
+    parts.push({ title, img: await svgImage(svg), legend: parts.length ? [] : legend, failures });
   }
   if (!parts.length) return;
   const width = Math.max(...parts.map((p) => p.img.width)) + 2 * PAD;

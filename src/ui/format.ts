@@ -6,6 +6,8 @@ export const bytesTick = (b: number) => {
   const [v, u] = b >= 2 ** 30 ? [b / 2 ** 30, 'G'] : b >= 2 ** 20 ? [b / 2 ** 20, 'M'] : b >= 1024 ? [b / 1024, 'K'] : [b, ''];
   return `${Number(v.toPrecision(v >= 100 ? 3 : 2))}${u}`;
 };
+/** Memory in MiB everywhere the page shows it (tables, charts, notes): one unit to compare. */
+export const mib = (b: number) => (b >= 10 * 2 ** 20 ? `${count(Math.round(b / 2 ** 20))} MiB` : `${(b / 2 ** 20).toFixed(1)} MiB`);
 export const ms = (x: number) => (x >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(x < 10 ? 2 : 0)} ms`);
 export const count = (n: number) => n.toLocaleString('en-US');
 const SI: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k'], [1, '']];

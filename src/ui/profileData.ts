@@ -1,7 +1,7 @@
 // The profile view's data: stacked rows per model (share of the measured window per category), and the profiles as
 // CSV and JSON. Pure, so the tests can check what the chart and the files hold.
 import { CATEGORIES } from '../engine';
-import type { ProfileResult } from '../state/link';
+import type { ProfileResult } from '../state/points';
 
 /** The part of a window no operator accounts for: ORT's work between kernels, feeds and fetches. */
 export const BETWEEN = 'between operators';

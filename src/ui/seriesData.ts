@@ -3,21 +3,32 @@
 // ("from a link: measured on Chrome 156 · Linux · 8 threads"); each kind is drawn in its own style, never merged.
 import type { DecodePointOk, GenerateResult, MeasurePoint, MeasurePointOk, MemoryEstimate } from '../engine';
 import type { ForeignResults } from '../state/foreign';
-import { decodedContext } from '../state/generation';
+import { decodedContext } from '../state/selectors';
 import type { SingleRun } from '../state/runs';
 import { originLabel } from './provenanceText';
 
+/** One run, not a median: a slider run, a Continue run (decode charts), or the first run of a sweep point. */
+export type SingleKind = 'slider' | 'Continue' | 'Continue, state on the GPU' | 'Continue, state uploaded every step' | 'sweep, first run';
+
 /** A point as the charts see it; `origin` is set for results measured elsewhere, `single` for one run (of the slider,
- * or a Continue run on the decode charts): not a median. */
-export type ChartPoint = MeasurePoint & { origin?: string; single?: 'slider' | 'Continue' | 'Continue, state on the GPU' | 'Continue, state uploaded every step' };
+ * or a Continue run on the decode charts): not a median; `first` for a first run at its N (drawn hollow). */
+export type ChartPoint = MeasurePoint & { origin?: string; single?: SingleKind; first?: boolean };
 
 
 /** One run as a point: its one time is its median and its p95 (no spread is drawn for it); memory was not measured. */
 const singlePoint = (r: SingleRun): ChartPoint => ({
   ok: true, modelId: r.modelId, backend: r.backend, contextLength: r.contextLength, numLatents: r.numLatents, estimate: r.estimate,
   firstRunMs: r.latencyMs, samplesMs: [r.latencyMs], medianMs: r.latencyMs, p95Ms: r.latencyMs, bytesPerSec: r.contextLength / (r.latencyMs / 1000),
-  memory: {}, wasmThreads: 0, single: 'slider',
+  memory: {}, wasmThreads: 0, single: 'slider', first: r.first,
 });
+
+/** The first run of each of this page's sweep points (shader compilation, allocation) as a point of its own. */
+export const firstRunPoints = (own: MeasurePoint[]): ChartPoint[] =>
+  own.flatMap((p) =>
+    p.ok && p.firstRunMs > 0
+      ? [{ ...p, samplesMs: [p.firstRunMs], medianMs: p.firstRunMs, p95Ms: p.firstRunMs, bytesPerSec: p.contextLength / (p.firstRunMs / 1000), memory: {}, decode: undefined, single: 'sweep, first run' as const, first: true }]
+      : [],
+  );
 
 /** This page's sweep points, its single runs, then every point from elsewhere tagged with where it came from. */
 export const chartPoints = (own: MeasurePoint[], singles: SingleRun[], foreign: ForeignResults[]): ChartPoint[] => [
@@ -27,7 +38,8 @@ export const chartPoints = (own: MeasurePoint[], singles: SingleRun[], foreign: 
 ];
 
 export const baseKey = (p: Pick<MeasurePoint, 'modelId' | 'backend'>) => `${p.modelId} (${p.backend})`;
-export const seriesKey = (p: ChartPoint) => (p.origin ? `${baseKey(p)} — ${p.origin}` : p.single ? `${baseKey(p)} · single runs (${p.single})` : baseKey(p));
+export const seriesKey = (p: ChartPoint) =>
+  p.origin ? `${baseKey(p)} — ${p.origin}` : p.single === 'sweep, first run' ? `${baseKey(p)} · first runs (sweep)` : p.single ? `${baseKey(p)} · single runs (${p.single})` : baseKey(p);
 
 export type Row = { n: number } & Record<string, number | [number, number]>;
 
@@ -35,7 +47,7 @@ export interface Series {
   key: string;
   base: string; // model (backend): its colour, and the column of its estimate
   origin?: string;
-  single?: ChartPoint['single'];
+  single?: SingleKind;
 }
 
 export interface Failure {
@@ -61,6 +73,7 @@ interface Cell {
   spread?: [number, number]; // [low, high] around the value, drawn as an error bar (column `${key} spread`, as offsets)
   failure?: { kind: string; message: string };
   companion?: number; // one per base (column `${base} ${companion name}`): drawn dashed
+  first?: boolean; // a first run at its N: column `${key} first` = 1, drawn hollow
 }
 
 const seriesOf = (p: ChartPoint): Series => ({ key: seriesKey(p), base: baseKey(p), origin: p.origin, single: p.single });
@@ -81,6 +94,7 @@ function rowsOf(cells: Cell[], companion?: string): ChartData {
     byN.set(c.n, row);
     if (has(c.value)) {
       row[key] = c.value!;
+      if (c.first) row[`${key} first`] = 1;
       if (c.spread) row[`${key} spread`] = [Math.max(0, c.value! - c.spread[0]), Math.max(0, c.spread[1] - c.value!)];
     }
     if (c.failure) failures.push({ series: key, n: c.n, kind: c.failure.kind, message: c.failure.message });
@@ -111,6 +125,7 @@ export function toRows(
     spread: p.ok && opts.spread && !p.single ? opts.spread(p) : undefined,
     failure: !p.ok && p.failure.kind !== 'skipped' ? p.failure : undefined,
     companion: opts.companion ? opts.companion.value(p) : p.estimate && opts.estimate?.(p),
+    first: p.first,
   }));
   return rowsOf(cells, opts.companion?.name ?? 'estimate');
 }
@@ -148,7 +163,7 @@ export function valueRange(data: ChartData): [number, number] | undefined {
   let hi = -Infinity;
   for (const row of data.rows)
     for (const [k, v] of Object.entries(row)) {
-      if (k === 'n') continue;
+      if (k === 'n' || k.endsWith(' first')) continue;
       const ends = Array.isArray(v) ? [(row[k.slice(0, -' spread'.length)] as number) - v[0], (row[k.slice(0, -' spread'.length)] as number) + v[1]] : [v];
       for (const e of ends) if (Number.isFinite(e) && e > 0) (lo = Math.min(lo, e)), (hi = Math.max(hi, e));
     }

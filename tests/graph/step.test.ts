@@ -108,7 +108,7 @@ describe.each(ids.filter((id) => readManifest(id).step))('%s step graph', (id) =
 });
 
 describe('chunked prefill of 4,096 bytes in chunks of 512 equals the one-shot forward', () => {
-  const bigOnes = ids.filter((id) => id.endsWith('-compare') && readManifest(id).step);
+  const bigOnes = ids.filter((id) => /-(compare|recall)$/.test(id) && readManifest(id).step);
   it.each(bigOnes)('%s', async (id) => {
     const step = await openNodeStep(id, { threads: 1 });
     const fwd = await openNodeModel(id, { threads: 1 });

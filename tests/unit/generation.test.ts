@@ -6,7 +6,7 @@ import { load, recorder } from './fakeStep';
 import { cachedSource, decodeStats, generateBytes, type GenerateHooks, type NextByteSource } from '../../src/engine/generation';
 import { decodePlan } from '../../src/engine/measureDecode';
 import { generateProblem } from '../../src/engine/decoding';
-import { defaultRefill } from '../../src/engine/stepRunner';
+import { defaultRefill } from '../../src/catalog/facts';
 
 /** Logits that make byte `b` the argmax. */
 const oneHot = (b: number) => Float32Array.from({ length: 256 }, (_, i) => (i === b ? 1 : 0));

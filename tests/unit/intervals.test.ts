@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { meanInterval, pairedInterval } from '../../scripts/lib/intervals';
+import { meanInterval, pairedInterval, wilson } from '../../scripts/lib/intervals';
 import { rng } from '../../src/state/presets';
 
 describe('bootstrap intervals', () => {
@@ -21,5 +21,19 @@ describe('bootstrap intervals', () => {
     const iv = pairedInterval(a, [...b, 100]); // the extra unit of b has no partner and is ignored
     expect(iv).toEqual({ mean: 0.5, lo: 0.5, hi: 0.5, n: 8 });
     expect(meanInterval([1]).lo).toBeNaN();
+  });
+});
+
+describe('Wilson intervals (recall accuracies)', () => {
+  it('matches the textbook values and stays inside [0, 1] at 0 and n', () => {
+    const r = (x: number) => Math.round(x * 1000) / 1000;
+    const a = wilson(48, 50); // 0.96: [0.865, 0.989]
+    expect([r(a.lo), r(a.hi)]).toEqual([0.865, 0.989]);
+    const z = wilson(0, 50);
+    expect(z.lo).toBe(0);
+    expect(r(z.hi)).toBe(0.071);
+    const all = wilson(10, 10);
+    expect(r(all.lo)).toBe(0.722);
+    expect(r(all.hi)).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES } from '../../src/engine/profile';
-import type { ProfileResult } from '../../src/state/link';
+import type { ProfileResult } from '../../src/state/points';
 import { BETWEEN, SEGMENTS, profilesCsv, stackedRows } from '../../src/ui/profileData';
 
 const profile = (n: number, runMs: number): ProfileResult => ({

@@ -1,7 +1,7 @@
 // Continue in the store: the prompt a model reads, the settings sent (and shared in links), bytes streamed in, a
 // stop that keeps what came, a failure that keeps the rest of the page, and cached runs on the decode charts.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodedContext } from '../../src/state/generation';
+import { decodedContext } from '../../src/state/selectors';
 import { encodeState } from '../../src/state/link';
 import { resetStore, useStore } from '../../src/state/store';
 import { EngineError } from '../../src/engine/types';
@@ -31,6 +31,14 @@ describe('store: Continue', () => {
     expect(get().decodeRuns.map((r) => [r.modelId, decodedContext(r)])).toEqual([['transformer-compare', 1028]]);
     get().clearPoints();
     expect(get().decodeRuns).toEqual([]);
+  });
+
+  it('a model that reads the first N bytes continues those, not the whole input', async () => {
+    const fake = await page();
+    get().setContext(2048);
+    get().setGeneration({ maxBytes: 2 });
+    await get().startGeneration('perceiver-ar-copy');
+    expect(fake.calls.generate[0]).toMatchObject({ id: 'perceiver-ar-copy', prompt: 2048 });
   });
 
   it('without the cache: no decode chart point', async () => {

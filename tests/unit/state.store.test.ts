@@ -161,6 +161,20 @@ describe('store: running models', () => {
   });
 });
 
+describe('store: limits that hold', () => {
+  it("a forward that cannot fit WASM is refused before it runs, in one sentence; the other model runs", async () => {
+    const fake = await page();
+    get().setText('x'.repeat(20000));
+    get().setContext(16384);
+    await get().runPredictions();
+    const st = get().status['transformer-compare'];
+    expect(st).toMatchObject({ busy: false, errorKind: 'over-limit', refusedAt: { n: 16384, backend: 'wasm' } });
+    expect(st.error).toMatch(/^At 16,384 bytes one attention tensor alone needs about 4\.0 GiB \(estimate\), and a WASM page can address less than 4 GiB in all; try /);
+    expect(fake.calls.predict.map((c) => c.id)).toEqual(['perceiver-ar-compare']);
+    expect(get().status['perceiver-ar-compare'].prediction?.contextLength).toBe(16384);
+  });
+});
+
 describe('store: the slider feeds the charts', () => {
   it("each run's time joins the charts as a single run at the N it used; a re-run replaces it; Clear results removes them", async () => {
     await page();
@@ -171,6 +185,9 @@ describe('store: the slider feeds the charts', () => {
     const runs = get().singles.map((r) => `${r.modelId}@${r.contextLength}`).sort();
     expect(runs).toEqual(['perceiver-ar-compare@1024', 'perceiver-ar-compare@2048', 'transformer-compare@1024', 'transformer-compare@2048']);
     expect(get().singles[0]).toMatchObject({ latencyMs: 1, estimate: { totalBytes: expect.any(Number) } });
+    // the first run at an N is marked (its time holds the allocation for a new shape); a re-run at that N is not
+    expect(get().singles.filter((r) => r.contextLength === 2048).map((r) => r.first)).toEqual([false, false]);
+    expect(get().singles.filter((r) => r.contextLength === 1024).map((r) => r.first)).toEqual([true, true]);
     get().clearPoints();
     expect(get().singles).toEqual([]);
   });

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { ManifestSchema, ModelIndexSchema, type Manifest } from '../../src/catalog/manifest';
 import { estimate } from '../../src/catalog/costModel';
 import { latentsAt } from '../../src/catalog/facts';
-import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance } from '../../src/engine/types';
+import { recallPlan } from '../../src/engine/recall';
+import { EngineError, type Engine, type GenerateOptions, type MeasurePoint, type Prediction, type Provenance, type RecallProbeResult } from '../../src/engine/types';
 import { CATEGORIES, type Category } from '../../src/engine/profile';
 import { useStore } from '../../src/state/store';
 
@@ -24,10 +25,11 @@ export interface FakeOptions {
   predictDelayMs?: (id: string, context: number) => number;
   inspect?: Engine['inspect']; // what a person's graph would show (default: the engine refuses it)
   failGenerate?: Record<string, { after: number; error: EngineError }>; // model id -> fails after this many bytes
+  failRecall?: Record<string, { after: number; error: EngineError }>; // model id -> fails after this many probes
 }
 
 export function fakeEngine(opts: FakeOptions = {}) {
-  const calls = { generate: [] as { id: string; prompt: number; opts: GenerateOptions }[], load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
+  const calls = { recall: [] as { id: string; length: number; probes: number }[], generate: [] as { id: string; prompt: number; opts: GenerateOptions }[], load: [] as string[], predict: [] as { id: string; context: number; bytes: number; latents?: number }[], sweeps: 0, profiles: [] as { id: string; context: number }[], userModels: [] as string[], plans: [] as NonNullable<Parameters<Engine['sweep']>[0]['plan']>[] };
   const known = [...manifests]; // this engine's models: the bundled ones, and any a test adds as its own
   const engine: Engine = {
     detectWebGPU: async () => ({ available: false, reason: 'test', isFallbackAdapter: false, vendor: '', architecture: '', description: '', features: [], limits: { maxBufferSize: 0, maxStorageBufferBindingSize: 0 } }),
@@ -37,6 +39,8 @@ export function fakeEngine(opts: FakeOptions = {}) {
       return opts.inspect(model);
     },
     addUserModel: (m) => void (calls.userModels.push(m.id), known.push(m)),
+    addHubModel: (m) => void (calls.userModels.push(m.id), known.push(m)),
+    tokenizerOf: () => undefined,
     removeUserModel: async (id) => void known.splice(known.findIndex((m) => m.id === id), 1),
     async load(id, backend, onProgress) {
       calls.load.push(id);
@@ -102,6 +106,27 @@ export function fakeEngine(opts: FakeOptions = {}) {
         prefillMs: 10, medianMs: 1, p95Ms: 1, msPerByte: 1, bytesPerSec: 1000, refills: 0, stateBytes: 1024, capacity: prompt.length + o.maxBytes - 1,
         memory: { wasmHeapBytes: 1 << 24 }, stopped: out.length < o.maxBytes ? `stopped by the user after ${out.length} bytes` : undefined,
       };
+    },
+    // reads probe i right when i is even (its answer bytes), wrong when odd (each answer byte + 1), 1 ms each
+    async recall(id, probes, _o, onProbe, signal) {
+      const m = known.find((x) => x.id === id)!;
+      const length = Math.max(...probes.map((p) => p.bytes.length));
+      calls.recall.push({ id, length, probes: probes.length });
+      const plan = recallPlan(m, length);
+      if (plan instanceof EngineError) throw plan;
+      const got: RecallProbeResult[] = [];
+      const fail = opts.failRecall?.[id];
+      for (const [index, p] of probes.entries()) {
+        if (signal?.aborted) break;
+        if (fail && index === fail.after) throw fail.error;
+        await new Promise((r) => setTimeout(r, 1));
+        const answer = p.answers.flatMap((a) => Array.from(p.bytes.subarray(a.start, a.start + a.length)));
+        const predicted = Uint8Array.from(answer, (b) => (index % 2 ? (b + 1) % 256 : b));
+        const r = { index, predicted, top: [...predicted].map((byte) => [{ byte, p: 0.9 }]), ms: 2 + index };
+        got.push(r);
+        onProbe?.(r);
+      }
+      return { modelId: id, backend: 'wasm', ...plan, probes: got, stopped: got.length < probes.length ? `stopped by the user after ${got.length} of ${probes.length} probes` : undefined, memory: { wasmHeapBytes: 1 << 24 } };
     },
     async sweep(spec, onPoint, signal) {
       calls.sweeps++;

@@ -3,7 +3,8 @@
 // logits on the real step graphs.
 import { describe, expect, it } from 'vitest';
 import { load, recorder } from './fakeStep';
-import { createDecoder, defaultRefill, stateBytes } from '../../src/engine/stepRunner';
+import { createDecoder, stateBytes } from '../../src/engine/stepRunner';
+import { defaultRefill } from '../../src/catalog/facts';
 
 describe('stepRunner', () => {
   it('state bytes: keys and values per layer and position (decoders), inputs and latents (Perceiver AR), fixed (XL)', () => {
@@ -96,6 +97,25 @@ describe('stepRunner', () => {
     // the first refill: the byte at position 48 and the 7 before it, with an empty latent cache
     expect(calls[8]).toEqual({ s: 8, past: 41, num_latents: 8, latent_valid: 0 });
     expect(calls[7]).toEqual({ s: 1, past: 47, num_latents: 1, latent_valid: 15 });
+  });
+
+  it('Perceiver AR + input conv: each call gets the step.lookback bytes before its first, zeros before the start', async () => {
+    const m = load('perceiver-ar-conv-tiny'); // M = 16, F = 8, lookback 3
+    expect(m.step!.lookback).toBe(3);
+    const { calls, run } = recorder(m);
+    const prev: number[][] = [];
+    const dec = createDecoder(async (feeds) => (prev.push(Array.from(feeds.prev_tokens.data, Number)), run(feeds)), m, { capacity: 64, chunk: 16 });
+    const bytes = Array.from({ length: 40 }, (_, i) => 100 + i);
+    await dec.append(bytes.slice(0, 20)); // calls at 0 (16 bytes) and 16 (4 bytes): the prompt's last 8 become latents
+    expect(prev.splice(0)).toEqual([[0, 0, 0], [113, 114, 115]]);
+    calls.splice(0);
+    for (const b of bytes.slice(20, 30)) await dec.append([b]); // positions 20..27 add latents; 28 refills; 29 steps
+    expect(prev[0]).toEqual([117, 118, 119]); // the step at position 20
+    expect(dec.refills).toBe(1);
+    const refill = calls.findIndex((c) => c.s === 8);
+    expect(calls[refill].past).toBe(21); // the refill re-reads positions 21..28 ...
+    expect(prev[refill]).toEqual([118, 119, 120]); // ... with the 3 bytes before 21
+    expect(prev.at(-1)).toEqual([126, 127, 128]); // the step at position 29
   });
 
   it('refuses a refill outside 1..M, a failed decoder, overlapping calls', async () => {

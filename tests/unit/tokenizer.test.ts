@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode, firstWindow, lastWindow, looksBinary, showByte } from '../../src/engine/tokenizer';
+import { decode, encode, looksBinary, showByte } from '../../src/engine/tokenizer';
+import { firstWindow, lastWindow } from '../../src/catalog/facts';
 
 describe('byte tokenizer', () => {
   it('round-trips UTF-8 and counts bytes, not characters', () => {

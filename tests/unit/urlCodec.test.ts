@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { deflateSync, strToU8 } from 'fflate';
 import { decodeState, encodeState, MAX_FRAGMENT_CHARS, type SharedState } from '../../src/state/link';
-import { copyText, MIRROR_LENGTH, mirrorText, needleText } from '../../src/state/presets';
+import { copyText, MIRROR_LENGTH, mirrorText, needleProbe, presetText } from '../../src/state/presets';
 
 const state: SharedState = {
   v: 1,
@@ -76,9 +77,23 @@ describe('presets', () => {
     expect(mirrorText(5)).not.toBe(t);
     expect(mirrorText(1, 8)).toHaveLength(8);
   });
-  it('needle: the key and value early, the key again at the end', () => {
-    const { text, value } = needleText('lorem ipsum '.repeat(100), 2);
-    const key = /([A-Z]{4})=$/.exec(text)![1];
-    expect(text.indexOf(`${key}=${value};`)).toBeLessThan(text.length / 4);
+  it("needle: the recall task's probe over the held-out text, the planted pair at its depth and asked again at the end", async () => {
+    const heldout = readFileSync('public/data/heldout.txt', 'utf8');
+    vi.stubGlobal('fetch', async () => new Response(heldout));
+    vi.stubGlobal('location', { href: 'http://localhost/' });
+    try {
+      const probe = await needleProbe({ kind: 'needle', seed: 3 });
+      expect(probe.bytes.length).toBe(4096);
+      const planted = probe.planted![0];
+      expect(planted.start).toBe(Math.floor(0.25 * (4096 - 11) + 0.5));
+      const text = new TextDecoder().decode(probe.bytes);
+      expect(text.slice(planted.start, planted.start + planted.length)).toBe(planted.text);
+      expect(text.endsWith(planted.text.trimEnd())).toBe(true); // " AB12" asked at the end, its value the answer
+      expect(probe.answers).toEqual([{ start: 4094, length: 2 }]);
+      expect(await presetText({ kind: 'needle', seed: 3 })).toBe(text);
+      expect((await needleProbe({ kind: 'needle', seed: 3, length: 1024, depth: 0.5 })).bytes.length).toBe(1024);
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -10,6 +10,7 @@ type Full = z.infer<typeof schema>;
 export const kind: AttentionKind<Full> = {
   ...decoderDriving,
   describe: () => 'full causal attention (N × N scores per head)',
+  tryInstead: 'the memory-efficient Transformer (the same attention, computed in blocks)',
   cost(_a, s, n) {
     const { d, H, ff } = s;
     const scoreTensor = H * n * n * F32;

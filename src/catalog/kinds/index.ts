@@ -1,21 +1,16 @@
-// The attention kinds: the one list of them. A manifest's config.attention is one of their schemas, and everything
-// outside this folder asks a model's kind (kindOf) instead of switching on its name. A new kind: its file here (a
-// `schema` and a `kind`, see ./types.ts), and its import and entry below.
+// The attention kinds: the one list of them is ./all.ts. A manifest's config.attention is one of their schemas, and
+// everything outside this folder asks a model's kind (kindOf) instead of switching on its name. A new kind: its file
+// here (a `schema` and a `kind`, see ./types.ts) and its line in ./all.ts.
 import { z } from 'zod';
-import * as blockwise from './blockwise';
-import * as full from './full';
-import * as latents from './latents';
-import * as linear from './linear';
-import * as segments from './segments';
-import * as sparseFixed from './sparse-fixed';
-import * as window from './window';
+import * as ALL from './all';
 import type { AttentionKind } from './types';
 
-const FILES = [full, blockwise, window, sparseFixed, linear, latents, segments] as const;
+type File = (typeof ALL)[keyof typeof ALL];
+const FILES: File[] = Object.values(ALL);
 
-type Schemas<T> = { -readonly [I in keyof T]: T[I] extends { schema: infer S } ? S : never };
+type Schema = File['schema'];
 /** How a family's attention mixes positions, with its parameters (models/configs.py writes it). */
-export const AttentionSchema = z.discriminatedUnion('kind', FILES.map((f) => f.schema) as unknown as Schemas<typeof FILES>);
+export const AttentionSchema = z.discriminatedUnion('kind', FILES.map((f) => f.schema) as [Schema, ...Schema[]]);
 export type Attention = z.infer<typeof AttentionSchema>;
 
 const KINDS = Object.fromEntries(FILES.map((f) => [f.schema.shape.kind.value, f.kind])) as unknown as {

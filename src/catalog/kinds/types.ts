@@ -140,4 +140,6 @@ export interface AttentionKind<A extends { kind: string }> {
   latents?: { trained(a: A): number; cache(a: A, asked?: number): number; atN(a: A, n: number, asked?: number): number };
   /** true: the decoding state has a fixed size, so cached decoding has no limit in positions. */
   fixedState?: boolean;
+  /** What to try when a forward does not fit the device (default: a family whose memory grows linearly with N). */
+  tryInstead?: string;
 }

@@ -7,6 +7,7 @@ import type { ProgressOf, Reply, ReplyBody, RequestOf, RequestType } from '../pr
 import type { BackendName } from '../types';
 import { EngineError } from '../types';
 import { adaptFeeds } from '../userModel';
+import { hubForward } from '../hub';
 
 export const held: {
   session?: Session; // the forward graph's
@@ -20,13 +21,18 @@ export const held: {
 
 export const post = (reply: Reply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 
-/** The loaded model's session and manifest, and how to run its forward (a person's graph under its own feed names). */
+/** How a model's forward runs on its session: a person's graph under its own feed names, a Hub decoder's (hub.ts). */
+export function forwardOf(s: Session, m: Manifest): RunFn {
+  if (m.hub) return hubForward(s, m.hub.layout);
+  const names = m.userModel?.feeds;
+  return names ? async (feeds) => ({ logits: (await s.run(adaptFeeds(feeds, names)))[names.logits] }) : (feeds) => s.run(feeds);
+}
+
+/** The loaded model's session and manifest, and how to run its forward. */
 export function loaded(): { session: Session; manifest: Manifest; run: RunFn } {
   const { session: s, manifest: m } = held;
   if (!s || !m) throw new EngineError('invalid-model', 'No model is loaded in this worker');
-  const names = m.userModel?.feeds;
-  const run: RunFn = names ? async (feeds) => ({ logits: (await s.run(adaptFeeds(feeds, names)))[names.logits] }) : (feeds) => s.run(feeds);
-  return { session: s, manifest: m, run };
+  return { session: s, manifest: m, run: forwardOf(s, m) };
 }
 
 /** What a handler may add to its reply: buffers to transfer with it, progress before it. */
@@ -37,6 +43,12 @@ export interface Out<T extends RequestType> {
 /** A request's handler: its reply's body (the worker adds the id), or nothing for a request without a reply. */
 export type Handler<T extends RequestType> = (req: RequestOf<T>, out: Out<T>) => Promise<[ReplyBody<T>] extends [never] ? void : ReplyBody<T>>;
 export type Handlers<K extends RequestType> = { [T in K]: Handler<T> };
+
+// Requests that loop in the worker (a generation, a recall run) and were asked to stop (the `stop` request).
+export const stops = new Set<number>();
+// A macrotask turn without setTimeout's clamping: lets a stop message in between two bytes (or probes).
+const turn = new MessageChannel();
+export const pause = () => new Promise<void>((resolve) => ((turn.port1.onmessage = () => resolve()), turn.port2.postMessage(null)));
 
 export const timed = async (f: () => Promise<unknown>) => {
   const t0 = performance.now();

@@ -1,19 +1,17 @@
 // Cached decoding and generation in the loaded model's worker: given bytes through the step graph (decode), sampled
-// bytes streamed back one by one (generate), and a generation asked to end (stop). Client side: decoding.ts.
+// bytes streamed back one by one (generate), and a generation asked to end (stop; a recall run too). Client side: decoding.ts.
 import { cachedSource, generateBytes, windowSource } from '../generation';
+import { hubSession, hubTokenSource, HUB_PREFILL_CHUNK } from '../hub';
+import { createKvDecoder } from '../../hub/kvDecoder';
 import { readMemory, resetPeak } from '../memory';
 import { meterHeapCopies } from '../ort';
 import { createDecoder } from '../stepRunner';
 import type { DecoderOptions } from '../stepRunner';
 import { EngineError, type GenerateOptions } from '../types';
-import { held, loaded, type Handlers } from './context';
+import type { Manifest } from '../../catalog/manifest';
+import { held, loaded, pause, stops, type Handlers } from './context';
 
-const stops = new Set<number>(); // generations asked to stop
-// A macrotask turn without setTimeout's clamping: lets a stop message in between two bytes.
-const turn = new MessageChannel();
-const pause = () => new Promise<void>((resolve) => ((turn.port1.onmessage = () => resolve()), turn.port2.postMessage(null)));
-
-function stepSession() {
+export function stepSession() {
   if (!held.stepSession) throw new EngineError('invalid-model', 'The step graph is not loaded in this worker');
   return held.stepSession;
 }
@@ -27,11 +25,27 @@ async function gpuState(st: ReturnType<typeof stepSession>, state: GenerateOptio
   return { device, run: (feeds) => st.runBound(feeds) };
 }
 
+/** A Hub decoder's cache (src/hub/kvDecoder.ts) behind stepRunner's Decoder face, for `decode`. */
+function hubDecoder(s: Parameters<typeof hubSession>[0], layout: NonNullable<Manifest['hub']>['layout'], o: { capacity: number; chunk?: number }) {
+  const kv = createKvDecoder(hubSession(s), layout, { chunk: o.chunk ?? HUB_PREFILL_CHUNK, maxLength: o.capacity });
+  return {
+    append: (t: ArrayLike<number>) => kv.append(t),
+    latents: 0,
+    refills: 0,
+    get stateBytes() {
+      return kv.cacheBytes;
+    },
+    capacity: o.capacity,
+    stateOn: 'cpu' as const,
+    dispose: () => kv.dispose(),
+  };
+}
+
 export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
   async decode(req, out) {
-    const { manifest: m } = loaded();
-    const st = stepSession();
-    const decoder = createDecoder((feeds) => st.run(feeds), m, { ...req.options, gpu: await gpuState(st, req.options.gpuState) });
+    const { manifest: m, session: s } = loaded();
+    const st = m.hub ? undefined : stepSession();
+    const decoder = st ? createDecoder((feeds) => st.run(feeds), m, { ...req.options, gpu: await gpuState(st, req.options.gpuState) }) : hubDecoder(s, m.hub!.layout, req.options);
     const V = m.config.vocabSize;
     const lastLogits = new Float32Array(req.pieces.length * V);
     const pieceMs: number[] = [];
@@ -51,10 +65,11 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
   },
 
   async generate(req, out) {
-    const { manifest: m, run } = loaded();
+    const { manifest: m, run, session: s } = loaded();
     const o = req.options;
-    const st = o.cache === false ? undefined : stepSession();
-    const src = st ? cachedSource((feeds) => st.run(feeds), m, req.prompt, o, await gpuState(st, o.gpuState)) : windowSource(run, m, req.prompt, o);
+    const st = o.cache === false || m.hub ? undefined : stepSession();
+    const bytes = req.prompt as Uint8Array; // a bundled model's prompt; a Hub decoder's is token ids
+    const src = m.hub ? hubTokenSource(s, m, req.prompt, o) : st ? cachedSource((feeds) => st.run(feeds), m, bytes, o, await gpuState(st, o.gpuState)) : windowSource(run, m, bytes, o);
     resetPeak();
     const copies = o.meterCopies ? meterHeapCopies() : undefined;
     let before = copies?.();

@@ -10,10 +10,11 @@ export const profile: Handlers<'profile'> = {
    * groups the operators' times. JSEP's GPU kernels are timed on the GPU; its CPU-side nodes come from the trace.
    */
   async profile(req) {
-    const { session: s, manifest: m } = loaded();
+    const { session: s, manifest: m, run: forward } = loaded();
     if (!s.endProfiling) throw new EngineError('unknown', 'this worker was not loaded for profiling');
     let sessionRuns = 0;
-    const run: RunFn = (feeds) => (sessionRuns++, s.run(feeds));
+    // the model's own forward (a person's graph under its names, a Hub decoder's feeds), counted
+    const run: RunFn = (feeds) => (sessionRuns++, forward(feeds));
     await runWindow(run, m, req.window, req.numLatents);
     sessionRuns = 0;
     await runWindow(run, m, req.window, req.numLatents);

@@ -4,7 +4,7 @@ import { deviceInfo } from '../backend';
 import { runWindow } from '../graphRunner';
 import { createSession } from '../ort';
 import { EngineError } from '../types';
-import { held, loaded, post, timed, type Handlers } from './context';
+import { forwardOf, held, loaded, post, timed, type Handlers } from './context';
 
 /** A lost GPU in words a user can act on; the browser's reason and message as the detail. */
 const deviceLostMessage = (info: GPUDeviceLostInfo) =>
@@ -19,12 +19,14 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
     const t0 = performance.now();
     held.weights = new Uint8Array(req.model);
     held.sessionOpts = { wasmThreads: req.wasmThreads, webgpuImpl: req.webgpuImpl, wasmModule: req.wasmModule };
-    const s = await createSession(held.weights, req.backend, { ...held.sessionOpts, profile: req.profile });
+    // a Hub decoder's weights are in the external data files its graph names
+    const externalData = req.externalData?.map((f) => ({ path: f.path, data: new Uint8Array(f.data) }));
+    const s = await createSession(held.weights, req.backend, { ...held.sessionOpts, profile: req.profile, externalData });
     held.session = s;
     const loadMs = performance.now() - t0;
     // The first forward compiles the WebAssembly kernels it calls (V8 compiles lazily): a loaded model's worker pays
     // it here, before its first prediction; a measurement's fresh worker does not, so its first run stays reported.
-    const warmMs = req.warm ? await timed(() => runWindow((f) => s.run(f), req.manifest, WARM_WINDOW)) : undefined;
+    const warmMs = req.warm ? await timed(() => runWindow(forwardOf(s, req.manifest), req.manifest, WARM_WINDOW)) : undefined;
     const device = await s.device();
     device?.lost.then((info) =>
       post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: deviceLostMessage(info) } }),
@@ -57,7 +59,8 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
   async inspect(req) {
     const inspected = await createSession(new Uint8Array(req.model), 'wasm', { wasmThreads: req.wasmThreads, webgpuImpl: 'jsep' });
     const io = inspected.io();
-    await inspected.release();
+    // not awaited: the reply must not wait on ORT's release (the page ends this worker once it has the reply)
+    void inspected.release().catch(() => undefined);
     return { type: 'inspected', io };
   },
 };

@@ -12,7 +12,12 @@ import { defaultInput, presetInput, textInput, type InputFields } from '../input
 import { PresetSchema } from '../presets';
 import type { PageState } from '../types';
 import { decodeFragment, encodeFragment, MAX_STATE_BYTES } from './codec';
-import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from './points';
+import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from '../points';
+import { heldoutText } from '../presets';
+import { RECALL_DEFAULTS, RecallSettingsSchema, type RecallSettings } from '../recallData';
+import { cellsFromLink, linkCells, RecallCellSchema } from '../recallLink';
+import { TRADEOFF_DEFAULTS, TradeoffSchema, type TradeoffSettings } from '../tradeoff';
+import type { HubModelRef } from '../hub';
 
 export const MAX_SHARED_POINTS = 400;
 export const MAX_SHARED_PROFILES = 48;
@@ -50,6 +55,8 @@ export interface LinkFields extends InputFields {
   generation: GenerationSettings;
   shareResults: boolean;
   profiles: ProfileResult[];
+  recall: RecallSettings; // the recall panel's settings
+  tradeoff: TradeoffSettings; // the trade-off chart's axes
 }
 
 declare module '../types' {
@@ -83,14 +90,36 @@ function plain<K extends keyof LinkFields, S extends z.ZodType<LinkFields[K]>>(k
 
 const isDefault = (g: GenerationSettings) => (Object.keys(GenerationSchema.shape) as (keyof GenerationSettings)[]).every((k) => g[k] === GENERATION_DEFAULTS[k]);
 
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+const HubRef = z.object({ repo: z.string().max(200), revision: z.string().max(200), dtype: z.string().max(16), host: z.string().url().max(300).optional() });
+
+/** A link's Hub models loaded (this browser's cache, else the Hub), then the selection applied with them. */
+async function hubModelsFirst(refs: HubModelRef[], ids: string[], s: PageState, note: (n: LinkNote) => void): Promise<Patch> {
+  const loaded: string[] = [];
+  for (const ref of refs) {
+    const id = await s.loadHubRef(ref);
+    if (id) loaded.push(id);
+    else note({ kind: 'error', text: `This link names ${ref.repo} (${ref.dtype}) from the Hugging Face Hub, which could not be loaded: the Hub panel says why.` });
+  }
+  const known = new Set(s.manifests.map((m) => m.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length) note({ kind: 'error', text: `This link names models this page does not have: ${unknown.join(', ')}. They were left out.` });
+  return { selected: [...ids.filter((id) => known.has(id)), ...loaded] };
+}
+
 export const SHARED = {
   models: prop({
-    schema: z.array(ModelId).max(20),
+    // a Hub model travels as where it is (repo, revision, precision, a host other than the Hub's), never its weights
+    schema: z.array(z.union([ModelId, HubRef])).max(20),
     fields: () => ({ selected: [] }),
-    watch: ['selected'],
-    read: (s) => s.selected,
-    apply(ids, s, note) {
+    watch: ['selected', 'hubModels'],
+    read: (s) => s.selected.map((id) => s.hubModels[id] ?? id),
+    apply(entries, s, note) {
+      const refs = entries.filter((e): e is HubModelRef => typeof e !== 'string');
+      const ids = entries.filter((e): e is string => typeof e === 'string');
       const known = new Set(s.manifests.map((m) => m.id));
+      if (refs.length) return hubModelsFirst(refs, ids, s, note);
       const unknown = ids.filter((id) => !known.has(id));
       const own = unknown.some((id) => id.startsWith(USER_PREFIX)) ? ' A model opened from its sender\'s own file travels only as that file: open it here to run it.' : '';
       if (unknown.length) note({ kind: 'error', text: `This link names models this page does not have: ${unknown.join(', ')}. They were left out.${own}` });
@@ -150,6 +179,36 @@ export const SHARED = {
       note({ kind: 'error', text: patch.refused });
       return { foreign: others };
     },
+  }),
+  // the recall panel's settings (recall.ts), always; its results like the sweep's, when "results in link" is on
+  recall: prop({
+    schema: RecallSettingsSchema.optional(),
+    fields: () => ({ recall: RECALL_DEFAULTS }),
+    watch: ['recall'],
+    read: (s) => (same(s.recall, RECALL_DEFAULTS) ? undefined : s.recall), // absent: the defaults
+    apply: (v) => ({ recall: v ?? RECALL_DEFAULTS }),
+  }),
+  recallResults: prop({
+    schema: z.array(RecallCellSchema).max(400).optional(),
+    fields: () => ({}),
+    watch: ['recallCells'], // and shareResults, which the results entry holds (and watches)
+    read: (s) => (s.shareResults ? linkCells(s.recallCells) : undefined),
+    async apply(cells, s) {
+      const others = (x: PageState) => x.recallCells.filter((c) => c.source !== LINK_SOURCE);
+      if (!cells?.length) return (x) => ({ recallCells: others(x) });
+      const needle = cells.some((c) => c.task === 'needle') ? new TextEncoder().encode(await heldoutText().catch(() => '')) : undefined;
+      const r = cellsFromLink(cells, s.manifests, LINK_SOURCE, needle?.length ? needle : undefined);
+      // said in the recall panel: a note from an async entry comes after the banner was written
+      if ('refused' in r) return (x) => ({ recallCells: others(x), recallMessage: { kind: 'error', text: r.refused } });
+      return (x) => ({ recallCells: [...others(x), ...r.cells], shareResults: true });
+    },
+  }),
+  tradeoff: prop({
+    schema: TradeoffSchema.optional(),
+    fields: () => ({ tradeoff: TRADEOFF_DEFAULTS }),
+    watch: ['tradeoff'],
+    read: (s) => (same(s.tradeoff, TRADEOFF_DEFAULTS) ? undefined : s.tradeoff),
+    apply: (v) => ({ tradeoff: v ?? TRADEOFF_DEFAULTS }),
   }),
   profiles: prop({
     // per-operator profiles (profiling.ts), each with its provenance: shown as measured where they say they were

@@ -1,13 +1,13 @@
-// Measured points as a link (fields.ts `results`, `profiles`) or a results file (foreign.ts) carries them, validated
+// Measured points as a link (link/fields.ts `results`, `profiles`) or a results file (foreign.ts) carries them, validated
 // with zod: what the engine produces, and nothing else.
 import { z } from 'zod';
-import type { Category, FailureKind, MeasurePoint, ProfilePoint } from '../../engine';
+import type { Category, FailureKind, MeasurePoint, ProfilePoint } from '../engine';
 
 export const ModelId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a model id');
 export const Backend = z.enum(['webgpu', 'wasm']);
 export const Context = z.number().int().min(1).max(1 << 20);
 const Num = z.number().nonnegative(); // zod 4 numbers are finite: no NaN, no Infinity
-const FAILURE_KINDS = [
+export const FAILURE_KINDS = [
   'out-of-memory', 'buffer-limit', 'device-lost', 'invalid-model', 'over-limit',
   'bad-input', 'webgpu-unavailable', 'cancelled', 'skipped', 'unknown',
 ] as const satisfies readonly FailureKind[];
