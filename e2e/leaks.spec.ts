@@ -71,14 +71,22 @@ for (const backend of ['wasm', 'webgpu'] as const) {
 test('a 20-point sweep ends every worker it started', async ({ page }) => {
   test.setTimeout(1_200_000);
   await openApp(page);
-  // the page's own preloads first (its default models' workers stay, loaded)
-  await page.waitForFunction(() => { const s = (window as any).lcp.store.getState(); return s.selected.every((id: string) => s.status[id]?.loaded); }, null, { timeout: 300_000 });
-  const started: import('@playwright/test').Worker[] = [];
-  const closed = new Set<import('@playwright/test').Worker>();
+  // the page's own preloads first: its default models' workers stay, loaded (selected is empty until the page has
+  // read its models, so that is waited for too)
+  await page.waitForFunction(() => { const s = (window as any).lcp.store.getState(); return s.ready && s.selected.length > 0 && s.selected.every((id: string) => s.status[id]?.loaded); }, null, { timeout: 300_000 });
+  // every worker that starts from here on, with when it started; the sweep starts once none has started for 5 s (ORT's
+  // thread workers of the preloaded models included), so the sweep's workers are those started while it runs
+  let phase = 'page' as 'page' | 'sweep';
+  let lastStart = Date.now();
+  const started: { w: import('@playwright/test').Worker; phase: typeof phase; open: boolean }[] = [];
   page.on('worker', (w) => {
-    started.push(w);
-    w.on('close', () => closed.add(w));
+    const rec = { w, phase, open: true };
+    started.push(rec);
+    lastStart = Date.now();
+    w.on('close', () => (rec.open = false));
   });
+  await expect.poll(() => Date.now() - lastStart, { timeout: 120_000, intervals: [1_000] }).toBeGreaterThan(5_000);
+  phase = 'sweep';
   const points = await page.evaluate(async () => {
     const engine = (window as any).lcp.engine;
     const ns = Array.from({ length: 20 }, (_, i) => 64 + 48 * i);
@@ -86,7 +94,8 @@ test('a 20-point sweep ends every worker it started', async ({ page }) => {
     return ps.map((p: { ok: boolean }) => p.ok);
   });
   expect(points).toEqual(Array(20).fill(true));
-  expect(started.length, 'a fresh worker per point').toBeGreaterThanOrEqual(20);
-  console.log('started', started.length, 'open', started.filter((w) => !closed.has(w)).map((w) => w.url()));
-  await expect.poll(() => started.filter((w) => !closed.has(w)).length, { timeout: 30_000 }).toBe(0);
+  const sweepWorkers = started.filter((r) => r.phase === 'sweep');
+  expect(sweepWorkers.length, 'a fresh worker per point').toBeGreaterThanOrEqual(20);
+  const open = () => sweepWorkers.filter((r) => r.open).map((r) => r.w.url().split('/').pop());
+  await expect.poll(open, { timeout: 30_000, message: 'workers the sweep started that are still open' }).toEqual([]);
 });
