@@ -51,17 +51,23 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
     const pieceMs: number[] = [];
     const latentsAfter: number[] = [];
     let at = 0;
-    for (const [i, n] of req.pieces.entries()) {
-      const t0 = performance.now();
-      const r = await decoder.append(req.bytes.subarray(at, at + n));
-      pieceMs.push(performance.now() - t0);
-      lastLogits.set(r.logits, i * V);
-      latentsAfter.push(decoder.latents);
-      at += n;
+    try {
+      for (const [i, n] of req.pieces.entries()) {
+        const t0 = performance.now();
+        const r = await decoder.append(req.bytes.subarray(at, at + n));
+        pieceMs.push(performance.now() - t0);
+        lastLogits.set(r.logits, i * V);
+        latentsAfter.push(decoder.latents);
+        at += n;
+      }
+    } catch (e) {
+      decoder.dispose(); // a failed decode releases its state too (GPU buffers)
+      throw e;
     }
+    const { refills, stateBytes, capacity, stateOn } = decoder; // read before dispose (a Hub cache is 0 bytes after)
     decoder.dispose();
     out.transfer.push(lastLogits.buffer);
-    return { type: 'decoded', lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity, stateOn: decoder.stateOn, memory: readMemory(held.backend === 'webgpu') };
+    return { type: 'decoded', lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, memory: readMemory(held.backend === 'webgpu') };
   },
 
   async generate(req, out) {
