@@ -34,6 +34,7 @@ test('a GPU lost mid-generation: a clear message, the worker replaced, the other
   await pg.selectOnly(ids);
   await pg.setBackend('webgpu');
   await pg.paste(TEXT);
+  await pg.run();
   for (const id of ids) await expect(pg.bpb(id)).toHaveText(/^\d+\.\d{3}$/, { timeout: 600_000 });
   const before = await Promise.all(ids.map((id) => pg.bpb(id).innerText()));
   await setSetting(page, 'gen-max-bytes', '400');
@@ -64,9 +65,12 @@ test('a GPU lost mid-sweep: that point says so, the sweep goes on in fresh worke
   await pg.setBackend('webgpu');
   await page.getByTestId('sweep-max').selectOption('1024');
   await page.getByTestId('sweep-decode').uncheck();
-  // the second point's worker (256, 512, 1,024: a fresh worker each) loses its device mid-measurement
+  await page.getByTestId('sweep-webgpu').check(); // the sweep's backends are its own (WASM by default)
+  await page.getByTestId('sweep-wasm').uncheck();
+  // the second point's model worker (256, 512, 1,024: a fresh worker each; not ORT's thread workers, whose scripts
+  // are ORT's bundles) loses its device mid-measurement
   let spawned = 0;
-  page.on('worker', (w) => void (++spawned === 2 && loseDeviceIn(w, 5).catch(() => {})));
+  page.on('worker', (w) => void (/\/worker-[^/]*\.js/.test(w.url()) && ++spawned === 2 && loseDeviceIn(w, 5).catch(() => {})));
   await page.getByTestId('sweep-run').click();
   const rows = page.getByTestId('results-table').locator('tr.point');
   await expect(rows).toHaveCount(3, { timeout: 600_000 });

@@ -13,7 +13,7 @@ const F32 = 4;
 
 export function gpuStore(device: GPUDevice, dims: number[], label: string): StateStore {
   // zero-filled by WebGPU: the one zero row fed before any is written
-  let buffer = device.createBuffer({ label, size: Math.max(size(dims) * F32, 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+  const buffer = device.createBuffer({ label, size: Math.max(size(dims) * F32, 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   /** Copies `count` floats of `src` at `from` to this state at `to` (floats); CPU rows are written instead. */
   const copies = (o: StepOut, parts: { from: number; to: number; count: number }[]) => {
     if ('gpuBuffer' in o) {
@@ -47,8 +47,7 @@ export function gpuStore(device: GPUDevice, dims: number[], label: string): Stat
       scratch.destroy();
     },
     dispose() {
-      buffer.destroy();
-      buffer = undefined as unknown as GPUBuffer;
+      buffer.destroy(); // idempotent (a generation releases its state before reading the memory, and again in finally)
     },
   };
 }
