@@ -94,13 +94,27 @@ test('a recall run on two models: accuracies recomputed from the answers the pag
   await expect.poll(async () => Number(await progress.getAttribute('value')), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
   await page.getByTestId('recall-stop').click();
   await expect(page.getByTestId('recall-run')).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId('recall-message')).toContainText(/Recall run stopped; the [\d,]+ probes? read before (is|are) kept\./);
+  const message = page.getByTestId('recall-message');
+  await expect(message).toContainText(/Recall run stopped; the [\d,]+ probes? read before (is|are) kept\./);
+  const kept = Number((await message.innerText()).match(/the ([\d,]+) probe/)![1].replace(/,/g, ''));
+  expect(kept).toBeGreaterThanOrEqual(3);
+  // the models read in the page's order of the selection: the one reading when Stop came keeps its probes, marked
+  // stopped; one not reached yet has no row at 300; the count in the message is the rows' sum
   const after = await tableAccuracies(page);
-  const stopped = after[`${T}@300`];
-  const read = Number(stopped.probes.split(' of ')[0]);
-  expect(read).toBeGreaterThanOrEqual(3);
-  expect(stopped.probes).toMatch(/ of 400$/);
-  expect(after[`${T}@256`]).toEqual(table[`${T}@256`]); // the first run's results are still there
+  let sum = 0;
+  for (const id of [T, P]) {
+    const cell = after[`${id}@300`];
+    if (!cell) continue;
+    const [read, planned] = cell.probes.split(' of ').map(Number);
+    expect(planned).toBe(400);
+    expect(read).toBeLessThan(400);
+    sum += read;
+    const row = page.locator(`[data-testid=recall-row][data-model="${id}"][data-x="300"]`);
+    await expect(row.getByTestId('recall-status')).toHaveText(new RegExp(`^stopped by the user after ${read} of 400 probes`));
+    if (read) expect(cell.accuracy).toMatch(/^\d\.\d{3}$/);
+  }
+  expect(sum).toBe(kept);
+  for (const key of Object.keys(table)) expect(after[key], key).toEqual(table[key]); // the first run's results are still there
 });
 
 test('the trade-off chart: one bubble per selected model, at the coordinates the table gives; a model that cannot run at N is drawn as such', async ({ page }) => {

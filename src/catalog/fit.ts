@@ -9,7 +9,7 @@ import type { Manifest } from './manifest';
 export const WASM_ADDRESSABLE = 2 ** 32;
 /**
  * The cost model counts four score-sized tensors alive per full attention; the runtime keeps fewer. Measured on WASM
- * (README, quiet machine): the Transformer at 8,192 bytes ran with a 3.6 GB heap where the estimate says 4.05 GiB.
+ * (docs/results.md, quiet machine): the Transformer at 8,192 bytes ran with a 3.6 GB heap where the estimate says 4.05 GiB.
  * So the heap rule allows the estimate this much above the address space before it refuses: it refuses nothing
  * that was measured to run, and a single tensor past 4 GiB (exact: it cannot be indexed) is refused regardless.
  */

@@ -40,8 +40,12 @@ declare module './types' {
 /** The most often a run's probes reach the store (and so the page's tables and charts), in milliseconds. */
 const FLUSH_MS = 500;
 
-/** Failures after which longer probes of the same model are not tried (they would fail the same way). */
-const GROWS = new Set<FailureKind>(['out-of-memory', 'buffer-limit', 'over-limit']);
+/** Failures after which longer probes of the same model are not tried (they would fail the same way), in words. */
+const GROWS: Partial<Record<FailureKind, string>> = {
+  'out-of-memory': 'it ran out of memory',
+  'buffer-limit': 'it needed a tensor larger than the GPU allows in one buffer',
+  'over-limit': 'it was over its limit',
+};
 
 let filler: Promise<Uint8Array> | undefined;
 /** The needle's filler, held-out Brown (ASCII: its text and its bytes agree). */
@@ -111,7 +115,7 @@ export const createRecallSlice: SliceCreator<RecallSlice> = (set, get) => {
             }
             const before = tooBig.get(m.id);
             if (before && before.length <= point.length) {
-              upsert({ ...base, failure: { kind: 'skipped', message: `not run: ${before.kind} at ${before.length.toLocaleString('en-US')} bytes, a shorter probe` } });
+              upsert({ ...base, failure: { kind: 'skipped', message: `not run: ${GROWS[before.kind]} at ${before.length.toLocaleString('en-US')} bytes, a shorter probe` } });
               progress(settings.probes);
               continue;
             }
@@ -154,7 +158,7 @@ export const createRecallSlice: SliceCreator<RecallSlice> = (set, get) => {
             } catch (e) {
               const kind = ((e as EngineError).kind ?? 'unknown') as FailureKind;
               failed++;
-              if (GROWS.has(kind)) tooBig.set(m.id, { length: point.length, kind });
+              if (GROWS[kind]) tooBig.set(m.id, { length: point.length, kind });
               flush(true);
               upsert({ ...cell, probes: [...scored], running: false, failure: { kind, message: (e as Error).message || String(e) } });
               progress(settings.probes - scored.length);

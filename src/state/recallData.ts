@@ -37,6 +37,11 @@ export const RECALL_DEFAULTS: RecallSettings = {
   mirrored: { lengths: [256, 1024, 4096] },
 };
 
+/** The trade-off chart's axes (tradeoff.ts): x = ms per forward or decode ms per byte, y = recall accuracy or bits per byte. */
+export const TradeoffSchema = z.object({ speed: z.enum(['forward', 'decode']), quality: z.enum(['recall', 'bpb']) });
+export type TradeoffSettings = z.infer<typeof TradeoffSchema>;
+export const TRADEOFF_DEFAULTS: TradeoffSettings = { speed: 'forward', quality: 'recall' };
+
 export const TASK_NAMES: Record<TaskName, string> = { mqar: 'MQAR', needle: 'needle', 'mirrored-copy': 'mirrored copy' };
 
 /** One point of a run: the task's parameters there, its x, the probes' length, the seeds' curve and index. */

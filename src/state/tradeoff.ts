@@ -3,7 +3,6 @@
 // measured here, or bits per byte from the model's own evaluation), area = memory (measured with the speed's point,
 // else the cost model's estimate, labelled). A model that cannot run at N says why; a figure not measured yet says so
 // and whether the page can measure it.
-import { z } from 'zod';
 import { estimate } from '../catalog/costModel';
 import { decodesAnyLength, latentsAt } from '../catalog/facts';
 import type { Manifest } from '../catalog/manifest';
@@ -12,9 +11,7 @@ import { decodedContext } from './selectors';
 import { lengthCurve, settingsProblem, summarize, TASK_NAMES, THIS_PAGE, paramsText } from './recallData';
 import type { PageState } from './types';
 
-export const TradeoffSchema = z.object({ speed: z.enum(['forward', 'decode']), quality: z.enum(['recall', 'bpb']) });
-export type TradeoffSettings = z.infer<typeof TradeoffSchema>;
-export const TRADEOFF_DEFAULTS: TradeoffSettings = { speed: 'forward', quality: 'recall' };
+export type { TradeoffSettings } from './recallData';
 
 export interface Figure {
   value: number;

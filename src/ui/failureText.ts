@@ -27,3 +27,9 @@ export function failureText(message: string, kind?: FailureKind): FailureText {
   if (lead && !RAW.test(lead) && /\s/.test(lead.trim())) return { headline: `${lead}.`, detail: message.slice(colon + 2) };
   return { headline: `${(kind && HEADLINE[kind]) ?? HEADLINE.unknown}.`, detail: message };
 }
+
+/** A failure the engine wrote as "words\ndetail: runtime text" split at its first line; one line split as above. */
+export function failureLines(message: string, kind?: FailureKind): FailureText {
+  const [first, ...rest] = message.split('\n');
+  return rest.length ? { headline: first, detail: rest.join('\n') } : failureText(message, kind);
+}

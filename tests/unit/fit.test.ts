@@ -17,7 +17,7 @@ describe('fits the backend', () => {
     expect(refusal(t, 8192, wasm)).toBeUndefined();
     expect(largestFitting(t, wasm)).toBe(8192);
   });
-  it('every model that ran at its limit on WASM (README) is offered there; the sparse pattern stops at 32,768', () => {
+  it('every model that ran at its limit on WASM (docs/results.md) is offered there; the sparse pattern stops at 32,768', () => {
     for (const id of ['perceiver-ar-compare', 'memory-efficient-compare', 'sliding-window-compare', 'linear-transformer-compare', 'compressive-transformer-compare', 'transformer-xl-compare'])
       expect(largestFitting(byId(id), wasm), id).toBe(byId(id).config.maxContext);
     expect(largestFitting(byId('sparse-transformer-compare'), wasm)).toBe(32768);

@@ -90,7 +90,7 @@ describe('store: recall runs', () => {
     await get().runRecall();
     expect(cell(A, 256)).toMatchObject({ failure: { kind: 'out-of-memory' }, running: false });
     expect(cell(A, 256).probes).toHaveLength(2);
-    expect(cell(A, 512).failure).toEqual({ kind: 'skipped', message: 'not run: out-of-memory at 256 bytes, a shorter probe' });
+    expect(cell(A, 512).failure).toEqual({ kind: 'skipped', message: 'not run: it ran out of memory at 256 bytes, a shorter probe' });
     expect(fake.calls.recall.filter((c) => c.id === A)).toHaveLength(1);
     expect(cell(B, 2048).probes).toHaveLength(4);
     expect(get().recallMessage?.text).toBe('1 model failed at some point (see the table); the other results are kept.');

@@ -14,9 +14,8 @@ import type { PageState } from '../types';
 import { decodeFragment, encodeFragment, MAX_STATE_BYTES } from './codec';
 import { Backend, Context, ModelId, PointSchema, ProfileSchema, type ProfileResult } from '../points';
 import { heldoutText } from '../presets';
-import { RECALL_DEFAULTS, RecallSettingsSchema, type RecallSettings } from '../recallData';
+import { RECALL_DEFAULTS, RecallSettingsSchema, TRADEOFF_DEFAULTS, TradeoffSchema, type RecallSettings, type TradeoffSettings } from '../recallData';
 import { cellsFromLink, linkCells, RecallCellSchema } from '../recallLink';
-import { TRADEOFF_DEFAULTS, TradeoffSchema, type TradeoffSettings } from '../tradeoff';
 import type { HubModelRef } from '../hub';
 
 export const MAX_SHARED_POINTS = 400;

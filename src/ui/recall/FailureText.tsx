@@ -1,17 +1,20 @@
+import type { FailureKind } from '../../engine';
+import { failureLines } from '../failureText';
+
 /** A failure's message: its first line in words; what the runtime said, when it says more, folded away as a detail. */
-export function FailureText({ message }: { message: string }) {
-  const [first, ...rest] = message.split('\n');
+export function FailureText({ message, kind }: { message: string; kind?: FailureKind }) {
+  const { headline, detail } = failureLines(message, kind);
   return (
     <>
-      {first}
-      {rest.length > 0 && (
+      {headline}
+      {detail && (
         <details className="detail">
           <summary>details</summary>
-          {rest.join('\n')}
+          {detail}
         </details>
       )}
     </>
   );
 }
 
-export const firstLine = (message: string) => message.split('\n')[0];
+export const firstLine = (message: string) => failureLines(message).headline;

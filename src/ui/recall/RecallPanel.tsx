@@ -35,7 +35,8 @@ export function RecallPanel() {
           the needle's filler is held-out Brown). Each selected model reads each probe in its own worker: one forward when the probe fits its one-shot limit,
           else cached decoding through its step graph (the bytes before the first answer as a prefill, then one true byte at a time). An answer byte counts when
           it is the model's top prediction given the true bytes before it (teacher forcing); a probe is right when every answer byte is. Accuracy is the
-          fraction of probes right, with its Wilson 95% interval. Perceiver AR reads with its trained latents, at least 64 (every answer lies in a probe's last
+          fraction of probes right, with its Wilson 95% interval: the definition the models' own evaluation uses (their manifests' recall curves, drawn
+          dashed), so the two compare. Perceiver AR reads with its trained latents, at least 64 (every answer lies in a probe's last
           64 bytes). Chance for a two-digit answer: 1/100.
         </p>
       </details>

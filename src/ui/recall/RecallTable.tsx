@@ -43,7 +43,7 @@ export function RecallTable() {
               <td>{s.lo === undefined ? '' : `${s.lo.toFixed(3)} – ${s.hi!.toFixed(3)}`}</td>
               <td>{s.medianMs === undefined ? '' : ms(s.medianMs)}</td>
               <td data-testid="recall-status">
-                {c.running ? `reading… ${count(s.n)} of ${count(c.planned)}` : c.failure ? <FailureText message={c.failure.message} /> : (c.stopped ?? 'done')}
+                {c.running ? `reading… ${count(s.n)} of ${count(c.planned)}` : c.failure ? <FailureText message={c.failure.message} kind={c.failure.kind} /> : (c.stopped ?? 'done')}
               </td>
             </tr>
           );
