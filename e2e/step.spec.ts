@@ -34,24 +34,27 @@ async function nativeRows(id: string, latentsAfter: number[]) {
   return rows;
 }
 
-for (const backend of ['wasm', 'webgpu'] as const) {
-  test(`tiny step graphs on ${backend}: cached logits equal the forward graph's`, async ({ page }) => {
+for (const [backend, gpuState] of [['wasm', undefined], ['webgpu', 'uploaded']] as const) {
+  const where = gpuState === 'uploaded' ? ', the state uploaded every step' : '';
+  test(`tiny step graphs on ${backend}${where}: cached logits equal the forward graph's`, async ({ page }) => {
     test.setTimeout(600_000);
     await openApp(page);
-    // the software WebGPU adapter is slow: one model per attention kind there (each kind of state)
+    // the software WebGPU adapter is slow: one model per attention kind there (each kind of state); every family's
+    // tiny model with the state on the GPU in the test below
     const ids = backend === 'wasm' ? tinyIds : tinyPerAttentionKind();
     for (const id of ids) {
       const r = await page.evaluate(
-        async ([id, backend, bytes, pieces]) => {
+        async ([id, backend, bytes, pieces, gpuState]) => {
           const engine = (window as any).lcp.engine;
           await engine.load(id, backend);
-          const out = await engine.decode(id, new Uint8Array(bytes), pieces);
+          const out = await engine.decode(id, new Uint8Array(bytes), pieces, { gpuState });
           await engine.unload(id);
           return { ...out, lastLogits: Array.from(out.lastLogits as Float32Array) };
         },
-        [id, backend, BYTES, PIECES] as const,
+        [id, backend, BYTES, PIECES, gpuState] as const,
       );
       expect(r.backend, `${id} really ran on ${backend}`).toBe(backend);
+      expect(r.stateOn, `${id}: where its state lived`).toBe('cpu');
       const want = await nativeRows(id, r.latentsAfter);
       let worst = 0;
       want.forEach((row, i) => row.forEach((w, v) => (worst = Math.max(worst, Math.abs(r.lastLogits[i * V + v] - w)))));
@@ -62,6 +65,38 @@ for (const backend of ['wasm', 'webgpu'] as const) {
     }
   });
 }
+
+test('every family on WebGPU with the state in GPU buffers: cached logits equal the forward graph\'s, greedy bytes the WASM path\'s', async ({ page }) => {
+  test.setTimeout(2_400_000); // the software adapter, a dozen tiny models
+  await openApp(page);
+  for (const id of tinyIds) {
+    const r = await page.evaluate(
+      async ([id, bytes, pieces]) => {
+        const engine = (window as any).lcp.engine;
+        const prompt = new Uint8Array(bytes.slice(0, 40));
+        await engine.load(id, 'webgpu');
+        const dec = await engine.decode(id, new Uint8Array(bytes), pieces, { gpuState: 'gpu' });
+        const gpu = await engine.generate(id, prompt, { maxBytes: 12, temperature: 0 });
+        await engine.unload(id);
+        await engine.load(id, 'wasm');
+        const wasm = await engine.generate(id, prompt, { maxBytes: 12, temperature: 0 });
+        await engine.unload(id);
+        return {
+          dec: { ...dec, lastLogits: Array.from(dec.lastLogits as Float32Array) },
+          gpu: { bytes: Array.from(gpu.bytes as Uint8Array), stateOn: gpu.stateOn, backend: gpu.backend },
+          wasm: { bytes: Array.from(wasm.bytes as Uint8Array), backend: wasm.backend },
+        };
+      },
+      [id, BYTES, PIECES] as const,
+    );
+    expect([r.dec.backend, r.dec.stateOn, r.gpu.backend, r.gpu.stateOn, r.wasm.backend]).toEqual(['webgpu', 'gpu', 'webgpu', 'gpu', 'wasm']);
+    const want = await nativeRows(id, r.dec.latentsAfter);
+    let worst = 0;
+    want.forEach((row, i) => row.forEach((w, v) => (worst = Math.max(worst, Math.abs(r.dec.lastLogits[i * V + v] - w)))));
+    expect(worst, `${id}, state on the GPU: max |logit diff| against the native forward graph`).toBeLessThan(1e-3);
+    expect(r.gpu.bytes, `${id}: greedy bytes on WebGPU (state on the GPU) and on WASM`).toEqual(r.wasm.bytes);
+  }
+});
 
 test('a corrupted step graph fails decoding clearly; the forward graph keeps working', async ({ page }) => {
   const id = 'transformer-tiny';

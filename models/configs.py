@@ -11,7 +11,7 @@ from based import Based
 from compressive_transformer import CompressiveTransformer
 from linear_transformer import LinearTransformer
 from memory_efficient import MemoryEfficientTransformer
-from perceiver_ar import PerceiverAR
+from perceiver_ar import KEY_BLOCK_SCORES, PerceiverAR
 from perceiver_ar_conv import PerceiverARConv
 from primer import Primer
 from sliding_window import SlidingWindowTransformer
@@ -26,6 +26,12 @@ COMMON_SIMPLIFICATIONS = [
     "Byte-level vocabulary (256 symbols), no dropout, small width and depth so it trains on a laptop CPU.",
 ]
 FULL = dict(kind="full")
+
+
+def latents(m):
+    """Perceiver AR's attention: M latents; the forward's cross-attention runs over key blocks of blockScores score
+    elements (perceiver_ar.py), which the cost model needs to estimate its memory."""
+    return dict(kind="latents", latents=m, blockScores=KEY_BLOCK_SCORES)
 # Compare-size decoders: the limit is the memory wall, found by measuring, not a table size; the rotary wavelengths
 # are the ones they were trained with.
 DECODER = dict(maxContext=16384, rotaryWavelength=8192)
@@ -55,11 +61,12 @@ FAMILIES = {
         simplifications=["Depth counts the one cross-attention layer: 1 cross-attend + (layers-1) latent self-attention "
                          "layers, so the parameter budget matches the decoders.", "No cross-attend dropout in training."],
         config=dict(activation="squared-relu", trainedContext=2048),
-        # Linear in N: 262,144 bytes ran in the 4 GiB wasm32 heap (2.6 GB measured; the cost model puts 524,288 past
-        # it). The rotary wavelength stays the 65,536 it was trained with, so the graph is the same.
-        compare=dict(nLayers=3, latentOptions=[64, 128, 256, 512, 1024], maxContext=262144,
-                     rotaryWavelength=65536, attention=dict(kind="latents", latents=256)),
-        tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=dict(kind="latents", latents=16))),
+        # Linear in N, and over key blocks (perceiver_ar.py) its memory is the inputs plus one block: 1,048,576 bytes
+        # run in the 4 GiB wasm32 heap (768 MiB measured; the dense graph had needed 2.6 GB at 262,144). The rotary
+        # wavelength stays the 65,536 it was trained with, so the graph is the same.
+        compare=dict(nLayers=3, latentOptions=[64, 128, 256, 512, 1024], maxContext=1048576,
+                     rotaryWavelength=65536, attention=latents(256)),
+        tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=latents(16))),
     "transformer": dict(
         cls=Transformer, name="Transformer", default=True,
         paper=paper("Attention Is All You Need", "Vaswani et al.", 2017, "https://arxiv.org/abs/1706.03762"),
@@ -199,7 +206,7 @@ VARIANTS = {
             "identically. (Primer's depthwise convolution, one weight per channel and tap, was tried first and did not "
             "learn the recall tasks in the budget: models/README.md.)"],
         config=dict(activation="squared-relu", convKernel=4, convMixing="dense"),
-        tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=dict(kind="latents", latents=16))),
+        tiny=dict(nLayers=1, latentOptions=[8, 16, 32], attention=latents(16))),
 }
 
 
@@ -264,7 +271,7 @@ RECALL_CROPS = {"perceiver-ar": 1024, "perceiver-ar-conv": 1024, "transformer-xl
 # Two segments per crop for XL, four for the Compressive Transformer (its compressed memory gets rows from the third).
 RECALL_CROP = 128
 RECALL_LATENTS = dict(latentOptions=[32, 64, 128, 256], maxContext=262144,
-                      attention=dict(kind="latents", latents=64))
+                      attention=latents(64))
 
 
 def _recall_config(family):

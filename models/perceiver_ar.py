@@ -40,7 +40,8 @@ REFILL = dict(
 PREFILL_CHUNK = 8192
 
 # Score elements of one key block of the forward's cross-attention (64 MiB of float32): 16,384 keys at M = 256 and
-# 4 heads, so up to 16,640 bytes the forward is one block plus the latents' own.
+# 4 heads, so up to 16,640 bytes the forward is one block plus the latents' own. configs.py writes it into each
+# manifest's config.attention (blockScores), where the cost model reads it.
 KEY_BLOCK_SCORES = 1 << 24
 
 
@@ -107,9 +108,10 @@ scripted_attend_latents_in_blocks = torch.jit.script(attend_latents_in_blocks)  
 
 
 class CrossAttend(nn.Module):
-    def __init__(self, d, n_heads, d_ff, activation, norm, rotary):
+    def __init__(self, d, n_heads, d_ff, activation, norm, rotary, block_scores=KEY_BLOCK_SCORES):
         super().__init__()
         self.h = n_heads
+        self.block_scores = block_scores  # score elements per key block (inference)
         self.norm_q, self.norm_kv, self.norm_mlp = make_norm(norm, d), make_norm(norm, d), make_norm(norm, d)
         self.q, self.k, self.v, self.o = (nn.Linear(d, d) for _ in range(4))
         self.rotary = rotary
@@ -126,7 +128,7 @@ class CrossAttend(nn.Module):
         norm, rms = self.norm_kv, int(isinstance(self.norm_kv, RMSNorm))
         return scripted_attend_latents_in_blocks(
             q, x, x_pos, norm.weight, norm.weight if rms else norm.bias, norm.eps, rms, x.shape[-1], self.k.weight, self.k.bias,
-            self.v.weight, self.v.bias, self.rotary.inv_freq, self.rotary.rot, 1.0 / math.sqrt(q.shape[-1]), KEY_BLOCK_SCORES)
+            self.v.weight, self.v.bias, self.rotary.inv_freq, self.rotary.rot, 1.0 / math.sqrt(q.shape[-1]), self.block_scores)
 
     def forward(self, z, x, z_pos, x_pos):
         q = self.rotary(split_heads(self.q(self.norm_q(z)), self.h), z_pos)
@@ -165,7 +167,8 @@ class PerceiverAR(nn.Module):
         self.z_linear = nn.Linear(d, d)
         self.absolute = cfg.get("positionEncoding") == "absolute-sinusoidal"
         rotary = NoRotary() if self.absolute else Rotary(d // cfg["nHeads"], cfg.get("rotaryWavelength", cfg["maxContext"]))
-        self.cross = CrossAttend(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary)
+        self.cross = CrossAttend(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary,
+                                 cfg["attention"].get("blockScores", KEY_BLOCK_SCORES))
         self.blocks = nn.ModuleList(
             Block(d, cfg["nHeads"], cfg["dFf"], cfg["activation"], cfg["norm"], rotary) for _ in range(cfg["nLayers"])
         )

@@ -145,6 +145,7 @@ async function main() {
     await waitForServer(base);
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
     const page = await browser.newPage();
+    page.setDefaultNavigationTimeout(180_000); // a shared 2-core machine under load loads the page slowly
     const open = async () => {
       await page.goto(base);
       await page.waitForFunction(() => (window as any).lcp?.engine, null, { timeout: 60_000 });

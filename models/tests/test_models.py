@@ -102,7 +102,7 @@ def test_perceiver_ar_cross_attention_in_key_blocks_equals_the_dense_one(model_i
     training the dense form. Same logits (float32 sums in another order)."""
     torch.manual_seed(n)
     model = build_model(model_id).eval()
-    monkeypatch.setattr(perceiver_ar, "KEY_BLOCK_SCORES", budget)
+    model.cross.block_scores = budget
     tokens = torch.randint(0, 256, (1, n))
     with torch.no_grad():
         blocked = model(tokens, torch.tensor(m), offset)

@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DecodePointOk } from '../../src/engine/types';
 import type { Bench, BenchPoint } from './benchReport';
+import { decodeCost, floorMs } from './benchFloor';
+import { readManifest } from './nodeModel';
 
 type Ok = Extract<BenchPoint, { ok: true }>;
 const fmt = (x: number, d = 0) => x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
@@ -21,27 +23,40 @@ function pair(b: Bench, variant: string, id: string, n: number) {
 
 const speedup = (d: DecodePointOk, fwd: Ok) => fwd.medianMs / d.msPerByte;
 
+/** The floor at N (benchFloor.ts) from the variant's peak and copy bandwidth measured in this run. */
+function floorOf(b: Bench, variant: string, id: string, n: number) {
+  const peak = b.peaks.find((p) => p.variant === variant);
+  const cost = decodeCost(readManifest(id), n);
+  if (!peak?.ok || !peak.copyGBps || !cost) return undefined;
+  return { ms: floorMs(cost, peak.copyGBps, peak.gflops), cost, peak };
+}
+
 export function decodeReport(b: Bench, variant: string) {
   if (!b.decode.length) return;
-  const rows = ['model,context,ok,prompt_bytes,prefill_ms,decode_steps,decode_ms_per_byte,decode_median_ms,decode_p95_ms,refills,refill_to,state_bytes,wasm_heap_bytes,forward_median_ms,speedup,native_decode_ms_per_byte,failure'];
+  const rows = ['model,context,ok,prompt_bytes,prefill_ms,decode_steps,decode_ms_per_byte,decode_median_ms,decode_p95_ms,refills,refill_to,state_bytes,wasm_heap_bytes,forward_median_ms,speedup,native_decode_ms_per_byte,floor_ms_per_byte,x_floor,ort_copy_ms_per_byte,ort_copy_bytes_per_byte,failure'];
+  const peak = b.peaks.find((p) => p.variant === variant);
+  if (peak?.ok && peak.copyGBps)
+    console.log(`\nFloor of a decoded byte on ${variant}: the state the step reads, copied once at ${fmt(peak.copyGBps, 1)} GB/s (a 64 MiB typed-array copy in a worker), plus the step's analytic FLOPs at the MatMul peak, ${fmt(peak.gflops, 1)} GFLOP/s (both measured in this run); "ORT copy": what onnxruntime-web copied into its heap per step (the fed state), timed`);
   console.log(`\nCached decoding on ${variant} (the forward it is compared with: the same variant's median at N, the cost of one byte without the cache)`);
-  console.log(['model', 'N', 'prefill', 'decode per byte (median, p95)', 'refills', 'state', 'forward', 'speed-up', 'native decode'].join('\t'));
+  console.log(['model', 'N', 'prefill', 'decode per byte (median, p95)', 'refills', 'state', 'forward', 'speed-up', 'native decode', 'floor', 'x floor', 'ORT copy per byte'].join('\t'));
   for (const id of new Set(b.decode.map((p) => p.modelId))) {
     for (const p of b.decode.filter((q) => q.modelId === id)) {
       const { d, fwd, fwdFailure } = pair(b, variant, id, p.contextLength);
       const nat = b.nativeDecode.find((x) => x.modelId === id && x.contextLength === p.contextLength);
       const forward = fwd ? `${fmt(fwd.medianMs)} ms` : fwdFailure ? fwdFailure.kind : '-';
+      const floor = floorOf(b, variant, id, p.contextLength);
+      const copy = d?.copyMsPerByte !== undefined ? `${fmt(d.copyMsPerByte, 2)} ms (${mib(d.copyBytesPerByte ?? 0)})` : '-';
       if (d)
         console.log(
           [id, p.contextLength, `${fmt(d.prefillMs)} ms (${fmt(d.promptBytes)} B)`, `${fmt(d.msPerByte, 1)} ms (${fmt(d.medianMs, 1)}, ${fmt(d.p95Ms, 1)})`,
             d.refillTo !== undefined ? `${d.refills} to F=${d.refillTo}` : '-', mib(d.stateBytes), forward, fwd ? `x${fmt(speedup(d, fwd), 1)}` : '-',
-            nat ? `${fmt(nat.msPerByte, 1)} ms` : '-'].join('\t'),
+            nat ? `${fmt(nat.msPerByte, 1)} ms` : '-', floor ? `${fmt(floor.ms, 2)} ms` : '-', floor ? `x${fmt(d.msPerByte / floor.ms, 2)}` : '-', copy].join('\t'),
         );
       else console.log([id, p.contextLength, `FAILED ${p.decode && !p.decode.ok ? `${p.decode.failure.kind}: ${p.decode.failure.message}` : 'not measured'}`].join('\t'));
       rows.push(
         d
-          ? [id, p.contextLength, 1, d.promptBytes, d.prefillMs, d.stepsMs.length, d.msPerByte, d.medianMs, d.p95Ms, d.refills, d.refillTo ?? '', d.stateBytes, d.memory.wasmHeapBytes ?? '', fwd?.medianMs ?? '', fwd ? speedup(d, fwd) : '', nat?.msPerByte ?? '', ''].join(',')
-          : [id, p.contextLength, 0, ...Array(13).fill(''), JSON.stringify(p.decode && !p.decode.ok ? `${p.decode.failure.kind}: ${p.decode.failure.message}` : 'not measured')].join(','),
+          ? [id, p.contextLength, 1, d.promptBytes, d.prefillMs, d.stepsMs.length, d.msPerByte, d.medianMs, d.p95Ms, d.refills, d.refillTo ?? '', d.stateBytes, d.memory.wasmHeapBytes ?? '', fwd?.medianMs ?? '', fwd ? speedup(d, fwd) : '', nat?.msPerByte ?? '', floor?.ms ?? '', floor ? d.msPerByte / floor.ms : '', d.copyMsPerByte ?? '', d.copyBytesPerByte ?? '', ''].join(',')
+          : [id, p.contextLength, 0, ...Array(17).fill(''), JSON.stringify(p.decode && !p.decode.ok ? `${p.decode.failure.kind}: ${p.decode.failure.message}` : 'not measured')].join(','),
       );
     }
   }
@@ -72,5 +87,13 @@ export function decodeReport(b: Bench, variant: string) {
     const { d, fwd } = pair(b, variant, id, n);
     const r = d && fwd ? speedup(d, fwd) : undefined;
     line(r === undefined ? undefined : r >= want, `${what} at ${fmt(n)} >= ${want}x faster per byte than its re-run: ${d && fwd ? `x${fmt(r!, 1)} (${fmt(fwd.medianMs)} ms forward / ${fmt(d.msPerByte, 1)} ms per byte${d.refillTo !== undefined ? `, ${d.refills} refill${d.refills === 1 ? '' : 's'} to F = ${d.refillTo} in ${d.stepsMs.length} steps` : ''})` : 'not measured'}`);
+  }
+  console.log(`\nIssue 21 targets: decode per byte within 2x of its floor on ${variant} (one run)`);
+  for (const [id, n] of [['transformer-compare', 8192], ['transformer-compare', 65536], ['perceiver-ar-compare', 65536]] as const) {
+    const { d } = pair(b, variant, id, n);
+    const floor = floorOf(b, variant, id, n);
+    const r = d && floor ? d.msPerByte / floor.ms : undefined;
+    const copy = d?.copyMsPerByte !== undefined ? `; onnxruntime-web's copy of the fed state ${fmt(d.copyMsPerByte, 2)} ms of it` : '';
+    line(r === undefined ? undefined : r <= 2, `${id} at ${fmt(n)}: ${d && floor ? `x${fmt(r!, 2)} (${fmt(d.msPerByte, 2)} ms per byte / floor ${fmt(floor.ms, 2)} ms: ${mib(floor.cost.readBytes)} read, ${fmt(floor.cost.flops / 1e6, 1)} MFLOP)${copy}` : 'not measured'}`);
   }
 }

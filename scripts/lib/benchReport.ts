@@ -150,6 +150,29 @@ function targets(b: Bench) {
   }
 }
 
+/** Issue 21: every compare model's achieved GFLOP/s (analytic FLOPs / median) at N >= 4,096 against the MatMul peak
+ * measured in the same run, per WASM thread count. */
+function efficiency(b: Bench) {
+  for (const variant of new Set(b.points.filter((p) => p.variant.startsWith('wasm')).map((p) => p.variant))) {
+    const peak = b.peaks.find((p) => p.variant === variant);
+    if (!peak?.ok) continue;
+    const ps = b.points.filter((p): p is Ok => p.ok && p.variant === variant && p.modelId.endsWith('-compare') && p.contextLength >= 4096);
+    if (!ps.length) continue;
+    console.log(`\nAchieved GFLOP/s as a share of the ${variant} MatMul peak (${fmt(peak.gflops, 1)} GFLOP/s, this run), N >= 4,096`);
+    const ids = [...new Set(ps.map((p) => p.modelId))];
+    for (const id of ids) console.log(`${id}\t${ps.filter((p) => p.modelId === id).map((p) => `${fmt(p.contextLength)}: ${fmt((100 * gflops(p)) / peak.gflops)}%`).join('\t')}`);
+    const worst = ps.reduce((w, p) => (gflops(p) < gflops(w) ? p : w));
+    const best = ps.reduce((w, p) => (gflops(p) > gflops(w) ? p : w));
+    const share = gflops(worst) / peak.gflops;
+    // a model faster than the MatMul peak means the peak was measured low (e.g. other work had the cores then): no verdict
+    if (gflops(best) > peak.gflops) {
+      console.log(`  n/a   issue 21: ${best.modelId} at ${fmt(best.contextLength)} ran at ${fmt(gflops(best), 1)} GFLOP/s, over the ${fmt(peak.gflops, 1)} GFLOP/s peak measured in this run: the peak was measured low (load average at the start ${b.loadAverage.start.map((x) => fmt(x, 1)).join(' ')}), so the shares above are not a verdict`);
+      continue;
+    }
+    console.log(`${share >= 0.6 ? '  MET ' : '  MISS'}  issue 21: every compare model at >= 60% of the peak at N >= 4,096 on ${variant}: lowest ${worst.modelId} at ${fmt(worst.contextLength)}, ${fmt(100 * share)}%` + (share < 0.6 ? `; ${culprit(b, worst.modelId, worst.contextLength)}` : ''));
+  }
+}
+
 export function report(b: Bench) {
   writeFileSync(join('results', 'bench.json'), JSON.stringify(b, null, 1));
   const rows = ['model,variant,build,threads,context,ok,median_ms,p95_ms,first_run_ms,session_ms,analytic_gflop,achieved_gflops,wasm_heap_bytes,gpu_peak_bytes,estimate_bytes,native_median_ms,failure'];
@@ -163,6 +186,7 @@ export function report(b: Bench) {
   }
   writeFileSync(join('results', 'bench.csv'), rows.join('\n') + '\n');
   latencyTables(b);
+  efficiency(b);
   threadTable(b);
   nativeTable(b);
   targets(b);

@@ -79,8 +79,8 @@ export function decoding(
         await stepReady(worker, info.manifest);
         const options = { ...opts, capacity: opts.capacity ?? bytes.length };
         const r = await worker.call({ type: 'decode', bytes: bytes.slice(), pieces, options });
-        const { lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity } = r;
-        return { modelId: id, backend: info.backend, lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity };
+        const { lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, memory } = r;
+        return { modelId: id, backend: info.backend, lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, memory };
       } catch (e) {
         const f = classify(e);
         if (fatal.has(f.kind)) worker.kill(f);
@@ -123,6 +123,7 @@ export function decoding(
         numLatents: r?.numLatents ?? got.at(-1)?.latents,
         refillTo: r?.refillTo,
         stateBytes: r?.stateBytes,
+        stateOn: r?.stateOn,
         capacity: r?.capacity,
         windowBytes: cached ? undefined : m.config.window === 'prefix' ? m.config.maxContext : clipContext(m, opts.contextLength ?? prompt.length).n,
         memory: r?.memory,

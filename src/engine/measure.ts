@@ -169,9 +169,10 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
       const cancelled = (!p.ok && p.failure.kind === 'cancelled') || (p.decode && !p.decode.ok && p.decode.failure.kind === 'cancelled');
       if (cancelled && signal?.aborted) break;
       points.push(p);
+      // a lost GPU is not the model's limit: that point says so and the next runs in a fresh worker on a new device
       if (spec.stopAfterFailure !== false) {
-        if (!p.ok && p.failure.kind !== 'skipped') failedAt.set(`${key}|forward`, p);
-        if (p.decode && !p.decode.ok) failedAt.set(`${key}|decode`, p);
+        if (!p.ok && p.failure.kind !== 'skipped' && p.failure.kind !== 'device-lost') failedAt.set(`${key}|forward`, p);
+        if (p.decode && !p.decode.ok && p.decode.failure.kind !== 'device-lost') failedAt.set(`${key}|decode`, p);
       }
       const progress: SweepProgress = { done: i + 1, total: plan.length, current: { modelId: step.id, backend: step.backend, contextLength: step.n } };
       onPoint(p, progress);

@@ -52,16 +52,19 @@ export async function measureDecode(
   try {
     return await inWorker(async (worker): Promise<DecodePoint> => {
       await stepReady(worker, m);
-      const options = { temperature: 0, cache: true, numLatents: M };
+      const options = { temperature: 0, cache: true, numLatents: M, meterCopies: true };
       // warm-up: the step session's first calls (allocation, shader compilation) are not the decoding's
       await worker.call({ type: 'generate', prompt: synthetic(1), options: { ...options, maxBytes: 2 } });
       const ms: number[] = [];
+      const copied: { ms: number; bytes: number }[] = [];
       const r = await worker.call(
         { type: 'generate', prompt: synthetic(plan.prompt), options: { ...options, maxBytes: plan.steps + 1 } },
         [],
-        (p) => ms.push(p.ms),
+        (p) => (ms.push(p.ms), copied.push({ ms: p.copyMs ?? NaN, bytes: p.copyBytes ?? NaN })),
       );
       const stepsMs = ms.slice(1);
+      const steps = copied.slice(1);
+      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
       return {
         ok: true,
         promptBytes: plan.prompt,
@@ -75,6 +78,7 @@ export async function measureDecode(
         stateBytes: r.stateBytes ?? 0,
         memory: r.memory,
         note: plan.note,
+        ...(steps.every((c) => Number.isFinite(c.ms)) && { copyMsPerByte: mean(steps.map((c) => c.ms)), copyBytesPerByte: mean(steps.map((c) => c.bytes)) }),
       };
     });
   } catch (e) {

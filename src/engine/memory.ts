@@ -47,6 +47,9 @@ export function installMeters(): void {
   };
 }
 
+/** The buffers of this worker's WebAssembly memories (ORT's heap among them). */
+export const wasmBuffers = (): ArrayBufferLike[] => memories.map((m) => m.buffer);
+
 export function resetPeak(): void {
   peak = live;
 }

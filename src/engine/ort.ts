@@ -5,6 +5,7 @@ import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 import jsepUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jsep.wasm?url';
 import asyncifyUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { wasmThreadsHere } from './isolation';
+import { wasmBuffers } from './memory';
 import type { GpuKernelRecord } from './profile';
 import type { BackendName, EpBuild } from './types';
 import type { GraphIO, GraphTensor } from './userModel';
@@ -67,6 +68,29 @@ function captureConsole(): void {
   console.log = Object.assign(capturing, { capturing: true });
 }
 
+/**
+ * Copies into the WASM heap, metered: onnxruntime-web copies each CPU input into its heap on every run (wasm-core-impl
+ * prepareInputOutputTensor: _malloc, then HEAPU8.set). Once installed (measurement workers only), every
+ * Uint8Array.set whose target is a WebAssembly memory is timed; the reader gives the totals so far.
+ */
+let heapCopies: { ms: number; bytes: number } | undefined;
+export function meterHeapCopies(): () => { ms: number; bytes: number } {
+  if (!heapCopies) {
+    const totals = (heapCopies = { ms: 0, bytes: 0 });
+    const set = Uint8Array.prototype.set;
+    const isHeap = (b: ArrayBufferLike) => wasmBuffers().includes(b);
+    Uint8Array.prototype.set = function (this: Uint8Array, src: ArrayLike<number>, offset?: number) {
+      if (src.length < 1 << 16 || !isHeap(this.buffer)) return set.call(this, src, offset);
+      const t = performance.now();
+      set.call(this, src, offset);
+      totals.ms += performance.now() - t;
+      totals.bytes += src.length;
+    };
+  }
+  const totals = heapCopies;
+  return () => ({ ...totals });
+}
+
 export interface TensorIn {
   dtype: 'int64' | 'float32' | 'int32' | 'float16' | 'bool'; // the last three: Hub decoders (ids, caches, use_cache_branch)
   data: BigInt64Array | Float32Array | Int32Array | Uint16Array | Uint8Array;
@@ -77,11 +101,26 @@ export interface TensorOut {
   dims: number[];
   type: string;
 }
+/** A float32 tensor in a GPU buffer on ORT's WebGPU device: fed without an upload (its first dims' elements). */
+export interface GpuTensorIn {
+  gpuBuffer: GPUBuffer;
+  dims: number[];
+}
+/** An output left on the GPU (the session's gpuOutputs): the caller copies what it needs, then disposes it. */
+export interface GpuTensorOut {
+  gpuBuffer: GPUBuffer;
+  dims: number[];
+  download(): Promise<Float32Array>;
+  dispose(): void;
+}
+export const onGpu = (t: TensorIn | GpuTensorIn | TensorOut | GpuTensorOut): t is GpuTensorIn | GpuTensorOut => 'gpuBuffer' in t;
 
 export interface Session {
   inputNames: readonly string[];
   outputNames: readonly string[];
   run(feeds: Record<string, TensorIn>): Promise<Record<string, TensorOut>>;
+  /** WebGPU IO binding: inputs may be GPU buffers; the outputs named in gpuOutputs stay on the GPU. */
+  runBound(feeds: Record<string, TensorIn | GpuTensorIn>): Promise<Record<string, TensorOut | GpuTensorOut>>;
   release(): Promise<void>;
   /** The WebGPU device ORT created, when backend is webgpu (for device-lost handling). */
   device(): Promise<GPUDevice | undefined>;
@@ -99,6 +138,8 @@ export interface SessionOptions {
   wasmModule?: WebAssembly.Module;
   profile?: boolean;
   externalData?: ExternalFile[];
+  /** WebGPU: outputs left on the GPU (preferredOutputLocation 'gpu-buffer'); the others come back to the CPU. */
+  gpuOutputs?: string[];
 }
 
 /** A file an ONNX graph reads its weights from (ONNX external data): `path` as the graph names it. */
@@ -130,7 +171,13 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
     ...(opts.profile ? {} : { logSeverityLevel: 3 as const }),
     enableProfiling: !!opts.profile,
     externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
+    ...(backend === 'webgpu' && opts.gpuOutputs?.length && { preferredOutputLocation: Object.fromEntries(opts.gpuOutputs.map((n) => [n, 'gpu-buffer' as const])) }),
   });
+  const toCpu = async (t: OrtTypes.Tensor): Promise<TensorOut> => {
+    const out = { data: (await t.getData()) as Float32Array, dims: [...t.dims], type: t.type };
+    t.dispose();
+    return out;
+  };
   return {
     inputNames: session.inputNames,
     outputNames: session.outputNames,
@@ -140,10 +187,20 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
       for (const [name, t] of Object.entries(feeds)) tensors[name] = new ort.Tensor(t.dtype, t.data as Float32Array, t.dims);
       const out = await session.run(tensors);
       const result: Record<string, TensorOut> = {};
-      for (const [name, t] of Object.entries(out)) {
-        result[name] = { data: (await t.getData()) as Float32Array, dims: [...t.dims], type: t.type };
-        t.dispose();
-      }
+      for (const [name, t] of Object.entries(out)) result[name] = await toCpu(t);
+      return result;
+    },
+    async runBound(feeds) {
+      const tensors: Record<string, OrtTypes.Tensor> = {};
+      for (const [name, t] of Object.entries(feeds))
+        tensors[name] = onGpu(t) ? ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: 'float32', dims: t.dims }) : new ort.Tensor(t.dtype, t.data as Float32Array, t.dims);
+      const out = await session.run(tensors);
+      const result: Record<string, TensorOut | GpuTensorOut> = {};
+      for (const [name, t] of Object.entries(out))
+        result[name] =
+          t.location === 'gpu-buffer'
+            ? { gpuBuffer: t.gpuBuffer, dims: [...t.dims], download: async () => (await t.getData()) as Float32Array, dispose: () => t.dispose() }
+            : await toCpu(t);
       return result;
     },
     io() {

@@ -28,7 +28,8 @@ export async function measurePeak(
     const wasmModule = await sharedWasmModule(buildOf(backend, webgpuImpl));
     const r = await worker.call({ type: 'peak', backend, wasmThreads, webgpuImpl, wasmModule, n, policy: PEAK_POLICY });
     const medianMs = median(r.samplesMs);
-    return { ok: true, backend, n, firstRunMs: r.firstRunMs, medianMs, gflops: matmulFlops(n) / medianMs / 1e6, provenance: await provenance(backend, { webgpuImpl, ...r }) };
+    const copyGBps = r.copyBytes / median(r.copyMs) / 1e6;
+    return { ok: true, backend, n, firstRunMs: r.firstRunMs, medianMs, gflops: matmulFlops(n) / medianMs / 1e6, copyGBps, provenance: await provenance(backend, { webgpuImpl, ...r }) };
   } catch (e) {
     return { ok: false, backend, n, failure: classify(e) };
   } finally {

@@ -5,7 +5,7 @@
 // the same id, either the request's reply or an `error` (a generation first streams progress; a stop is answered by
 // the generation it ends).
 import type { Manifest } from '../catalog/manifest';
-import type { BackendName, DeviceInfo, EngineFailure, GenerateOptions, MemoryReading, TopByte } from './types';
+import type { BackendName, DecodeOptions, DeviceInfo, EngineFailure, GenerateOptions, MemoryReading, TopByte } from './types';
 import type { GraphIO } from './userModel';
 import type { RunPolicy } from './stats';
 import type { OpProfile } from './profile';
@@ -74,11 +74,12 @@ export interface Table {
   /** Times C = A·B of n x n float32 matrices (matmulGraph.ts) in a worker of its own: the backend's reference speed. */
   peak: {
     request: SessionSettings & { n: number; policy: RunPolicy };
-    reply: { type: 'peaked'; wasmThreads: number; device?: DeviceInfo; firstRunMs: number; samplesMs: number[] };
+    // copyMs: the same bytes copied between two typed arrays (copyBytes each), as ORT copies each input into its heap
+    reply: { type: 'peaked'; wasmThreads: number; device?: DeviceInfo; firstRunMs: number; samplesMs: number[]; copyBytes: number; copyMs: number[] };
   };
   /** Cached decoding of given bytes: appended piece by piece through the step graph (stepRunner.ts). */
   decode: {
-    request: { bytes: Tokens; pieces: number[]; options: DecoderOptions }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
+    request: { bytes: Tokens; pieces: number[]; options: Omit<DecoderOptions, 'gpu'> & Pick<DecodeOptions, 'gpuState'> }; // pieces: lengths summing to bytes.length, e.g. [prompt, 1, 1, ...]
     reply: {
       type: 'decoded';
       lastLogits: Float32Array; // pieces x V: the row after each piece (it predicts the next byte)
@@ -87,6 +88,8 @@ export interface Table {
       latentsAfter: number[]; // Perceiver AR: latents cached after each piece (0 for the others)
       stateBytes: number;
       capacity: number;
+      stateOn: 'cpu' | 'gpu';
+      memory: MemoryReading;
     };
   };
   /** Generation (generation.ts): streams a `generating` progress per byte, ends with `generated` (or `error`). */
@@ -100,9 +103,11 @@ export interface Table {
       refillTo?: number;
       stateBytes?: number;
       capacity?: number;
+      stateOn?: 'cpu' | 'gpu';
       memory: MemoryReading;
     };
-    progress: { type: 'generating'; byte: number; ms: number; latents?: number; refills: number };
+    // copyMs, copyBytes: with options.meterCopies, onnxruntime-web's copies into the WASM heap during this byte
+    progress: { type: 'generating'; byte: number; ms: number; latents?: number; refills: number; copyMs?: number; copyBytes?: number };
   };
   /** Recall probes (src/tasks), teacher-forced (recallProbe.ts): streams a `recalling` progress per probe with each
    * answer byte's top guesses, ends with `recalled` (or `error`). */

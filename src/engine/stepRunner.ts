@@ -13,8 +13,65 @@ import { cacheLatents, kindOfModel } from '../catalog/facts';
 import type { Collector, Feed, RowsAt, RunFn, StepIO, StepLogits } from '../catalog/kinds/types';
 import type { Manifest, StepSpec, TensorSpec } from '../catalog/manifest';
 import { EngineError } from './failures';
+import { gpuStore } from './gpuState';
 
 export type { StepLogits } from '../catalog/kinds/types';
+
+/** A float32 state fed from a GPU buffer (its first elements, `dims`), and an output left on the GPU. */
+export interface GpuFeed {
+  gpuBuffer: GPUBuffer;
+  dims: number[];
+}
+export interface GpuOut {
+  gpuBuffer: GPUBuffer;
+  dims: readonly number[];
+  download(): Promise<Float32Array>;
+  dispose(): void;
+}
+export type StepOut = { data: Float32Array; dims: readonly number[] } | GpuOut;
+/** A step session that takes GPU feeds and leaves the state's outputs on the GPU (ort.ts Session.runBound). */
+export type BoundRunFn = (feeds: Record<string, Feed | GpuFeed>) => Promise<Record<string, StepOut>>;
+
+/** Where a state tensor lives between calls, and how a call's output updates it. */
+export interface StateStore {
+  bytes: number;
+  /** The state as fed: its first size(dims) elements with these dims. */
+  feed(dims: number[]): Feed | GpuFeed;
+  /** Rows (dims like the state's, fewer on `axis`) written at row `at` along `axis`. */
+  write(o: StepOut, rowDims: readonly number[], at: number, axis: number): Promise<void>;
+  /** The whole state replaced (a state without a row axis). */
+  replace(o: StepOut): Promise<void>;
+  /** Rows [from, from + count) moved to [to, ...) along `axis` (Transformer-XL's memory shift). */
+  move(from: number, to: number, count: number, axis: number): void;
+  dispose(): void;
+}
+
+const cpuRows = async (o: StepOut) => ('gpuBuffer' in o ? o.download().finally(() => o.dispose()) : o.data);
+
+/** The state in JS memory: onnxruntime-web copies what is fed into its WASM heap (or uploads it) on every call. */
+function cpuStore(dims: number[]): StateStore {
+  let data: Float32Array = new Float32Array(size(dims));
+  return {
+    bytes: data.byteLength,
+    feed: (fed) => ({ dtype: 'float32', data: data.subarray(0, size(fed)), dims: fed }),
+    async write(o, rowDims, at, axis) {
+      const rows = await cpuRows(o);
+      const outer = size(dims.slice(0, axis));
+      const inner = size(dims.slice(axis + 1));
+      const n = rowDims[axis];
+      for (let k = 0; k < outer; k++) data.set(rows.subarray(k * n * inner, (k + 1) * n * inner), (k * dims[axis] + at) * inner);
+    },
+    async replace(o) {
+      data = await cpuRows(o);
+    },
+    move(from, to, count, axis) {
+      const inner = size(dims.slice(axis + 1));
+      const cap = dims[axis];
+      for (let k = 0; k < size(dims.slice(0, axis)); k++) data.copyWithin((k * cap + to) * inner, (k * cap + from) * inner, (k * cap + from + count) * inner);
+    },
+    dispose: () => void (data = new Float32Array(0)),
+  };
+}
 
 export interface DecoderOptions {
   /** Positions the state holds: the prompt plus the bytes to generate. Ignored by Transformer-XL (fixed state). */
@@ -27,6 +84,9 @@ export interface DecoderOptions {
   chunk?: number;
   /** Most score elements per call (default MAX_STEP_SCORES): caps Perceiver AR's latents per call. */
   maxScores?: number;
+  /** WebGPU: the state in GPU buffers on this device for the decoder's life, fed and updated through `run` (IO
+   * binding) instead of being uploaded every call; released by dispose(). */
+  gpu?: { device: GPUDevice; run: BoundRunFn };
 }
 
 export interface Decoder {
@@ -49,6 +109,10 @@ export interface Decoder {
    * latents). Calls must not overlap.
    */
   append(bytes: ArrayLike<number>, keep?: 'last' | 'all'): Promise<StepLogits>;
+  /** Where the state lives: JS memory, fed every call ('cpu'), or GPU buffers ('gpu'). */
+  readonly stateOn: 'cpu' | 'gpu';
+  /** Releases the state (its GPU buffers); the decoder is not usable after it. */
+  dispose(): void;
 }
 
 /** The state tensors' shapes at a capacity (and latent cache size M for Perceiver AR). */
@@ -79,17 +143,13 @@ interface State {
   name: string;
   axis?: number;
   rowsOf?: string | number; // the dim on the row axis: "capacity" / "cached" (positions), "latentCapacity" (latents), or fixed
-  feed: Feed & { data: Float32Array };
+  dims: number[];
+  store: StateStore;
 }
 
 /** What a call feeds of a state: a "cached" state only its first max(valid, 1) rows (a view, no copy; one zero row
  * when nothing is cached yet, which the graph masks), any other its whole tensor. */
-function fed(s: State, valid: number): Feed {
-  if (s.rowsOf !== 'cached') return s.feed;
-  const rows = Math.max(valid, 1);
-  const inner = size(s.feed.dims.slice(1));
-  return { dtype: 'float32', data: s.feed.data.subarray(0, rows * inner), dims: [rows, ...s.feed.dims.slice(1)] };
-}
+const fed = (s: State, valid: number) => s.store.feed(s.rowsOf === 'cached' ? [Math.max(valid, 1), ...s.dims.slice(1)] : s.dims);
 
 /** Where a call's rows go in a state (and, for a "cached" state, how many rows it holds before the call). */
 const rowAt = (s: State, at: RowsAt) => (s.rowsOf === 'cached' ? at.capacity : typeof s.rowsOf === 'string' ? at[s.rowsOf as 'capacity' | 'latentCapacity'] : at.fixed)!;
@@ -100,25 +160,6 @@ const rowAt = (s: State, at: RowsAt) => (s.rowsOf === 'cached' ? at.capacity : t
  * latent's cross-attention is its own and the latent self-attention causal: the same logits in any number of calls). */
 export const MAX_STEP_SCORES = 1 << 26;
 
-/** Writes `rows` (dims like the state's, fewer on `axis`) into the state at row `at` along `axis`. */
-function writeRows(s: State, rows: Float32Array, rowDims: readonly number[], at: number) {
-  const { dims, data } = s.feed;
-  const axis = s.axis!;
-  const outer = size(dims.slice(0, axis));
-  const inner = size(dims.slice(axis + 1));
-  const cap = dims[axis];
-  const n = rowDims[axis];
-  for (let o = 0; o < outer; o++) data.set(rows.subarray(o * n * inner, (o + 1) * n * inner), (o * cap + at) * inner);
-}
-
-/** Moves rows [from, from + count) to [to, ...) along the state's axis (Transformer-XL's memory shift). */
-function moveRows(s: State, from: number, to: number, count: number) {
-  const { dims, data } = s.feed;
-  const axis = s.axis!;
-  const inner = size(dims.slice(axis + 1));
-  const cap = dims[axis];
-  for (let o = 0; o < size(dims.slice(0, axis)); o++) data.copyWithin((o * cap + to) * inner, (o * cap + from) * inner, (o * cap + from + count) * inner);
-}
 
 function stepOf(m: Manifest): StepSpec {
   if (!m.step) throw new EngineError('invalid-model', `${m.id} has no step graph for cached decoding`);
@@ -142,32 +183,34 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
     throw new EngineError('over-limit', `${m.id}: a decoding state of ${capacity} positions is not possible (1 to ${maxCapacity.toLocaleString()})`);
   if (plan.problem) throw new EngineError('bad-input', `${m.id}: ${plan.problem}`);
 
+  const gpu = opts.gpu;
   const states: State[] = stateShapes(m, capacity, plan.numLatents).map(({ name, axis, dims }) => ({
     name,
     axis,
     rowsOf: axis === undefined ? undefined : step.inputs.find((t) => t.name === name)!.dims[axis],
-    feed: { dtype: 'float32', data: new Float32Array(size(dims)), dims },
+    dims,
+    store: gpu ? gpuStore(gpu.device, dims, `${m.id} ${name}`) : cpuStore(dims),
   }));
   for (const s of states)
     if (s.rowsOf === 'cached' && s.axis !== 0) throw new EngineError('invalid-model', `${m.id}: the "cached" rows of ${s.name} must be its first axis`);
-  const bytesOfState = states.reduce((s, x) => s + x.feed.data.byteLength, 0);
+  const bytesOfState = states.reduce((s, x) => s + x.store.bytes, 0);
+  const runStep: BoundRunFn = gpu ? gpu.run : (run as BoundRunFn);
 
   const io: StepIO = {
     vocabSize: V,
     chunk,
     /** One step call; `at` gives, per kind of row axis, where the call's rows go in the state. */
     async call(feeds: Record<string, Feed>, at: RowsAt): Promise<Float32Array> {
-      const out = await run({ ...feeds, ...Object.fromEntries(states.map((s) => [s.name, fed(s, rowAt(s, at))])) });
+      const out = await runStep({ ...feeds, ...Object.fromEntries(states.map((s) => [s.name, fed(s, rowAt(s, at))])) });
       for (const s of states) {
         const o = out[`new_${s.name}`];
-        if (s.axis === undefined) s.feed = { ...s.feed, data: o.data };
-        else writeRows(s, o.data, o.dims, rowAt(s, at));
+        await (s.axis === undefined ? s.store.replace(o) : s.store.write(o, o.dims, rowAt(s, at), s.axis));
       }
-      return out.logits.data;
+      return cpuRows(out.logits);
     },
     scoreRows: (keys) => Math.max(1, Math.floor((opts.maxScores ?? MAX_STEP_SCORES) / (m.config.nHeads * keys))),
     moveRows(from, to, count) {
-      for (const st of states) if (st.axis !== undefined) moveRows(st, from, to, count);
+      for (const st of states) if (st.axis !== undefined) st.store.move(from, to, count, st.axis);
     },
     // Rows are collected into one array: all of them, or only the last.
     collector(keep, rows, start): Collector {
@@ -203,6 +246,11 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
       return driver.refills;
     },
     stateBytes: bytesOfState,
+    stateOn: gpu ? 'gpu' : 'cpu',
+    dispose() {
+      for (const s of states) s.store.dispose();
+      broken ??= 'its state was released';
+    },
     async append(bytes, keep = 'last') {
       if (busy) throw new EngineError('bad-input', 'append() was called while another append() was running');
       if (broken) throw new EngineError('bad-input', `This decoder failed earlier (${String(broken)}); create a new one.`);

@@ -144,6 +144,9 @@ export interface DecodePointOk {
   stateBytes: number; // the state's tensors (exact)
   memory: MemoryReading; // measured in the decoding worker
   note?: string; // e.g. why no refill happened
+  // WASM: what onnxruntime-web copied into its heap per decode step (mean over the steps): the state it is fed
+  copyMsPerByte?: number;
+  copyBytesPerByte?: number;
 }
 export interface DecodePointFailed {
   ok: false;
@@ -208,6 +211,7 @@ export interface DecodeOptions {
   numLatents?: number; // Perceiver AR: M
   refillTo?: number; // Perceiver AR: F
   chunk?: number; // most bytes per step call
+  gpuState?: 'gpu' | 'uploaded'; // WebGPU: the state in GPU buffers (default) or uploaded every call
 }
 
 export interface DecodeResult {
@@ -219,6 +223,8 @@ export interface DecodeResult {
   latentsAfter: number[]; // Perceiver AR: latents cached after each piece
   stateBytes: number;
   capacity: number;
+  stateOn: 'cpu' | 'gpu'; // where the state lived: JS memory fed every call, or WebGPU buffers
+  memory: MemoryReading; // the worker's, after the state was released
 }
 export interface ProfileOptions {
   numLatents?: number;
@@ -231,7 +237,8 @@ export type ProfilePoint =
 
 /** A plain n x n MatMul on a backend: the reference for the models' achieved GFLOP/s. */
 export type PeakPoint =
-  | { ok: true; backend: BackendName; n: number; firstRunMs: number; medianMs: number; gflops: number; provenance: Provenance }
+  // copyGBps: memory copy bandwidth in the same worker (typed array to typed array, 64 MiB, median), the floor's other half
+  | { ok: true; backend: BackendName; n: number; firstRunMs: number; medianMs: number; gflops: number; copyGBps?: number; provenance: Provenance }
   | { ok: false; backend: BackendName; n: number; failure: EngineFailure };
 
 /** Generation (engine.generate): bytes sampled after a prompt, the loop inside the model's worker. */
@@ -244,6 +251,10 @@ export interface GenerateOptions {
   numLatents?: number; // Perceiver AR: M
   refill?: number; // Perceiver AR, cached: F, the latents a refill keeps (default: the manifest's rule)
   contextLength?: number; // without the cache: the window each forward reads (default: the prompt's length)
+  meterCopies?: boolean; // measurement: time onnxruntime-web's copies into the WASM heap per byte (ort.ts meterHeapCopies)
+  // WebGPU, cached: 'gpu' (default) keeps the decoding state in GPU buffers for the whole generation; 'uploaded' keeps
+  // it in JS memory and uploads it every step (the WASM path's way), to see the difference
+  gpuState?: 'gpu' | 'uploaded';
 }
 
 /** One byte (a Hub decoder: one token) as it streams in. */
@@ -274,6 +285,7 @@ export interface GenerateResult {
   numLatents?: number; // Perceiver AR: M and, cached, F
   refillTo?: number;
   stateBytes?: number; // cached: the state's tensors (exact)
+  stateOn?: 'cpu' | 'gpu'; // cached: where the state lived (gpu: WebGPU buffers for the whole generation)
   capacity?: number; // cached: positions the state holds
   windowBytes?: number; // without the cache: the most bytes each forward read (the window slides past them)
   memory?: MemoryReading; // measured in the worker at the end (absent when the worker was ended to stop it)

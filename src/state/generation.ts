@@ -36,7 +36,7 @@ export const createGenerationSlice: SliceCreator<GenerationSlice> = (set, get) =
   const patchGeneration = (id: string, patch: Partial<Generation>) =>
     set((s) => ({ generations: { ...s.generations, [id]: { ...s.generations[id], ...patch } } }));
   const addDecodeRun = (r: GenerateResult) => {
-    const same = (x: GenerateResult) => x.modelId === r.modelId && x.backend === r.backend && decodedContext(x) === decodedContext(r);
+    const same = (x: GenerateResult) => x.modelId === r.modelId && x.backend === r.backend && x.stateOn === r.stateOn && decodedContext(x) === decodedContext(r);
     set((s) => ({ decodeRuns: [...s.decodeRuns.filter((x) => !same(x)), r] }));
   };
 
@@ -63,7 +63,7 @@ export const createGenerationSlice: SliceCreator<GenerationSlice> = (set, get) =
       let firstAt = 0;
       try {
         await engine.load(id, backend);
-        const opts = { maxBytes: g.maxBytes, temperature: g.temperature, topK: g.topK, seed: g.seed, cache: g.cache, numLatents: latents, refill: g.refill, contextLength: context };
+        const opts = { maxBytes: g.maxBytes, temperature: g.temperature, topK: g.topK, seed: g.seed, cache: g.cache, numLatents: latents, refill: g.refill, contextLength: context, gpuState: g.gpuState };
         const r = await engine.generate(
           id,
           prompt,

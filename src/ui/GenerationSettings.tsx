@@ -9,6 +9,7 @@ export function GenerationSettings() {
   const g = useStore((s) => s.generation);
   const { setGeneration } = useStore.getState();
   const latents = useStore((s) => s.latents);
+  const backend = useStore((s) => s.backend);
   const perceiver = useStore((s) => selectedManifests(s).find((m) => takesLatents(m) && m.step));
   const M = perceiver && (cacheLatents(perceiver, latents ?? undefined) ?? 0);
   const num = (v: string, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(Number(v) || lo)));
@@ -52,6 +53,15 @@ export function GenerationSettings() {
         <label>
           <input type="checkbox" checked={g.cache} onChange={(e) => setGeneration({ cache: e.target.checked })} data-testid="gen-cache" /> cache
         </label>
+        {backend === 'webgpu' && g.cache ? (
+          <label title="WebGPU: keep the keys and values in GPU buffers for the whole generation, or keep them in JavaScript and upload them every step (as WASM feeds them); run both to see the two side by side in the decode charts">
+            state{' '}
+            <select value={g.gpuState ?? 'gpu'} onChange={(e) => setGeneration({ gpuState: e.target.value === 'uploaded' ? 'uploaded' : undefined })} data-testid="gen-gpu-state">
+              <option value="gpu">on the GPU</option>
+              <option value="uploaded">uploaded every step</option>
+            </select>
+          </label>
+        ) : null}
       </div>
     </section>
   );

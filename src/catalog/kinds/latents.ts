@@ -5,7 +5,9 @@ import { count, Count, F32 } from './common';
 import { int64, scalar } from './feeds';
 import type { AttentionKind, Feed, StepIO, StepPlan } from './types';
 
-export const schema = z.object({ kind: z.literal('latents'), latents: Count });
+// blockScores: score elements per key block of the forward's cross-attention (models/perceiver_ar.py); absent, the
+// graph holds all M x N scores at once
+export const schema = z.object({ kind: z.literal('latents'), latents: Count, blockScores: Count.optional() });
 type Latents = z.infer<typeof schema>;
 
 /** M: the latents asked for, else the trained M (the latent cache's size in cached decoding). */
@@ -28,10 +30,18 @@ export const kind: AttentionKind<Latents> = {
     const M = atN(a, n, numLatents);
     const cross = 2 * (2 * n * d * d + 3 * M * d * d + 2 * M * n * d + M * s.mlpMacs); // k,v over N; q,o,z over M
     const stack = L * 2 * (M * 4 * d * d + 2 * M * M * d + M * s.mlpMacs);
-    const scoreTensor = H * M * n * F32;
-    // Two M x N score tensors are alive at once (the scores entering the softmax and its probabilities; only the
-    // latents' M x M block is masked): measured WASM heap 1.33 GB at 131,072 bytes, 2.64 GB at 262,144.
-    return { flops: cross + stack, scoreTensor, attentionBytes: 2 * scoreTensor, activationsBytes: (4 * n * d + 6 * M * d + M * ff) * F32, logitsRows: M };
+    if (!a.blockScores) {
+      const scoreTensor = H * M * n * F32;
+      // Two M x N score tensors are alive at once (the scores entering the softmax and its probabilities; only the
+      // latents' M x M block is masked): measured WASM heap 1.33 GB at 131,072 bytes, 2.64 GB at 262,144.
+      return { flops: cross + stack, scoreTensor, attentionBytes: 2 * scoreTensor, activationsBytes: (4 * n * d + 6 * M * d + M * ff) * F32, logitsRows: M };
+    }
+    // Over key blocks of B = blockScores / (H M) keys: the inputs (N x d) stay, each block's keys and values (and
+    // their norm, projections and rotations, ~10 x B x d) and about three H x M x B score tensors come and go.
+    // Measured (onnxruntime-web WASM under Node, 1 thread): heap 307 MiB at 262,144 bytes, 768 MiB at 1,048,576.
+    const B = Math.max(1, Math.min(n - M, Math.floor(a.blockScores / (H * M))));
+    const scoreTensor = H * M * Math.max(B, M) * F32;
+    return { flops: cross + stack, scoreTensor, attentionBytes: 3 * scoreTensor, activationsBytes: (n * d + 10 * B * d + 6 * M * d + M * ff) * F32, logitsRows: M };
   },
 
   /** tokens[1,N], num_latents[] -> logits[1,M,V] for the last M positions. */

@@ -4,14 +4,25 @@ import { cachedSource, generateBytes, windowSource } from '../generation';
 import { hubSession, hubTokenSource, HUB_PREFILL_CHUNK } from '../hub';
 import { createKvDecoder } from '../../hub/kvDecoder';
 import { readMemory, resetPeak } from '../memory';
+import { meterHeapCopies } from '../ort';
 import { createDecoder } from '../stepRunner';
-import { EngineError } from '../types';
+import type { DecoderOptions } from '../stepRunner';
+import { EngineError, type GenerateOptions } from '../types';
 import type { Manifest } from '../../catalog/manifest';
 import { held, loaded, pause, stops, type Handlers } from './context';
 
 export function stepSession() {
   if (!held.stepSession) throw new EngineError('invalid-model', 'The step graph is not loaded in this worker');
   return held.stepSession;
+}
+
+/** WebGPU: the decoding state in GPU buffers on ORT's device for the whole generation, unless asked to upload it
+ * every step as the WASM path feeds it ('uploaded'). */
+async function gpuState(st: ReturnType<typeof stepSession>, state: GenerateOptions['gpuState']): Promise<DecoderOptions['gpu']> {
+  if (held.backend !== 'webgpu' || state === 'uploaded') return undefined;
+  const device = await st.device();
+  if (!device) throw new EngineError('device-lost', 'The WebGPU device ORT runs on is not available');
+  return { device, run: (feeds) => st.runBound(feeds) };
 }
 
 /** A Hub decoder's cache (src/hub/kvDecoder.ts) behind stepRunner's Decoder face, for `decode`. */
@@ -25,28 +36,38 @@ function hubDecoder(s: Parameters<typeof hubSession>[0], layout: NonNullable<Man
       return kv.cacheBytes;
     },
     capacity: o.capacity,
+    stateOn: 'cpu' as const,
+    dispose: () => kv.dispose(),
   };
 }
 
 export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
   async decode(req, out) {
     const { manifest: m, session: s } = loaded();
-    const decoder = m.hub ? hubDecoder(s, m.hub.layout, req.options) : createDecoder((feeds) => stepSession().run(feeds), m, req.options);
+    const st = m.hub ? undefined : stepSession();
+    const decoder = st ? createDecoder((feeds) => st.run(feeds), m, { ...req.options, gpu: await gpuState(st, req.options.gpuState) }) : hubDecoder(s, m.hub!.layout, req.options);
     const V = m.config.vocabSize;
     const lastLogits = new Float32Array(req.pieces.length * V);
     const pieceMs: number[] = [];
     const latentsAfter: number[] = [];
     let at = 0;
-    for (const [i, n] of req.pieces.entries()) {
-      const t0 = performance.now();
-      const r = await decoder.append(req.bytes.subarray(at, at + n));
-      pieceMs.push(performance.now() - t0);
-      lastLogits.set(r.logits, i * V);
-      latentsAfter.push(decoder.latents);
-      at += n;
+    try {
+      for (const [i, n] of req.pieces.entries()) {
+        const t0 = performance.now();
+        const r = await decoder.append(req.bytes.subarray(at, at + n));
+        pieceMs.push(performance.now() - t0);
+        lastLogits.set(r.logits, i * V);
+        latentsAfter.push(decoder.latents);
+        at += n;
+      }
+    } catch (e) {
+      decoder.dispose(); // a failed decode releases its state too (GPU buffers)
+      throw e;
     }
+    const { refills, stateBytes, capacity, stateOn } = decoder; // read before dispose (a Hub cache is 0 bytes after)
+    decoder.dispose();
     out.transfer.push(lastLogits.buffer);
-    return { type: 'decoded', lastLogits, pieceMs, refills: decoder.refills, latentsAfter, stateBytes: decoder.stateBytes, capacity: decoder.capacity };
+    return { type: 'decoded', lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, memory: readMemory(held.backend === 'webgpu') };
   },
 
   async generate(req, out) {
@@ -54,14 +75,24 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
     const o = req.options;
     const st = o.cache === false || m.hub ? undefined : stepSession();
     const bytes = req.prompt as Uint8Array; // a bundled model's prompt; a Hub decoder's is token ids
-    const src = m.hub ? hubTokenSource(s, m, req.prompt, o) : st ? cachedSource((feeds) => st.run(feeds), m, bytes, o) : windowSource(run, m, bytes, o);
+    const src = m.hub ? hubTokenSource(s, m, req.prompt, o) : st ? cachedSource((feeds) => st.run(feeds), m, bytes, o, await gpuState(st, o.gpuState)) : windowSource(run, m, bytes, o);
     resetPeak();
+    const copies = o.meterCopies ? meterHeapCopies() : undefined;
+    let before = copies?.();
+    const onByte = (b: Parameters<Parameters<typeof generateBytes>[2]['onByte']>[0]) => {
+      const now = copies?.();
+      const copied = now && before && { copyMs: now.ms - before.ms, copyBytes: now.bytes - before.bytes };
+      before = now;
+      out.progress({ type: 'generating', ...b, ...copied });
+    };
     try {
-      const { stopped } = await generateBytes(src, o, { onByte: (b) => out.progress({ type: 'generating', ...b }), pause, stopRequested: () => stops.has(req.id) });
+      const { stopped } = await generateBytes(src, o, { onByte, pause, stopRequested: () => stops.has(req.id) });
       const { refills } = src.now();
-      const { numLatents, refillTo, stateBytes, capacity } = src;
-      return { type: 'generated', stopped, refills, numLatents, refillTo, stateBytes, capacity, memory: readMemory(held.backend === 'webgpu') };
+      const { numLatents, refillTo, stateBytes, capacity, stateOn } = src;
+      src.dispose?.(); // the state's GPU buffers go before the memory is read
+      return { type: 'generated', stopped, refills, numLatents, refillTo, stateBytes, capacity, stateOn, memory: readMemory(held.backend === 'webgpu') };
     } finally {
+      src.dispose?.();
       stops.delete(req.id);
     }
   },

@@ -23,6 +23,16 @@ export const measure: Handlers<'measure' | 'peak'> = {
     const feeds = { A: random(), B: random() };
     const { firstRunMs, samplesMs } = await timeRuns(async () => void (await s.run(feeds)), req.policy);
     await s.release();
-    return { type: 'peaked', wasmThreads: s.wasmThreads, device: device && deviceInfo(device), firstRunMs, samplesMs };
+    // memory bandwidth: a 64 MiB copy as ORT makes of each input (HEAPU8.set), after one untimed copy (page faults)
+    const copyBytes = 64 << 20;
+    const from = new Uint8Array(copyBytes).fill(1);
+    const to = new Uint8Array(copyBytes);
+    const copyMs: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const t = performance.now();
+      to.set(from);
+      if (i > 0) copyMs.push(performance.now() - t);
+    }
+    return { type: 'peaked', wasmThreads: s.wasmThreads, device: device && deviceInfo(device), firstRunMs, samplesMs, copyBytes, copyMs };
   },
 };

@@ -6,6 +6,10 @@ import { createSession } from '../ort';
 import { EngineError } from '../types';
 import { forwardOf, held, loaded, post, timed, type Handlers } from './context';
 
+/** A lost GPU in words a user can act on; the browser's reason and message as the detail. */
+const deviceLostMessage = (info: GPUDeviceLostInfo) =>
+  `The GPU stopped working for this page (WebGPU device lost): this run was ended and the model starts again on the GPU at its next run; results so far are kept. Detail: ${info.reason}${info.message ? `, ${info.message}` : ''}`;
+
 const WARM_WINDOW = Uint8Array.from({ length: 256 }, (_, i) => 97 + ((i * 7) % 26));
 
 export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
@@ -25,7 +29,7 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
     const warmMs = req.warm ? await timed(() => runWindow(forwardOf(s, req.manifest), req.manifest, WARM_WINDOW)) : undefined;
     const device = await s.device();
     device?.lost.then((info) =>
-      post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: `The WebGPU device was lost (${info.reason}): ${info.message}` } }),
+      post({ type: 'error', id: -1, failure: { kind: 'device-lost', message: deviceLostMessage(info) } }),
     );
     return {
       type: 'loaded',
@@ -45,7 +49,9 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
     if (!m.step || !held.weights) throw new EngineError('invalid-model', `${m.id} has no step graph`);
     const t0 = performance.now();
     await held.stepSession?.release();
-    const st = await createSession(new Uint8Array(req.step), held.backend, { ...held.sessionOpts!, externalData: [{ path: m.step.weights, data: held.weights }] });
+    // WebGPU: the state's outputs stay on the GPU (a generation keeps its state there; ort.ts runBound)
+    const gpuOutputs = m.step.state.map((s) => `new_${s.name}`);
+    const st = await createSession(new Uint8Array(req.step), held.backend, { ...held.sessionOpts!, externalData: [{ path: m.step.weights, data: held.weights }], gpuOutputs });
     held.stepSession = st;
     return { type: 'stepLoaded', loadMs: performance.now() - t0, inputNames: [...st.inputNames], outputNames: [...st.outputNames] };
   },
