@@ -29,7 +29,7 @@ import { chromiumArgs } from '../playwright.config';
 import { readIndex, readManifest } from './lib/nodeModel';
 import { defaultWasmThreads } from '../src/engine/isolation';
 import type { NativeDecode, NativePeak, NativePoint } from './lib/nativePoint';
-import { decodingLimit } from '../src/catalog/facts';
+import { decodingLimit, takesLatents } from '../src/catalog/facts';
 import { report, type Bench, type BenchPoint, type FirstPrediction } from './lib/benchReport';
 import type { Automation } from '../src/automation';
 import type { BackendName } from '../src/engine/types';
@@ -76,7 +76,7 @@ function decodeContextsFor(id: string): number[] {
   const m = readManifest(id);
   if (!m.step) return [];
   const limit = Math.min(decodingLimit(m), maxContext);
-  const explicit = list('decode-contexts')?.map(Number) ?? (quick ? [1024, 4096, 8192, ...(m.io === 'latents' ? [65536] : [])] : undefined);
+  const explicit = list('decode-contexts')?.map(Number) ?? (quick ? [1024, 4096, 8192, ...(takesLatents(m) ? [65536] : [])] : undefined);
   if (explicit) return explicit.filter((n) => n <= limit);
   const out: number[] = [];
   for (let n = 256; n <= limit; n *= 2) out.push(n);

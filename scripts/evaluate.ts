@@ -132,17 +132,18 @@ const tooSlow = (secondsEach: number | undefined, previous: string) =>
 const failure = (e: unknown) => `failed: ${(e as Error).message.slice(0, 200)}`;
 
 async function textRows(m: NodeModel, cache: ReturnType<typeof cacheOf>, windows: Record<string, number[]>) {
-  const { id, config, io } = m.manifest;
+  const { id, config } = m.manifest;
   const out: { text: string; label: string; rows: Row[] }[] = [];
   for (const t of texts) {
     const rows: Row[] = [];
     // as the page runs it: the last N bytes, Transformer-XL with its trained memory
     const variants: { variant: string; label: string; memory?: number; slide?: number }[] = [{ variant: 'full', label: 'as run in the page' }];
-    if (io !== 'segments' && config.trainedContext < CONTEXTS[CONTEXTS.length - 1])
+    // a model with memories (the graph's `mems` input: Transformer-XL, Compressive) reads no sliding window
+    const mems = m.manifest.graph.inputs.find((t) => t.name === 'mems');
+    if (!mems && config.trainedContext < CONTEXTS[CONTEXTS.length - 1])
       variants.push({ variant: `sliding-${config.trainedContext}`, label: `sliding window of ${config.trainedContext} (its training crop)`, slide: config.trainedContext });
     // a longer memory where the graph's memory length is an axis of its own (Transformer-XL)
-    const mems = m.manifest.graph.inputs.find((t) => t.name === 'mems');
-    if (config.attention.kind === 'segments' && typeof mems?.dims[2] === 'string')
+    if (typeof mems?.dims[2] === 'string' && 'memory' in config.attention)
       variants.push({ variant: `memory-${XL_MEMORY}`, label: `memory of ${XL_MEMORY} (trained with ${config.attention.memory})`, memory: XL_MEMORY });
     for (const v of variants) {
       const points: Point[] = [];

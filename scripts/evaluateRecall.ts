@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { openNodeModel, readIndex, readManifest, runLogits, type NodeModel } from './lib/nodeModel';
 import { makeProbe, type Probe, type TaskName } from '../src/tasks';
+import { trainedLatents } from '../src/catalog/facts';
 import type { RecallEvaluation } from '../src/catalog/manifest';
 import { argmax } from '../src/engine/sampling';
 import { wilson } from './lib/intervals';
@@ -60,7 +61,8 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
  * bytes: every model's rows cover them, Perceiver AR's with 64 latents or more.) */
 async function score(m: NodeModel, p: Probe): Promise<[number, number]> {
   const V = m.manifest.config.vocabSize;
-  const latents = m.manifest.io === 'latents' ? Math.max(64, m.manifest.config.attention.kind === 'latents' ? m.manifest.config.attention.latents : 64) : undefined;
+  const trained = trainedLatents(m.manifest);
+  const latents = trained === undefined ? undefined : Math.max(64, trained);
   const { logits, start } = await runLogits(m, p.bytes, latents);
   let right = 0;
   for (const a of p.answers) {

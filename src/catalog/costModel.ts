@@ -6,6 +6,7 @@
 // cost per kind, none per family); the embedding, output layer and totals are here.
 import { F32 } from './kinds/common';
 import { kindOfModel } from './facts';
+import type { Shape } from './kinds/types';
 import type { Manifest } from './manifest';
 import { hubEstimate } from '../hub/estimate';
 
@@ -20,10 +21,15 @@ export interface MemoryEstimate {
   largestTensorBytes: number; // biggest single tensor: what must fit one GPU buffer binding
 }
 
+/** The per-layer shape the kinds' costs read (mlpMacs: the MLP's multiply-adds per position). */
+export function shapeOf(m: Pick<Manifest, 'config'>): Shape {
+  const { dModel: d, nHeads: H, nLayers: L, dFf: ff } = m.config;
+  return { d, H, L, ff, mlpMacs: (m.config.activation === 'swiglu' ? 3 : 2) * d * ff };
+}
+
 export function estimate(m: Pick<Manifest, 'config' | 'parameters'>, n: number, numLatents?: number): MemoryEstimate {
-  const { dModel: d, nHeads: H, nLayers: L, dFf: ff, vocabSize: V, attention } = m.config;
-  const mlpMacs = (m.config.activation === 'swiglu' ? 3 : 2) * d * ff; // per position
-  const c = kindOfModel(m).cost(attention, { d, H, L, ff, mlpMacs }, n, numLatents);
+  const { dModel: d, vocabSize: V, attention } = m.config;
+  const c = kindOfModel(m).cost(attention, shapeOf(m), n, numLatents);
   const weightsBytes = m.parameters * F32;
   const logitsBytes = c.logitsRows * V * F32;
   const activationsBytes = c.activationsBytes + logitsBytes;

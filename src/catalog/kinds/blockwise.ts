@@ -1,6 +1,6 @@
 // Memory-efficient attention (Rabe & Staats): exact causal attention, query chunks x key chunks with an online softmax.
 import { z } from 'zod';
-import { count, Count, decoderFlops, F32, SCORE_COPIES } from './common';
+import { count, Count, decoderFlops, decoderStep, F32, SCORE_COPIES } from './common';
 import { decoderDriving } from './decoder';
 import type { AttentionKind } from './types';
 
@@ -9,6 +9,7 @@ type Blockwise = z.infer<typeof schema>;
 
 export const kind: AttentionKind<Blockwise> = {
   ...decoderDriving,
+  decodeCost: (_a, s, n) => decoderStep(s, n), // it decodes with the Transformer's step graph
   describe: (a) =>
     `exact causal attention in chunks of ${count(a.queryChunk)} queries × ${count(a.keyChunk)} keys with an online softmax (memory linear in N, time quadratic)`,
   cost(a, s, n) {

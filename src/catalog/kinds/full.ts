@@ -1,6 +1,6 @@
 // Full causal attention (the Transformer, + GELU, ++, Primer-EZ): every earlier position, one N x N score matrix per head.
 import { z } from 'zod';
-import { decoderFlops, F32, SCORE_COPIES } from './common';
+import { decoderFlops, decoderStep, F32, SCORE_COPIES } from './common';
 import { decoderDriving } from './decoder';
 import type { AttentionKind } from './types';
 
@@ -10,6 +10,7 @@ type Full = z.infer<typeof schema>;
 export const kind: AttentionKind<Full> = {
   ...decoderDriving,
   describe: () => 'full causal attention (N × N scores per head)',
+  decodeCost: (_a, s, n) => decoderStep(s, n),
   tryInstead: 'the memory-efficient Transformer (the same attention, computed in blocks)',
   cost(_a, s, n) {
     const { d, H, ff } = s;

@@ -24,6 +24,16 @@ export const kind: AttentionKind<Latents> = {
   io: 'latents',
   describe: (a) => `${count(a.latents)} latents cross-attend to all N inputs, then self-attend`,
   latents: { trained: (a) => a.latents, cache, atN },
+  decodeCost(_a, { d, L, mlpMacs, V }, n, latents) {
+    const { M, F } = latents!;
+    const block = 4 * d * d + mlpMacs; // a layer's projections and MLP, per position
+    const P = M - F + 1; // bytes per refill period: M - F steps, then one refill of F latents
+    const cross = (q: number) => q * (5 * d * d + mlpMacs + 2 * n * d); // q latents: k, v, q, o, z; MLP; over n keys
+    const latent = (q: number, cached: number) => L * q * (block + 2 * cached * d);
+    const step = cross(1) + latent(1, (F + M) / 2) + d * V;
+    const refill = cross(F) + latent(F, F / 2) + F * d * V;
+    return { flops: (2 * ((P - 1) * step + refill)) / P, readBytes: 2 * n * d * F32 + 2 * L * M * d * F32 };
+  },
 
   cost(a, s, n, numLatents) {
     const { d, H, L, ff } = s;

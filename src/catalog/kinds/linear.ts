@@ -9,6 +9,10 @@ type Linear = z.infer<typeof schema>;
 
 export const kind: AttentionKind<Linear> = {
   ...decoderDriving,
+  decodeCost(_a, { d, H, L, mlpMacs, V }) {
+    const dh = d / H; // per layer: read S [H, dh, dh] and z [H, dh], q S and S += k v^T
+    return { flops: 2 * (L * (4 * d * d + mlpMacs + 2 * H * dh * dh) + d * V), readBytes: L * H * (dh * dh + dh) * F32 };
+  },
   describe: (a) => `linear attention, ${a.featureMap} features, in chunks of ${count(a.chunk)} with a carried state (memory and time linear in N)`,
   cost(a, s, n) {
     const { d, H, ff } = s;

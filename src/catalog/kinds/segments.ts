@@ -1,7 +1,7 @@
 // Transformer-XL and the Compressive Transformer: segments of S over [compressed memory; memory; segment], the
 // memory carried from segment to segment (and, compressed, the rows it evicts).
 import { z } from 'zod';
-import { count, Count, F32 } from './common';
+import { count, Count, decoderStep, F32 } from './common';
 import { int64, scalar } from './feeds';
 import type { AttentionKind, Feed } from './types';
 
@@ -21,6 +21,8 @@ const compressedAfter = (a: Segments, cvalid: number, valid: number, added: numb
 export const kind: AttentionKind<Segments> = {
   io: 'segments',
   fixedState: true, // a fixed memory: any number of bytes decode
+  // memory plus, on average, half a segment; the compressed memory on top
+  decodeCost: (a, s) => decoderStep(s, a.memory + a.segment / 2 + (a.compressedMemory ?? 0)),
   describe: (a) =>
     `segments of ${count(a.segment)} over a memory of ${count(a.memory)} rows${a.compressedMemory ? ` and a compressed memory of ${count(a.compressedMemory)} rows (rate ${a.compressionRate})` : ''}`,
 

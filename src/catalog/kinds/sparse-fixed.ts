@@ -1,6 +1,6 @@
 // The Sparse Transformer's fixed pattern: its own block plus the last `summaries` positions of every earlier block.
 import { z } from 'zod';
-import { count, Count, decoderFlops, F32, roundUp } from './common';
+import { count, Count, decoderFlops, decoderStep, F32, roundUp } from './common';
 import { decoderDriving } from './decoder';
 import type { AttentionKind } from './types';
 
@@ -9,6 +9,8 @@ type SparseFixed = z.infer<typeof schema>;
 
 export const kind: AttentionKind<SparseFixed> = {
   ...decoderDriving,
+  // its own block's keys and the summaries of the blocks before it
+  decodeCost: (a, s, n) => decoderStep(s, Math.min(n, (n % a.block) + 1) + a.summaries * Math.floor(n / a.block)),
   describe: (a) =>
     `fixed sparse pattern: own block of ${count(a.block)} + the last ${a.summaries} positions of every earlier block (N × (${count(a.block)} + N × ${a.summaries}/${count(a.block)}) scores per head)`,
   cost(a, s, n) {

@@ -63,6 +63,12 @@ export interface AttentionCost {
   predictedRows?: number; // rows the output layer computes over the whole window (default logitsRows)
 }
 
+/** Cached decoding's cost per decoded byte (the bench's floor): FLOPs, and the state bytes the step must read. */
+export interface DecodeCost {
+  flops: number;
+  readBytes: number;
+}
+
 /** Logits for `rows` consecutive positions from `start`: row r (V values) predicts the byte after start + r. */
 export interface StepLogits {
   logits: Float32Array;
@@ -140,6 +146,9 @@ export interface AttentionKind<A extends { kind: string }> {
   latents?: { trained(a: A): number; cache(a: A, asked?: number): number; atN(a: A, n: number, asked?: number): number };
   /** true: the decoding state has a fixed size, so cached decoding has no limit in positions. */
   fixedState?: boolean;
+  /** Cached decoding per byte at n (the last step reading n positions; a kind with latents: amortised over a refill
+   * period of its cache of M latents refilled to F). V: the output layer's width. Absent: no analytic floor. */
+  decodeCost?(a: A, s: Shape & { V: number }, n: number, latents?: { M: number; F: number }): DecodeCost;
   /** What to try when a forward does not fit the device (default: a family whose memory grows linearly with N). */
   tryInstead?: string;
 }

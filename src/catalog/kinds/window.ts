@@ -1,6 +1,6 @@
 // Sliding-window attention (Longformer's causal window; the Sparse Transformer's local mode): the last `window` positions.
 import { z } from 'zod';
-import { count, Count, decoderFlops, F32, roundUp, SCORE_COPIES } from './common';
+import { count, Count, decoderFlops, decoderStep, F32, roundUp, SCORE_COPIES } from './common';
 import { decoderDriving } from './decoder';
 import type { AttentionKind } from './types';
 
@@ -9,6 +9,7 @@ type Window = z.infer<typeof schema>;
 
 export const kind: AttentionKind<Window> = {
   ...decoderDriving,
+  decodeCost: (a, s, n) => decoderStep(s, Math.min(n, a.window)),
   describe: (a) => `sliding window of ${count(a.window)} positions (N × ${count(2 * a.window)} scores per head)`,
   cost(a, s, n) {
     const { d, H, ff } = s;
