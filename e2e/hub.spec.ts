@@ -33,12 +33,12 @@ async function loadFromHub(page: Page, repo: string, dtype = 'fp32'): Promise<st
   return (await card.getAttribute('data-testid'))!.slice('model-'.length);
 }
 
-type Gen = { tokens: number[]; bytes: number[]; cached: boolean; msPerByte?: number; stateBytes?: number };
+type Gen = { tokens: number[]; bytes: number[]; cached: boolean; msPerByte?: number; stateBytes?: number; stateOn?: 'cpu' | 'gpu' };
 async function generate(page: Page, id: string, prompt: string, o: object): Promise<Gen> {
   return page.evaluate(
     async ({ id, prompt, o }) => {
       const r = await (window as any).lcp.engine.generate(id, new TextEncoder().encode(prompt), { maxBytes: 16, temperature: 0, ...o });
-      return { tokens: r.tokens, bytes: Array.from(r.bytes as Uint8Array), cached: r.cached, msPerByte: r.msPerByte, stateBytes: r.stateBytes };
+      return { tokens: r.tokens, bytes: Array.from(r.bytes as Uint8Array), cached: r.cached, msPerByte: r.msPerByte, stateBytes: r.stateBytes, stateOn: r.stateOn };
     },
     { id, prompt, o },
   );
@@ -62,6 +62,7 @@ test('WASM: loaded by repo id from the local Hub, swept with decoding, generated
   expect(full.tokens).toEqual(ref.greedy);
   expect(cached.cached && !full.cached).toBe(true);
   expect(cached.stateBytes).toBe(2 * meta.config.layers * meta.config.kv_heads * (meta.config.d / meta.config.heads) * (ref.ids.length + 15) * 4);
+  expect(cached.stateOn).toBe('cpu'); // WASM: the cache is in the WASM heap
 
   // a sweep with decoding, as the bundled models are measured (N in tokens)
   const points = await page.evaluate(
@@ -128,6 +129,8 @@ test('WebGPU (software adapter): cached decoding gives the greedy full-forward t
   const cached = await generate(page, id, ref.text, { cache: true, maxBytes: 8 });
   const full = await generate(page, id, ref.text, { cache: false, contextLength: 4096, maxBytes: 8 });
   expect(cached.tokens).toEqual(ref.greedy.slice(0, 8));
+  expect(cached.stateOn).toBe('gpu'); // the key-value cache stayed in GPU buffers (present.* fed back as past_key_values.*)
+  expect(cached.stateBytes).toBeGreaterThan(0);
   expect(full.tokens).toEqual(ref.greedy.slice(0, 8));
   const points = await page.evaluate(
     (id) => (window as any).lcp.engine.sweep({ modelIds: [id], backends: ['webgpu'], contextLengths: [40], decode: true, measure: { warmupRuns: 0, minRuns: 1, minTimeMs: 0, maxRuns: 1 } }, () => {}),

@@ -13,7 +13,7 @@ import { hubEstimate } from '../hub/estimate';
 import type { Feed, RunFn } from './graphRunner';
 import type { NextByteSource } from './generation';
 import { positionsNeeded } from './generation';
-import type { Session, TensorIn } from './ort';
+import type { GpuTensorIn, GpuTensorOut, Session, TensorIn } from './ort';
 import type { EngineFailure, GenerateOptions } from './types';
 import type { HubTokenizer } from '../hub/tokenizer';
 
@@ -21,16 +21,42 @@ import type { HubTokenizer } from '../hub/tokenizer';
  * hub.md: chunks of 512 gave the one-shot greedy tokens and moved transformers.js's memory wall from 8,192 tokens). */
 export const HUB_PREFILL_CHUNK = 512;
 
-/** A session as src/hub's decoders drive it: their tensors in, the session's (cache tensors passed back untouched). */
+/**
+ * Whether a Hub decoder's key-value cache stays on the GPU (WebGPU, a graph with a cache): its session leaves the
+ * present.* outputs in GPU buffers (ort.ts gpuOutputs) and they are fed back as past_key_values.* without a copy.
+ */
+export const hubCacheOnGpu = (m: Manifest, backend: string) => backend === 'webgpu' && !!m.hub && m.hub.layout.kind !== 'no-cache';
+
+/** The outputs a Hub decoder's session leaves on the GPU (none on WASM, or without a cache). */
+export const hubGpuOutputs = (m: Manifest, backend: string) => (hubCacheOnGpu(m, backend) ? m.hub!.layout.layers.flatMap((l) => [...l.present]) : undefined);
+
+/** A session as src/hub's decoders drive it: their tensors in, the session's (cache tensors passed back untouched:
+ * a GPU-located one is fed back from its buffer and freed through `dispose`). */
 export function hubSession(s: Session): HubRun {
+  const onGpuOf = new WeakMap<TensorLike, GpuTensorOut>();
   return {
     async run(feeds) {
-      const ins: Record<string, TensorIn> = {};
-      for (const [k, t] of Object.entries(feeds)) ins[k] = { dtype: t.type as TensorIn['dtype'], data: t.data as TensorIn['data'], dims: t.dims as number[] };
-      const out = await s.run(ins);
+      const ins: Record<string, TensorIn | GpuTensorIn> = {};
+      for (const [k, t] of Object.entries(feeds)) {
+        const g = onGpuOf.get(t);
+        ins[k] = g
+          ? { gpuBuffer: g.gpuBuffer, dims: g.dims, dtype: g.type as 'float32' | 'float16' }
+          : { dtype: t.type as TensorIn['dtype'], data: t.data as TensorIn['data'], dims: t.dims as number[] };
+      }
+      const out = await s.runBound(ins);
       const res: Record<string, TensorLike> = {};
-      for (const [k, t] of Object.entries(out)) res[k] = { type: t.type, data: t.data, dims: t.dims };
+      for (const [k, t] of Object.entries(out)) {
+        if ('gpuBuffer' in t) {
+          const like: TensorLike = { type: t.type, dims: t.dims };
+          onGpuOf.set(like, t);
+          res[k] = like;
+        } else res[k] = { type: t.type, data: t.data, dims: t.dims };
+      }
       return res;
+    },
+    dispose(t) {
+      onGpuOf.get(t)?.dispose();
+      onGpuOf.delete(t);
     },
   };
 }
@@ -46,6 +72,7 @@ export function hubForward(s: Session, layout: DecoderLayout): RunFn {
   const run = hubSession(s);
   return async (feeds) => {
     const out = await run.run(forwardFeeds(layout, idsOf(feeds.tokens)));
+    for (const l of layout.layers) for (const name of l.present) run.dispose!(out[name]); // a forward keeps no cache
     const logits = out[layout.logits];
     if (logits.type !== 'float32') throw new Error(`the graph's logits are ${logits.type}; the page reads float32 logits`);
     return { logits: { data: logits.data as Float32Array, dims: logits.dims } };
@@ -53,7 +80,7 @@ export function hubForward(s: Session, layout: DecoderLayout): RunFn {
 }
 
 /** The step contract for generation (generation.ts's source): prefill in chunks, then one token per call. */
-export function hubTokenSource(s: Session, m: Manifest, prompt: ArrayLike<number>, o: GenerateOptions): NextByteSource {
+export function hubTokenSource(s: Session, m: Manifest, prompt: ArrayLike<number>, o: GenerateOptions, cacheOnGpu = false): NextByteSource {
   const layout = m.hub!.layout;
   const cache = o.cache !== false && layout.kind !== 'no-cache';
   const capacity = positionsNeeded(prompt.length, o.maxBytes);
@@ -67,6 +94,8 @@ export function hubTokenSource(s: Session, m: Manifest, prompt: ArrayLike<number
       return cache ? dec.cacheBytes : undefined;
     },
     capacity: cache ? capacity : undefined,
+    stateOn: cache ? (cacheOnGpu ? 'gpu' : 'cpu') : undefined,
+    dispose: () => dec.dispose(),
   };
 }
 

@@ -101,15 +101,18 @@ export interface TensorOut {
   dims: number[];
   type: string;
 }
-/** A float32 tensor in a GPU buffer on ORT's WebGPU device: fed without an upload (its first dims' elements). */
+/** A tensor in a GPU buffer on ORT's WebGPU device: fed without an upload (its first dims' elements; float32 unless
+ * said: a Hub decoder's cache may be float16). */
 export interface GpuTensorIn {
   gpuBuffer: GPUBuffer;
   dims: number[];
+  dtype?: 'float32' | 'float16';
 }
 /** An output left on the GPU (the session's gpuOutputs): the caller copies what it needs, then disposes it. */
 export interface GpuTensorOut {
   gpuBuffer: GPUBuffer;
   dims: number[];
+  type: string;
   download(): Promise<Float32Array>;
   dispose(): void;
 }
@@ -193,13 +196,13 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
     async runBound(feeds) {
       const tensors: Record<string, OrtTypes.Tensor> = {};
       for (const [name, t] of Object.entries(feeds))
-        tensors[name] = onGpu(t) ? ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: 'float32', dims: t.dims }) : new ort.Tensor(t.dtype, t.data as Float32Array, t.dims);
+        tensors[name] = onGpu(t) ? ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: t.dtype ?? 'float32', dims: t.dims }) : new ort.Tensor(t.dtype, t.data as Float32Array, t.dims);
       const out = await session.run(tensors);
       const result: Record<string, TensorOut | GpuTensorOut> = {};
       for (const [name, t] of Object.entries(out))
         result[name] =
           t.location === 'gpu-buffer'
-            ? { gpuBuffer: t.gpuBuffer, dims: [...t.dims], download: async () => (await t.getData()) as Float32Array, dispose: () => t.dispose() }
+            ? { gpuBuffer: t.gpuBuffer, dims: [...t.dims], type: t.type, download: async () => (await t.getData()) as Float32Array, dispose: () => t.dispose() }
             : await toCpu(t);
       return result;
     },

@@ -1,7 +1,7 @@
 // Cached decoding and generation in the loaded model's worker: given bytes through the step graph (decode), sampled
 // bytes streamed back one by one (generate), and a generation asked to end (stop; a recall run too). Client side: decoding.ts.
 import { cachedSource, generateBytes, windowSource } from '../generation';
-import { hubSession, hubTokenSource, HUB_PREFILL_CHUNK } from '../hub';
+import { hubCacheOnGpu, hubSession, hubTokenSource, HUB_PREFILL_CHUNK } from '../hub';
 import { createKvDecoder } from '../../hub/kvDecoder';
 import { readMemory, resetPeak } from '../memory';
 import { meterHeapCopies } from '../ort';
@@ -26,7 +26,8 @@ async function gpuState(st: ReturnType<typeof stepSession>, state: GenerateOptio
 }
 
 /** A Hub decoder's cache (src/hub/kvDecoder.ts) behind stepRunner's Decoder face, for `decode`. */
-function hubDecoder(s: Parameters<typeof hubSession>[0], layout: NonNullable<Manifest['hub']>['layout'], o: { capacity: number; chunk?: number }) {
+function hubDecoder(s: Parameters<typeof hubSession>[0], m: Manifest, o: { capacity: number; chunk?: number }) {
+  const layout = m.hub!.layout;
   const kv = createKvDecoder(hubSession(s), layout, { chunk: o.chunk ?? HUB_PREFILL_CHUNK, maxLength: o.capacity });
   return {
     append: (t: ArrayLike<number>) => kv.append(t),
@@ -36,7 +37,7 @@ function hubDecoder(s: Parameters<typeof hubSession>[0], layout: NonNullable<Man
       return kv.cacheBytes;
     },
     capacity: o.capacity,
-    stateOn: 'cpu' as const,
+    stateOn: hubCacheOnGpu(m, held.backend) ? ('gpu' as const) : ('cpu' as const),
     dispose: () => kv.dispose(),
   };
 }
@@ -45,7 +46,7 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
   async decode(req, out) {
     const { manifest: m, session: s } = loaded();
     const st = m.hub ? undefined : stepSession();
-    const decoder = st ? createDecoder((feeds) => st.run(feeds), m, { ...req.options, gpu: await gpuState(st, req.options.gpuState) }) : hubDecoder(s, m.hub!.layout, req.options);
+    const decoder = st ? createDecoder((feeds) => st.run(feeds), m, { ...req.options, gpu: await gpuState(st, req.options.gpuState) }) : hubDecoder(s, m, req.options);
     const V = m.config.vocabSize;
     const lastLogits = new Float32Array(req.pieces.length * V);
     const pieceMs: number[] = [];
@@ -75,7 +76,7 @@ export const generate: Handlers<'decode' | 'generate' | 'stop'> = {
     const o = req.options;
     const st = o.cache === false || m.hub ? undefined : stepSession();
     const bytes = req.prompt as Uint8Array; // a bundled model's prompt; a Hub decoder's is token ids
-    const src = m.hub ? hubTokenSource(s, m, req.prompt, o) : st ? cachedSource((feeds) => st.run(feeds), m, bytes, o, await gpuState(st, o.gpuState)) : windowSource(run, m, bytes, o);
+    const src = m.hub ? hubTokenSource(s, m, req.prompt, o, hubCacheOnGpu(m, held.backend)) : st ? cachedSource((feeds) => st.run(feeds), m, bytes, o, await gpuState(st, o.gpuState)) : windowSource(run, m, bytes, o);
     resetPeak();
     const copies = o.meterCopies ? meterHeapCopies() : undefined;
     let before = copies?.();

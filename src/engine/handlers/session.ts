@@ -2,6 +2,7 @@
 // its inputs and outputs (inspect). Client side: client.ts (load, inspect), decoding.ts (stepReady).
 import { deviceInfo } from '../backend';
 import { runWindow } from '../graphRunner';
+import { hubGpuOutputs } from '../hub';
 import { createSession } from '../ort';
 import { EngineError } from '../types';
 import { forwardOf, held, loaded, post, timed, type Handlers } from './context';
@@ -21,7 +22,9 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
     held.sessionOpts = { wasmThreads: req.wasmThreads, webgpuImpl: req.webgpuImpl, wasmModule: req.wasmModule };
     // a Hub decoder's weights are in the external data files its graph names
     const externalData = req.externalData?.map((f) => ({ path: f.path, data: new Uint8Array(f.data) }));
-    const s = await createSession(held.weights, req.backend, { ...held.sessionOpts, profile: req.profile, externalData });
+    // a Hub decoder on WebGPU keeps its key-value cache in GPU buffers (hub.ts hubGpuOutputs)
+    const gpuOutputs = hubGpuOutputs(req.manifest, req.backend);
+    const s = await createSession(held.weights, req.backend, { ...held.sessionOpts, profile: req.profile, externalData, gpuOutputs });
     held.session = s;
     const loadMs = performance.now() - t0;
     // The first forward compiles the WebAssembly kernels it calls (V8 compiles lazily): a loaded model's worker pays
