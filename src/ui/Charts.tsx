@@ -283,15 +283,6 @@ export function Charts() {
             </select>
           </label>
         )}
-        {hubIds.length > 0 && (
-          <label className="small">
-            N axis{' '}
-            <select value={axis} onChange={(e) => setAxis(e.target.value as 'n' | 'bytes')} data-testid="chart-axis">
-              <option value="n">tokens for Hub models, bytes for the others</option>
-              <option value="bytes">bytes for every model</option>
-            </select>
-          </label>
-        )}
         <button onClick={() => saveChartsPng(document.querySelectorAll<HTMLElement>('section.charts figure.chart'))} data-testid="export-png">Charts PNG</button>
         <Info testId="charts-info">
           <span data-testid="charts-key">
