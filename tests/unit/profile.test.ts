@@ -81,6 +81,19 @@ describe('ORT trace', () => {
     expect(s.kernels).toBe(4);
     expect(s.opsMs).toBe(64);
   });
+
+  it("counts a Loop's body once: its nodes apart, the Loop only for the rest of its time", () => {
+    const events = [
+      ev('model_run', 0, 10_000),
+      ev('/x/MatMul_kernel_time', 100, 1_000, 'MatMul'),
+      ev('Loop_1_kernel_time', 2_000, 6_000, 'Loop'), // its body: two nodes inside its interval
+      ev('Sub_2_kernel_time', 2_100, 2_000, 'Sub'),
+      ev('Exp_3_kernel_time', 4_200, 3_000, 'Exp'),
+    ];
+    const ms = Object.fromEntries(opsFromTrace(events, 1, 1).map((o) => [o.name, o.ms]));
+    expect(ms).toEqual({ '/x/MatMul': 1, Loop_1: 1, Sub_2: 2, Exp_3: 3 });
+    expect(Object.values(ms).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(10); // never more than the run
+  });
 });
 
 describe('JSEP GPU timestamps', () => {
