@@ -39,7 +39,7 @@ export interface NextByteSource {
 export const positionsNeeded = (prompt: number, maxBytes: number) => prompt + maxBytes - 1;
 
 export function cachedSource(run: RunFn, m: Manifest, prompt: Uint8Array, o: GenerateOptions, gpu?: DecoderOptions['gpu']): NextByteSource {
-  const dec = createDecoder(run, m, { capacity: positionsNeeded(prompt.length, o.maxBytes), numLatents: o.numLatents, refillTo: o.refill, gpu });
+  const dec = createDecoder(run, m, { capacity: Math.max(positionsNeeded(prompt.length, o.maxBytes), o.capacity ?? 0), numLatents: o.numLatents, refillTo: o.refill, gpu });
   const latents = takesLatents(m);
   return {
     prefill: async () => (await dec.append(prompt)).logits,

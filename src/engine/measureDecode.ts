@@ -42,17 +42,18 @@ export async function measureDecode(
   numLatents: number | undefined,
   synthetic: (n: number) => Uint8Array,
   inWorker: <T>(work: (w: ModelWorker) => Promise<T>) => Promise<T>,
+  capacity?: number, // the state's positions (default: N): a step's cost should follow N, not this
 ): Promise<DecodePoint> {
   const fail = (kind: FailureKind, message: string): DecodePoint => ({ ok: false, failure: { kind, message } });
   if (!hasCachedDecoding(m)) return fail('invalid-model', `${m.id} has no ${m.hub ? 'cache' : 'step graph'} for cached decoding`);
   const limit = decodingLimit(m);
-  if (n > limit) return fail('over-limit', `beyond the decoding state's capacity of ${limit.toLocaleString('en-US')} positions`);
+  if (Math.max(n, capacity ?? 0) > limit) return fail('over-limit', `beyond the decoding state's capacity of ${limit.toLocaleString('en-US')} positions`);
   const M = cacheLatents(m, numLatents);
   const plan = decodePlan(m, n, M);
   try {
     return await inWorker(async (worker): Promise<DecodePoint> => {
       await stepReady(worker, m);
-      const options = { temperature: 0, cache: true, numLatents: M, meterCopies: true };
+      const options = { temperature: 0, cache: true, numLatents: M, meterCopies: true, capacity };
       // warm-up: the step session's first calls (allocation, shader compilation) are not the decoding's
       await worker.call({ type: 'generate', prompt: synthetic(1), options: { ...options, maxBytes: 2 } });
       const ms: number[] = [];
@@ -76,6 +77,8 @@ export async function measureDecode(
         refills: r.refills,
         refillTo: r.refillTo,
         stateBytes: r.stateBytes ?? 0,
+        capacity: r.capacity,
+        stateOn: r.stateOn,
         memory: r.memory,
         note: plan.note,
         ...(steps.every((c) => Number.isFinite(c.ms)) && { copyMsPerByte: mean(steps.map((c) => c.ms)), copyBytesPerByte: mean(steps.map((c) => c.bytes)) }),

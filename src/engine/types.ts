@@ -124,6 +124,7 @@ export interface MeasureOptions {
   maxRuns?: number; // default 50
   decode?: boolean; // also measure cached decoding at N (the point's `decode`, in a fresh worker of its own)
   skipForward?: string; // do not run the one-shot forward; the point fails as 'skipped' with this reason
+  decodeCapacity?: number; // decoding's state holds this many positions, not just N (does its size cost time? issue 21)
 }
 
 /**
@@ -142,6 +143,8 @@ export interface DecodePointOk {
   refills: number;
   refillTo?: number; // Perceiver AR: F
   stateBytes: number; // the state's tensors (exact)
+  capacity?: number; // positions the state held
+  stateOn?: 'cpu' | 'gpu'; // where it lived: JS memory fed every step, or WebGPU buffers
   memory: MemoryReading; // measured in the decoding worker
   note?: string; // e.g. why no refill happened
   // WASM: what onnxruntime-web copied into its heap per decode step (mean over the steps): the state it is fed
@@ -255,6 +258,9 @@ export interface GenerateOptions {
   // WebGPU, cached: 'gpu' (default) keeps the decoding state in GPU buffers for the whole generation; 'uploaded' keeps
   // it in JS memory and uploads it every step (the WASM path's way), to see the difference
   gpuState?: 'gpu' | 'uploaded';
+  // cached, measurement: the state holds this many positions (at least what the prompt and bytes need), so that the
+  // bench can show a step's time follows the valid rows, not the capacity
+  capacity?: number;
 }
 
 /** One byte (a Hub decoder: one token) as it streams in. */

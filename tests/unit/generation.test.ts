@@ -75,6 +75,26 @@ describe('generation loop', () => {
     expect(calls.filter((c) => c.latent_valid === 0 && c.s === 8)).toHaveLength(2);
     expect(src.capacity).toBe(20 + 20 - 1);
   });
+
+  it('a larger capacity (the bench asks for one) holds more state, yet each call is fed only the valid rows', async () => {
+    const m = load('transformer-tiny');
+    const fedRows = async (capacity?: number) => {
+      const rows: number[] = [];
+      const { run } = recorder(m, () => 7);
+      const spy: typeof run = async (feeds) => (rows.push(feeds[m.step!.state[0].name].dims[0]), run(feeds));
+      const src = cachedSource(spy, m, new Uint8Array(20), { maxBytes: 8, capacity });
+      await generateBytes(src, { maxBytes: 8 }, hooks());
+      return { rows, capacity: src.capacity, stateBytes: src.stateBytes! };
+    };
+    const small = await fedRows();
+    const large = await fedRows(4096);
+    expect(small.capacity).toBe(27);
+    expect(large.capacity).toBe(4096);
+    expect(large.stateBytes / small.stateBytes).toBeCloseTo(4096 / 27, 6);
+    expect(large.rows).toEqual(small.rows); // what each step reads does not follow the capacity
+    expect(small.rows.at(-1)).toBe(26);
+    expect((await fedRows(3)).capacity).toBe(27); // never less than the prompt and bytes need
+  });
 });
 
 describe('decode plan (sweeps)', () => {
