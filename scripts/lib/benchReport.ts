@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { defaultWasmThreads } from '../../src/engine/isolation';
 import type { MeasurePoint, PeakPoint, ProfilePoint } from '../../src/engine/types';
 import { decodeReport } from './benchDecode';
+import { capacityReport, type CapacityPoint } from './benchCapacity';
 import type { NativeDecode, NativePeak, NativePoint } from './nativePoint';
 
 export type BenchPoint = MeasurePoint & { variant: string }; // e.g. "wasm 2t", "webgpu jsep", "webgpu native"
@@ -29,12 +30,13 @@ export interface Bench {
   threads?: number[];
   firstPrediction?: FirstPrediction;
   points: BenchPoint[];
-  peaks: (PeakPoint & { variant: string })[];
+  peaks: (PeakPoint & { variant: string; runsGflops?: number[] })[]; // the higher of the runs before and after the sweep
   profiles: ProfilePoint[];
   nativePeak?: NativePeak;
   native: NativePoint[];
   decode: BenchPoint[]; // cached decoding at N (the points' `decode`; their forward skipped: it is in `points`)
   nativeDecode: NativeDecode[];
+  capacity?: CapacityPoint[]; // decoding at a fixed N with the state at several capacities (--capacities)
   wallSeconds?: number;
 }
 
@@ -158,7 +160,7 @@ function efficiency(b: Bench) {
     if (!peak?.ok) continue;
     const ps = b.points.filter((p): p is Ok => p.ok && p.variant === variant && p.modelId.endsWith('-compare') && p.contextLength >= 4096);
     if (!ps.length) continue;
-    console.log(`\nAchieved GFLOP/s as a share of the ${variant} MatMul peak (${fmt(peak.gflops, 1)} GFLOP/s, this run), N >= 4,096`);
+    console.log(`\nAchieved GFLOP/s as a share of the ${variant} MatMul peak (${fmt(peak.gflops, 1)} GFLOP/s, this run${peak.runsGflops && peak.runsGflops.length > 1 ? `: the higher of ${peak.runsGflops.map((g) => fmt(g, 1)).join(' and ')}, measured before and after the sweep` : ''}), N >= 4,096`);
     const ids = [...new Set(ps.map((p) => p.modelId))];
     for (const id of ids) console.log(`${id}\t${ps.filter((p) => p.modelId === id).map((p) => `${fmt(p.contextLength)}: ${fmt((100 * gflops(p)) / peak.gflops)}%`).join('\t')}`);
     const worst = ps.reduce((w, p) => (gflops(p) < gflops(w) ? p : w));
@@ -191,6 +193,7 @@ export function report(b: Bench) {
   nativeTable(b);
   targets(b);
   decodeReport(b, defaultWasm(b));
+  capacityReport(b.capacity ?? []);
   try {
     execFileSync('/usr/bin/python3', ['scripts/plot_bench.py', 'results/bench.json', 'results/bench.png'], { stdio: 'inherit' });
   } catch (e) {
