@@ -1,22 +1,17 @@
-// An out-of-memory during Continue's prefill, for real: this browser's WASM heap is capped at 64 MiB (V8's
-// --wasm-max-mem-pages, as on a small device), so the tiny Transformer's decoding state for 65,536 positions (32 MiB,
-// fed to the step graph at every chunk) cannot fit, while its predictions at 1,024 bytes still do.
+// An out-of-memory during Continue's prefill, for real, in a browser whose WASM heap is capped at 64 MiB
+// (smallHeap.ts): the tiny Transformer's decoding state for 65,536 positions cannot fit, while its predictions at
+// 1,024 bytes still do.
 import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { chromiumArgs } from '../playwright.config';
-import { Playground } from './pageObjects';
+import { openTinyPair, useSmallWasmHeap } from './smallHeap';
 
 const LONG = readFileSync('public/data/heldout.txt', 'utf8').slice(0, 120_000);
 
-test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...chromiumArgs, '--js-flags=--wasm-max-mem-pages=1024'] } });
+useSmallWasmHeap();
 
 test('an out-of-memory during the prefill is a clear message; the page keeps its results and works on', async ({ page }) => {
   test.setTimeout(300_000);
-  const [T, P] = ['transformer-tiny', 'perceiver-ar-tiny'];
-  const pg = new Playground(page);
-  await pg.open();
-  await pg.selectOnly([T, P]);
-  await pg.setBackend('wasm');
+  const { pg, T, P } = await openTinyPair(page);
   await pg.paste(LONG);
   await pg.setContext(65536); // the tiny Transformer's step graph holds 65,536 positions; its forward stops at 1,024
   for (const id of [T, P]) await expect(pg.bpb(id)).toHaveText(/^\d+\.\d{3}$/);

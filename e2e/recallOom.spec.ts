@@ -1,19 +1,14 @@
-// An out-of-memory in the middle of a recall run, for real: this browser's WASM heap is capped at 64 MiB (V8's
-// --wasm-max-mem-pages, as on a small device), so the tiny Transformer's decoding state for 65,536 positions (32 MiB,
-// fed to the step graph at every chunk) cannot fit, while its probes of 256 bytes read by one forward do.
+// An out-of-memory in the middle of a recall run, for real, in a browser whose WASM heap is capped at 64 MiB
+// (smallHeap.ts): the tiny Transformer's decoding state for 65,536 positions cannot fit, while its probes of 256
+// bytes read by one forward do.
 import { test, expect } from '@playwright/test';
-import { chromiumArgs } from '../playwright.config';
-import { Playground } from './pageObjects';
+import { openTinyPair, useSmallWasmHeap } from './smallHeap';
 
-test.use({ launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...chromiumArgs, '--js-flags=--wasm-max-mem-pages=1024'] } });
+useSmallWasmHeap();
 
 test('out of memory mid-run: a clear message, the probes read before kept, the other model and the page go on', async ({ page }) => {
   test.setTimeout(300_000);
-  const [T, P] = ['transformer-tiny', 'perceiver-ar-tiny'];
-  const pg = new Playground(page);
-  await pg.open();
-  await pg.selectOnly([T, P]);
-  await pg.setBackend('wasm');
+  const { T, P } = await openTinyPair(page);
   await page.getByTestId('recall-distances').fill('256, 65536, 512');
   await page.getByTestId('recall-probes').fill('2');
   await page.getByTestId('recall-run').click();
