@@ -110,6 +110,13 @@ async function inPage<A, T>(page: Page, open: () => Promise<void>, fn: (lcp: Aut
   return r;
 }
 
+/** A decoding point that ran past the bench's budget (the page was reloaded to stop it); its forward was not asked. */
+const decodeOverBudget = (modelId: string, backend: BackendName, contextLength: number, variant: string, skipForward: string): BenchPoint => ({
+  ok: false, modelId, backend, contextLength, variant, failure: { kind: 'skipped', message: skipForward }, estimate: null as never,
+  decode: { ok: false, failure: { kind: 'cancelled', message: `over the bench's ${decodeTimeoutMs / 1000} s per-point budget for decoding` } },
+});
+const decodeFailure = (d: BenchPoint['decode']) => `FAILED ${d && !d.ok ? `${d.failure.kind}: ${d.failure.message}` : 'no decoding'}`;
+
 /** Page loaded, then Run pressed with the default models and input: when do both models' predictions show? */
 async function firstPrediction(page: Page, base: string): Promise<FirstPrediction> {
   const t0 = Date.now();
@@ -205,7 +212,8 @@ async function main() {
         }
       }
       // the peak again after the sweep: on this machine two runs minutes apart measured 15 and 44 GFLOP/s; the higher
-      // of the two is the reference (a low one flatters the models' shares and lowers the decode floor)
+      // of the two is the reference, and the higher copy bandwidth (a low one flatters the models' shares and lowers
+      // the decode floor)
       peaks.push(await measurePeak('after the sweep'));
       const ok = peaks.filter((p): p is Extract<typeof p, { ok: true }> => !!p?.ok);
       const best = ok.sort((x, y) => y.gflops - x.gflops)[0];
@@ -220,12 +228,10 @@ async function main() {
           process.stdout.write(`decode wasm ${id} N=${n} ... `);
           const o = { decode: true, skipForward: 'the bench times the forward in its sweep' };
           const p = await inPage(page, open, (lcp, a) => lcp.engine.measure(a.id, 'wasm', a.n, a.o), { id, n, o }, decodeTimeoutMs);
-          const point: BenchPoint = p
-            ? { ...p, variant: 'decode' }
-            : { ok: false, modelId: id, backend: 'wasm', contextLength: n, variant: 'decode', failure: { kind: 'skipped', message: o.skipForward }, estimate: null as never, decode: { ok: false, failure: { kind: 'cancelled', message: `over the bench's ${decodeTimeoutMs / 1000} s per-point budget for decoding` } } };
+          const point: BenchPoint = p ? { ...p, variant: 'decode' } : decodeOverBudget(id, 'wasm', n, 'decode', o.skipForward);
           bench.decode.push(point);
           const d = point.decode;
-          console.log(d?.ok ? `prefill ${d.prefillMs.toFixed(0)} ms, ${d.msPerByte.toFixed(2)} ms per byte (median ${d.medianMs.toFixed(2)}, ${d.stepsMs.length} steps, ${d.refills} refills), state ${(d.stateBytes / 2 ** 20).toFixed(1)} MiB` : `FAILED ${d ? `${d.failure.kind}: ${d.failure.message}` : 'no decoding'}`);
+          console.log(d?.ok ? `prefill ${d.prefillMs.toFixed(0)} ms, ${d.msPerByte.toFixed(2)} ms per byte (median ${d.medianMs.toFixed(2)}, ${d.stepsMs.length} steps, ${d.refills} refills), state ${(d.stateBytes / 2 ** 20).toFixed(1)} MiB` : decodeFailure(d));
           if (!d?.ok) break;
         }
       }
@@ -241,13 +247,11 @@ async function main() {
             process.stdout.write(`decode ${variant} ${id} N=${capacityN} capacity ${capacity} ... `);
             const o = { decode: true, decodeCapacity: capacity, skipForward: 'decoding only' };
             const p = await inPage(page, open, (lcp, a) => lcp.createEngine({ webgpuImpl: 'jsep' }).measure(a.id, a.b, a.n, a.o), { id, b, n: capacityN, o }, decodeTimeoutMs);
-            const point: BenchPoint = p
-              ? { ...p, variant }
-              : { ok: false, modelId: id, backend: b, contextLength: capacityN, variant, failure: { kind: 'skipped', message: o.skipForward }, estimate: null as never, decode: { ok: false, failure: { kind: 'cancelled', message: `over the bench's ${decodeTimeoutMs / 1000} s per-point budget for decoding` } } };
+            const point: BenchPoint = p ? { ...p, variant } : decodeOverBudget(id, b, capacityN, variant, o.skipForward);
             const d = point.decode;
             // the state holds at least what the prompt and steps need: a capacity under N is that many
             (bench.capacity ??= []).push({ variant, modelId: id, contextLength: capacityN, capacity: d?.ok && d.capacity ? d.capacity : capacity, round, point });
-            console.log(d?.ok ? `${d.medianMs.toFixed(2)} ms median step, state ${(d.stateBytes / 2 ** 20).toFixed(1)} MiB on the ${d.stateOn}` : `FAILED ${d && !d.ok ? `${d.failure.kind}: ${d.failure.message}` : 'no decoding'}`);
+            console.log(d?.ok ? `${d.medianMs.toFixed(2)} ms median step, state ${(d.stateBytes / 2 ** 20).toFixed(1)} MiB on the ${d.stateOn}` : decodeFailure(d));
           }
     // Profiles with the engine's default thread count (what the page runs)
     for (const n of profileAt)

@@ -1,7 +1,8 @@
 // Issue 21: can onnxruntime-web capture a step graph on WebGPU (enableGraphCapture)? Loads a model's step graph in
 // headless Chromium (software adapter) with JSEP, every input a GPU buffer at a fixed shape, runs 4 steps without
-// capture and 4 with it (a changing byte and `past`), and prints what ORT says and whether the logits agree. `npx tsx scripts/graphCaptureProbe.ts [model] [native]` (default
-// transformer-tiny on JSEP; `native`: ORT's native WebGPU EP). A decoder's step graph: its inputs are one new byte,
+// capture and 4 with it (a changing byte and `past`), and prints what ORT says and whether the logits agree.
+// `npx tsx scripts/graphCaptureProbe.ts [model] [native]` (default transformer-tiny on JSEP; `native`: ORT's native
+// WebGPU EP). A decoder's step graph: its inputs are one new byte,
 // `past` and the K/V cache (Perceiver AR's take latent counts that zeros do not satisfy). Finding with
 // onnxruntime-web 1.30: JSEP refuses the session, since ORT assigns the step graph's shape ops (the positions from
 // `past`) to the CPU and capture needs every node on the WebGPU provider; the native EP accepts it, and its replays

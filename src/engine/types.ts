@@ -259,7 +259,8 @@ export interface GenerateOptions {
   // it in JS memory and uploads it every step (the WASM path's way), to see the difference
   gpuState?: 'gpu' | 'uploaded';
   // cached, measurement: the state holds this many positions (at least what the prompt and bytes need), so that the
-  // bench can show a step's time follows the valid rows, not the capacity
+  // bench can show a step's time follows the valid rows, not the capacity; step graphs only (a Hub decoder's cache
+  // grows with its tokens, nothing is preallocated, and its result's capacity says so)
   capacity?: number;
 }
 
