@@ -224,7 +224,7 @@ class Based(Transformer):
         specs = self.state_specs()
         V = self.cfg["vocabSize"]
         return StepSignature(
-            args=(torch.randint(0, 256, (1, 5)), torch.tensor(7), *[torch.randn(*t["dims"]) for t in specs]),
-            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int64", [])] + specs,
+            args=(torch.randint(0, 256, (1, 5)), torch.tensor(7, dtype=torch.int32), *[torch.randn(*t["dims"]) for t in specs]),
+            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int32", [])] + specs,
             outputs=[tensor("logits", "float32", [1, "new", V])] + [dict(t, name="new_" + t["name"]) for t in specs],
             state=[dict(name=t["name"]) for t in specs])

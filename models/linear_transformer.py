@@ -82,7 +82,7 @@ class LinearTransformer(Transformer):
         dh = d // H
         state = [tensor("state", "float32", [L, H, dh, dh]), tensor("norm", "float32", [L, H, dh])]
         return StepSignature(
-            args=(torch.randint(0, 256, (1, 5)), torch.tensor(7), torch.rand(L, H, dh, dh), torch.rand(L, H, dh)),
-            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int64", [])] + state,
+            args=(torch.randint(0, 256, (1, 5)), torch.tensor(7, dtype=torch.int32), torch.rand(L, H, dh, dh), torch.rand(L, H, dh)),
+            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int32", [])] + state,
             outputs=[tensor("logits", "float32", [1, "new", V])] + [dict(t, name="new_" + t["name"]) for t in state],
             state=[dict(name=t["name"]) for t in state], extra=dict(maxCapacity=CACHED_CONTEXT))

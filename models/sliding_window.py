@@ -46,6 +46,7 @@ class WindowAttention(SelfAttention):
     def cached_attention(self, q, k, v, pos, past, keys, values):
         """The window of the cache only: rows from past - w + 1 on (the earliest any new row can see), then the band."""
         w, s = self.window, q.shape[2]
+        past = past.long()  # the cache is sliced at past: int64 indices (the step graph takes it as int32)
         q, k = self.rotary(q, pos), self.rotary(k, pos)
         first = torch.clamp(past - (w - 1), min=0)
         key_pos = positions_of(past + s - first) + first.to(torch.int32)

@@ -50,6 +50,7 @@ class FixedSparseAttention(SelfAttention):
         """Cached decoding with the Transformer's K/V cache, reading only what the pattern needs: the summaries of the
         blocks before the first new row's block (strided rows of the cache) and every row from that block's start on.
         Per decoded byte that is l + c * N / l keys, as each row of the forward."""
+        past = past.long()  # the cache is sliced at past: int64 indices (the step graph takes it as int32)
         l, c, s = self.block, self.summaries, q.shape[2]
         q, k = self.rotary(q, pos), self.rotary(k, pos)
         h, dh = keys.shape[1], keys.shape[2]

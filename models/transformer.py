@@ -111,7 +111,7 @@ class Transformer(nn.Module):
         L, d, V, H = self.cfg["nLayers"], self.cfg["dModel"], self.cfg["vocabSize"], self.cfg["nHeads"]
         dh = d // H
         caches = [tensor(f"{kind}_{i}", "float32", ["cached", H, dh]) for kind in ("keys", "values") for i in range(L)]
-        args = [torch.randint(0, 256, (1, 5)), torch.tensor(7)] + [torch.randn(7, H, dh) for _ in caches]
+        args = [torch.randint(0, 256, (1, 5)), torch.tensor(7, dtype=torch.int32)] + [torch.randn(7, H, dh) for _ in caches]
         ins, outs = list(caches), [dict(t, name="new_" + t["name"], dims=["new", H, dh]) for t in caches]
         state = [dict(name=t["name"], axis=0) for t in caches]
         if self.cfg.get("convKernel"):
@@ -122,6 +122,8 @@ class Transformer(nn.Module):
             state.append(dict(name="convs"))
         return StepSignature(
             args=tuple(args),
-            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int64", [])] + ins,
+            # `past` is int32: WebGPU (JSEP) has no int64 Cast, and a graph with one node off the GPU cannot be
+            # captured (src/engine/capturedStep.ts)
+            inputs=[tensor("tokens", "int64", [1, "new"]), tensor("past", "int32", [])] + ins,
             outputs=[tensor("logits", "float32", [1, "new", V])] + outs,
             state=state, extra=dict(maxCapacity=CACHED_CONTEXT))

@@ -1,7 +1,7 @@
 // How a decoder's graphs are driven (io "full"), shared by every kind whose forward gives logits at every position
 // and whose step graph takes new bytes at position `past` (full, blockwise, window, sparse-fixed, linear): the
 // kinds differ in cost and words, not in driving.
-import { int64, scalar } from './feeds';
+import { int64, position } from './feeds';
 import type { ForwardInput, StepAsk, StepDriver, StepIO, StepPlan, WindowLogits } from './types';
 
 export const decoderDriving = {
@@ -28,7 +28,7 @@ export const decoderDriving = {
         for (let i = 0; i < n; ) {
           const s = Math.min(n - i, io.chunk);
           const tokens = int64(Array.prototype.slice.call(bytes, i, i + s) as number[]);
-          c.add(await io.call({ tokens, past: scalar(length) }, { capacity: length }), s);
+          c.add(await io.call({ tokens, past: position(length) }, { capacity: length }), s);
           length += s;
           i += s;
         }

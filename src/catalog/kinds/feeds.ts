@@ -12,3 +12,6 @@ export function int64(xs: ArrayLike<number>): Feed {
   return { dtype: 'int64', data, dims: [1, xs.length] };
 }
 export const scalar = (x: number): Feed => ({ dtype: 'int64', data: BigInt64Array.of(BigInt(x)), dims: [] });
+/** A decoder step's position `past`: int32 in the graph, so that WebGPU runs every node of it (JSEP has no int64
+ * Cast) and the step can be captured (models/transformer.py step_signature). */
+export const position = (x: number): Feed => ({ dtype: 'int32', data: Int32Array.of(x), dims: [] });

@@ -3,10 +3,10 @@
 // follow from it. One file per kind (./<kind>.ts), listed once in ./index.ts. Pure: the engine passes in how to run a
 // graph (RunFn) and its step machinery (StepIO); nothing here imports the engine.
 
-/** A graph input. Token ids and counts are int64, states float32. */
+/** A graph input. Token ids and counts are int64 (a decoder step's position int32), states float32. */
 export interface Feed {
-  dtype: 'int64' | 'float32';
-  data: BigInt64Array | Float32Array;
+  dtype: 'int64' | 'int32' | 'float32';
+  data: BigInt64Array | Int32Array | Float32Array;
   dims: number[];
 }
 export type RunFn = (feeds: Record<string, Feed>) => Promise<Record<string, { data: Float32Array; dims: readonly number[] }>>;
@@ -151,4 +151,7 @@ export interface AttentionKind<A extends { kind: string }> {
   decodeCost?(a: A, s: Shape & { V: number }, n: number, latents?: { M: number; F: number }): DecodeCost;
   /** What to try when a forward does not fit the device (default: a family whose memory grows linearly with N). */
   tryInstead?: string;
+  /** Why its one-byte decoding step cannot be replayed from a captured WebGPU graph (src/engine/capturedStep.ts),
+   * when it cannot; absent: it can. */
+  uncaptured?: string;
 }
