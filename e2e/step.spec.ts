@@ -4,6 +4,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { openNodeModel, readIndex, readManifest } from '../scripts/lib/nodeModel';
 import { runWindow } from '../src/engine/graphRunner';
 import { tinyPerAttentionKind } from './pageObjects';
+import { uncapturable } from '../src/engine/capturedStep';
 
 const tinyIds = readIndex().filter((id) => id.endsWith('-tiny') && readManifest(id).step);
 const V = 256;
@@ -96,6 +97,53 @@ test('every family on WebGPU with the state in GPU buffers: cached logits equal 
     expect(worst, `${id}, state on the GPU: max |logit diff| against the native forward graph`).toBeLessThan(1e-3);
     expect(r.gpu.bytes, `${id}: greedy bytes on WebGPU (state on the GPU) and on WASM`).toEqual(r.wasm.bytes);
   }
+});
+
+test('captured steps on WebGPU: cached logits equal the forward graph\'s, greedy bytes those of full forwards; a model that cannot be captured says why', async ({ page }) => {
+  test.setTimeout(1_200_000); // the software adapter
+  await openApp(page);
+  const ids = tinyIds.filter((id) => !uncapturable(readManifest(id)));
+  // the decoder families whose step has fixed shapes (sliding window, Sparse Transformer, Perceiver AR, XL and the
+  // Compressive Transformer read shapes that follow the position)
+  expect(ids.length, `captured: ${ids.join(', ')}`).toBeGreaterThanOrEqual(7);
+  const prompt = BYTES.slice(0, 40);
+  for (const id of ids) {
+    const r = await page.evaluate(
+      async ([id, bytes, pieces, prompt]) => {
+        const engine = (window as any).lcp.engine;
+        await engine.load(id, 'webgpu');
+        const dec = await engine.decode(id, new Uint8Array(bytes), pieces, { gpuState: 'captured' });
+        const cap = await engine.generate(id, new Uint8Array(prompt), { maxBytes: 12, temperature: 0, gpuState: 'captured' });
+        // the plain step session still binds a new state after a captured session ran (ort's registerBuffer check)
+        const gpu = await engine.generate(id, new Uint8Array(prompt), { maxBytes: 12, temperature: 0, gpuState: 'gpu' });
+        // without the cache each byte re-runs the forward over a window: one that holds the prompt and every byte
+        const full = await engine.generate(id, new Uint8Array(prompt), { maxBytes: 12, temperature: 0, cache: false, contextLength: prompt.length + 12 });
+        await engine.unload(id);
+        const b = (x: { bytes: Uint8Array }) => Array.from(x.bytes);
+        return { dec: { ...dec, lastLogits: Array.from(dec.lastLogits as Float32Array) }, cap: { bytes: b(cap), captured: cap.captured, backend: cap.backend }, gpu: { bytes: b(gpu), captured: gpu.captured }, full: b(full) };
+      },
+      [id, BYTES, PIECES, prompt] as const,
+    );
+    expect([r.dec.backend, r.dec.stateOn, r.dec.captured, r.cap.backend, r.cap.captured, r.gpu.captured], id).toEqual(['webgpu', 'gpu', true, 'webgpu', true, false]);
+    const want = await nativeRows(id, r.dec.latentsAfter);
+    let worst = 0;
+    want.forEach((row, i) => row.forEach((w, v) => (worst = Math.max(worst, Math.abs(r.dec.lastLogits[i * V + v] - w)))));
+    expect(worst, `${id}, captured steps: max |logit diff| against the native forward graph`).toBeLessThan(1e-3);
+    expect(r.cap.bytes, `${id}: greedy bytes, captured steps against full forwards`).toEqual(r.full);
+    expect(r.gpu.bytes, `${id}: greedy bytes, the plain GPU state after a captured run`).toEqual(r.full);
+  }
+  // a model whose step cannot be captured: the reason in words, and the model keeps working
+  const out = await page.evaluate(async () => {
+    const engine = (window as any).lcp.engine;
+    await engine.load('sliding-window-tiny', 'webgpu');
+    const prompt = new TextEncoder().encode('It was the best of times');
+    const error = await engine.generate('sliding-window-tiny', prompt, { maxBytes: 4, gpuState: 'captured' }).then(() => '', (e: Error) => e.message);
+    const after = await engine.generate('sliding-window-tiny', prompt, { maxBytes: 4, temperature: 0 });
+    await engine.unload('sliding-window-tiny');
+    return { error, after: after.bytes.length };
+  });
+  expect(out.error).toContain('no captured steps for this model: its step reads the cache from the window');
+  expect(out.after).toBe(4);
 });
 
 test('a corrupted step graph fails decoding clearly; the forward graph keeps working', async ({ page }) => {

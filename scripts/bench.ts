@@ -22,7 +22,8 @@
 //                          65,536 bytes through a full-attention decoder takes minutes on 2 cores)
 //   --capacities a,b       decoding at a fixed N (--capacity-n, default 512) with the state allocated for each of these
 //                          positions, on --capacity-backends (default webgpu: its --webgpu-models; wasm: --models),
-//                          --capacity-rounds times, the capacities interleaved (default 3)
+//                          --capacity-rounds times, the capacities interleaved (default 3); on WebGPU also with
+//                          captured steps (src/engine/capturedStep.ts) for the models whose step can be captured
 //   --port P               default 4180
 import { chromium, type Page } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
@@ -31,6 +32,7 @@ import { loadavg } from 'node:os';
 import { chromiumArgs } from '../playwright.config';
 import { readIndex, readManifest } from './lib/nodeModel';
 import { defaultWasmThreads } from '../src/engine/isolation';
+import { uncapturable } from '../src/engine/capturedStep';
 import type { NativeDecode, NativePeak, NativePoint } from './lib/nativePoint';
 import { decodingLimit, takesLatents } from '../src/catalog/facts';
 import { report, type Bench, type BenchPoint, type FirstPrediction } from './lib/benchReport';
@@ -239,13 +241,17 @@ async function main() {
     const capacities = list('capacities')?.map(Number) ?? [];
     const capacityN = Number(args.get('capacity-n') ?? 512);
     const rounds = Number(args.get('capacity-rounds') ?? 3);
-    for (const b of (list('capacity-backends') ?? ['webgpu']) as ('wasm' | 'webgpu')[])
-      for (const id of capacities.length ? (b === 'wasm' ? models : webgpuModels) : [])
+    // WebGPU also with captured steps where the model's can be (they read the state at its capacity: fixed shapes)
+    const capacityRuns = (list('capacity-backends') ?? ['webgpu']).flatMap((b): { b: 'wasm' | 'webgpu'; state?: 'captured' }[] =>
+      b === 'wasm' ? [{ b: 'wasm' }] : [{ b: 'webgpu' }, { b: 'webgpu', state: 'captured' }],
+    );
+    for (const { b, state } of capacityRuns)
+      for (const id of capacities.length ? (b === 'wasm' ? models : webgpuModels.filter((id) => !state || !uncapturable(readManifest(id)))) : [])
         for (let round = 0; round < rounds; round++)
           for (const capacity of capacities) {
-            const variant = b === 'wasm' ? 'wasm (default threads)' : 'webgpu jsep';
+            const variant = b === 'wasm' ? 'wasm (default threads)' : state ? 'webgpu jsep, captured steps' : 'webgpu jsep';
             process.stdout.write(`decode ${variant} ${id} N=${capacityN} capacity ${capacity} ... `);
-            const o = { decode: true, decodeCapacity: capacity, skipForward: 'decoding only' };
+            const o = { decode: true, decodeCapacity: capacity, decodeGpuState: state, skipForward: 'decoding only' };
             const p = await inPage(page, open, (lcp, a) => lcp.createEngine({ webgpuImpl: 'jsep' }).measure(a.id, a.b, a.n, a.o), { id, b, n: capacityN, o }, decodeTimeoutMs);
             const point: BenchPoint = p ? { ...p, variant } : decodeOverBudget(id, b, capacityN, variant, o.skipForward);
             const d = point.decode;

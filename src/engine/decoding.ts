@@ -79,8 +79,8 @@ export function decoding(
         await stepReady(worker, info.manifest);
         const options = { ...opts, capacity: opts.capacity ?? bytes.length };
         const r = await worker.call({ type: 'decode', bytes: bytes.slice(), pieces, options });
-        const { lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, memory } = r;
-        return { modelId: id, backend: info.backend, lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, memory };
+        const { lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, captured, memory } = r;
+        return { modelId: id, backend: info.backend, lastLogits, pieceMs, refills, latentsAfter, stateBytes, capacity, stateOn, captured, memory };
       } catch (e) {
         const f = classify(e);
         if (fatal.has(f.kind)) worker.kill(f);
@@ -124,6 +124,7 @@ export function decoding(
         refillTo: r?.refillTo,
         stateBytes: r?.stateBytes,
         stateOn: r?.stateOn,
+        captured: r?.captured,
         capacity: r?.capacity,
         windowBytes: cached ? undefined : m.config.window === 'prefix' ? m.config.maxContext : clipContext(m, opts.contextLength ?? prompt.length).n,
         memory: r?.memory,

@@ -6,6 +6,7 @@ export { defaultWasmThreads, isolation, type Isolation } from './isolation';
 export { fetchTrainingLog } from './models';
 export { median, quantile } from './stats';
 export { stateBytes } from './stepRunner';
+export { uncapturable } from './capturedStep';
 export { recallPlan } from './recall';
 export { decode, encode, looksBinary, showByte } from './tokenizer';
 export { looksLikeOnnx, MAX_USER_MODEL_BYTES, recognise, USER_PREFIX, type GraphIO, type Recognised, type UserAnswers } from './userModel';

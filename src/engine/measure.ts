@@ -77,7 +77,7 @@ export function measurement(src: ModelSource): Pick<Engine, 'measure' | 'sweep' 
     const heap = m.hub && backend === 'wasm' ? hubHeapRefusal(m, contextLength, 'decode') : undefined;
     const decode = heap
       ? ({ ok: false, failure: heap } as const)
-      : await measureDecode(m, contextLength, o.numLatents, window, (work) => inFreshWorker(m, backend, false, signal, work), o.decodeCapacity);
+      : await measureDecode(m, contextLength, o.numLatents, window, (work) => inFreshWorker(m, backend, false, signal, work), o.decodeCapacity, o.decodeGpuState);
     return { ...point, decode };
   }
 

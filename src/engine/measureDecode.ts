@@ -7,7 +7,7 @@ import { classify } from './failures';
 import { stepReady } from './decoding';
 import type { ModelWorker } from './modelWorker';
 import { median, quantile } from './stats';
-import type { DecodePoint, FailureKind } from './types';
+import type { DecodePoint, FailureKind, GpuState } from './types';
 
 export const MIN_DECODE_STEPS = 32;
 
@@ -43,6 +43,7 @@ export async function measureDecode(
   synthetic: (n: number) => Uint8Array,
   inWorker: <T>(work: (w: ModelWorker) => Promise<T>) => Promise<T>,
   capacity?: number, // the state's positions (default: N): a step's cost should follow N, not this
+  gpuState?: GpuState,
 ): Promise<DecodePoint> {
   const fail = (kind: FailureKind, message: string): DecodePoint => ({ ok: false, failure: { kind, message } });
   if (!hasCachedDecoding(m)) return fail('invalid-model', `${m.id} has no ${m.hub ? 'cache' : 'step graph'} for cached decoding`);
@@ -53,7 +54,7 @@ export async function measureDecode(
   try {
     return await inWorker(async (worker): Promise<DecodePoint> => {
       await stepReady(worker, m);
-      const options = { temperature: 0, cache: true, numLatents: M, meterCopies: true, capacity };
+      const options = { temperature: 0, cache: true, numLatents: M, meterCopies: true, capacity, gpuState };
       // warm-up: the step session's first calls (allocation, shader compilation) are not the decoding's
       await worker.call({ type: 'generate', prompt: synthetic(1), options: { ...options, maxBytes: 2 } });
       const ms: number[] = [];
@@ -79,6 +80,7 @@ export async function measureDecode(
         stateBytes: r.stateBytes ?? 0,
         capacity: r.capacity,
         stateOn: r.stateOn,
+        captured: r.captured,
         memory: r.memory,
         note: plan.note,
         ...(steps.every((c) => Number.isFinite(c.ms)) && { copyMsPerByte: mean(steps.map((c) => c.ms)), copyBytesPerByte: mean(steps.map((c) => c.bytes)) }),

@@ -106,7 +106,7 @@ export interface TensorOut {
 export interface GpuTensorIn {
   gpuBuffer: GPUBuffer;
   dims: number[];
-  dtype?: 'float32' | 'float16';
+  dtype?: 'float32' | 'float16' | 'int64' | 'int32';
 }
 /** An output left on the GPU (the session's gpuOutputs): the caller copies what it needs, then disposes it. */
 export interface GpuTensorOut {
@@ -124,6 +124,9 @@ export interface Session {
   run(feeds: Record<string, TensorIn>): Promise<Record<string, TensorOut>>;
   /** WebGPU IO binding: inputs may be GPU buffers; the outputs named in gpuOutputs stay on the GPU. */
   runBound(feeds: Record<string, TensorIn | GpuTensorIn>): Promise<Record<string, TensorOut | GpuTensorOut>>;
+  /** A captured session (SessionOptions.capture): every input and output a GPU buffer, the same buffers every run;
+   * the first run records the graph's GPU commands, the later ones replay them. */
+  runInto(feeds: Record<string, GpuTensorIn>, outputs: Record<string, GpuTensorIn>): Promise<void>;
   release(): Promise<void>;
   /** The WebGPU device ORT created, when backend is webgpu (for device-lost handling). */
   device(): Promise<GPUDevice | undefined>;
@@ -143,6 +146,8 @@ export interface SessionOptions {
   externalData?: ExternalFile[];
   /** WebGPU: outputs left on the GPU (preferredOutputLocation 'gpu-buffer'); the others come back to the CPU. */
   gpuOutputs?: string[];
+  /** WebGPU (JSEP): graph capture, every symbolic dim fixed to these sizes (src/engine/capturedStep.ts). */
+  capture?: Record<string, number>;
 }
 
 /** A file an ONNX graph reads its weights from (ONNX external data): `path` as the graph names it. */
@@ -175,6 +180,14 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
     enableProfiling: !!opts.profile,
     externalData: opts.externalData, // a step graph reads its weights from the forward graph's bytes
     ...(backend === 'webgpu' && opts.gpuOutputs?.length && { preferredOutputLocation: Object.fromEntries(opts.gpuOutputs.map((n) => [n, 'gpu-buffer' as const])) }),
+    ...(opts.capture && {
+      // Fixed dims let ORT fold every shape op, so no node is left on the CPU (capture needs all on the GPU).
+      freeDimensionOverrides: opts.capture,
+      enableGraphCapture: true,
+      // MatMul + Add -> Gemm wraps the Gemm in Reshapes, and a Reshape into a bound output is a buffer copy, which
+      // JSEP does not record: replays would leave that output (the logits) as the first run wrote it.
+      extra: { optimization: { disable_specified_optimizers: 'MatMulAddFusion' } },
+    }),
   });
   const toCpu = async (t: OrtTypes.Tensor): Promise<TensorOut> => {
     const out = { data: (await t.getData()) as Float32Array, dims: [...t.dims], type: t.type };
@@ -205,6 +218,11 @@ export async function createSession(model: Uint8Array, backend: BackendName, opt
             ? { gpuBuffer: t.gpuBuffer, dims: [...t.dims], type: t.type, download: async () => (await t.getData()) as Float32Array, dispose: () => t.dispose() }
             : await toCpu(t);
       return result;
+    },
+    async runInto(feeds, outputs) {
+      const bind = (ts: Record<string, GpuTensorIn>) =>
+        Object.fromEntries(Object.entries(ts).map(([name, t]) => [name, ort.Tensor.fromGpuBuffer(t.gpuBuffer, { dataType: t.dtype ?? 'float32', dims: t.dims })]));
+      await session.run(bind(feeds), bind(outputs));
     },
     io() {
       const tensors = (names: readonly string[], meta?: readonly OrtTypes.InferenceSession.ValueMetadata[]): GraphTensor[] =>

@@ -89,6 +89,7 @@ export interface Table {
       stateBytes: number;
       capacity: number;
       stateOn: 'cpu' | 'gpu';
+      captured: boolean;
       memory: MemoryReading;
     };
   };
@@ -104,6 +105,7 @@ export interface Table {
       stateBytes?: number;
       capacity?: number;
       stateOn?: 'cpu' | 'gpu';
+      captured?: boolean;
       memory: MemoryReading;
     };
     // copyMs, copyBytes: with options.meterCopies, onnxruntime-web's copies into the WASM heap during this byte

@@ -85,8 +85,9 @@ export interface DecoderOptions {
   /** Most score elements per call (default MAX_STEP_SCORES): caps Perceiver AR's latents per call. */
   maxScores?: number;
   /** WebGPU: the state in GPU buffers on this device for the decoder's life, fed and updated through `run` (IO
-   * binding) instead of being uploaded every call; released by dispose(). */
-  gpu?: { device: GPUDevice; run: BoundRunFn };
+   * binding) instead of being uploaded every call; released by dispose(). `captured`: one-byte calls replayed
+   * from a captured graph (capturedStep.ts), which reads the state whole; longer calls (the prompt) go through `run`. */
+  gpu?: { device: GPUDevice; run: BoundRunFn; captured?: BoundRunFn };
 }
 
 export interface Decoder {
@@ -111,6 +112,8 @@ export interface Decoder {
   append(bytes: ArrayLike<number>, keep?: 'last' | 'all'): Promise<StepLogits>;
   /** Where the state lives: JS memory, fed every call ('cpu'), or GPU buffers ('gpu'). */
   readonly stateOn: 'cpu' | 'gpu';
+  /** One-byte calls replayed from a captured WebGPU graph (DecoderOptions.gpu.captured). */
+  readonly captured: boolean;
   /** Releases the state (its GPU buffers); the decoder is not usable after it. */
   dispose(): void;
 }
@@ -201,7 +204,10 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
     chunk,
     /** One step call; `at` gives, per kind of row axis, where the call's rows go in the state. */
     async call(feeds: Record<string, Feed>, at: RowsAt): Promise<Float32Array> {
-      const out = await runStep({ ...feeds, ...Object.fromEntries(states.map((s) => [s.name, fed(s, rowAt(s, at))])) });
+      // a captured step has fixed shapes: the state fed whole (the graph masks rows at or past `past`)
+      const captured = gpu?.captured && feeds.tokens?.dims[1] === 1 ? gpu.captured : undefined;
+      const state = states.map((s) => [s.name, captured ? s.store.feed(s.dims) : fed(s, rowAt(s, at))]);
+      const out = await (captured ?? runStep)({ ...feeds, ...Object.fromEntries(state) });
       for (const s of states) {
         const o = out[`new_${s.name}`];
         await (s.axis === undefined ? s.store.replace(o) : s.store.write(o, o.dims, rowAt(s, at), s.axis));
@@ -247,6 +253,7 @@ export function createDecoder(run: RunFn, m: Manifest, opts: DecoderOptions): De
     },
     stateBytes: bytesOfState,
     stateOn: gpu ? 'gpu' : 'cpu',
+    captured: !!gpu?.captured,
     dispose() {
       for (const s of states) s.store.dispose();
       broken ??= 'its state was released';

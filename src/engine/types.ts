@@ -125,6 +125,7 @@ export interface MeasureOptions {
   decode?: boolean; // also measure cached decoding at N (the point's `decode`, in a fresh worker of its own)
   skipForward?: string; // do not run the one-shot forward; the point fails as 'skipped' with this reason
   decodeCapacity?: number; // decoding's state holds this many positions, not just N (does its size cost time? issue 21)
+  decodeGpuState?: GpuState; // WebGPU: where decoding's state lives and how a step runs (default 'gpu')
 }
 
 /**
@@ -145,6 +146,7 @@ export interface DecodePointOk {
   stateBytes: number; // the state's tensors (exact)
   capacity?: number; // positions the state held
   stateOn?: 'cpu' | 'gpu'; // where it lived: JS memory fed every step, or WebGPU buffers
+  captured?: boolean; // steps replayed from a captured WebGPU graph
   memory: MemoryReading; // measured in the decoding worker
   note?: string; // e.g. why no refill happened
   // WASM: what onnxruntime-web copied into its heap per decode step (mean over the steps): the state it is fed
@@ -208,13 +210,19 @@ export interface SweepProgress {
   current?: { modelId: string; backend: BackendName; contextLength: number };
 }
 
+/** WebGPU, cached decoding: where the state lives and how a step runs. 'gpu' (the default): GPU buffers for the
+ * whole generation; 'uploaded': JS memory, uploaded every step (the WASM path's way), to see the difference;
+ * 'captured': GPU buffers, and each one-byte step replayed from a captured graph (src/engine/capturedStep.ts), which
+ * reads the state at its capacity: decoder step graphs only. */
+export type GpuState = 'gpu' | 'uploaded' | 'captured';
+
 /** Cached decoding through the model's step graph (src/engine/stepRunner.ts has the rules). */
 export interface DecodeOptions {
   capacity?: number; // positions the state holds; default: the bytes given
   numLatents?: number; // Perceiver AR: M
   refillTo?: number; // Perceiver AR: F
   chunk?: number; // most bytes per step call
-  gpuState?: 'gpu' | 'uploaded'; // WebGPU: the state in GPU buffers (default) or uploaded every call
+  gpuState?: GpuState;
 }
 
 export interface DecodeResult {
@@ -227,6 +235,7 @@ export interface DecodeResult {
   stateBytes: number;
   capacity: number;
   stateOn: 'cpu' | 'gpu'; // where the state lived: JS memory fed every call, or WebGPU buffers
+  captured?: boolean; // one-byte steps replayed from a captured WebGPU graph
   memory: MemoryReading; // the worker's, after the state was released
 }
 export interface ProfileOptions {
@@ -255,9 +264,8 @@ export interface GenerateOptions {
   refill?: number; // Perceiver AR, cached: F, the latents a refill keeps (default: the manifest's rule)
   contextLength?: number; // without the cache: the window each forward reads (default: the prompt's length)
   meterCopies?: boolean; // measurement: time onnxruntime-web's copies into the WASM heap per byte (ort.ts meterHeapCopies)
-  // WebGPU, cached: 'gpu' (default) keeps the decoding state in GPU buffers for the whole generation; 'uploaded' keeps
-  // it in JS memory and uploads it every step (the WASM path's way), to see the difference
-  gpuState?: 'gpu' | 'uploaded';
+  gpuState?: GpuState; // WebGPU, cached
+
   // cached, measurement: the state holds this many positions (at least what the prompt and bytes need), so that the
   // bench can show a step's time follows the valid rows, not the capacity; step graphs only (a Hub decoder's cache
   // grows with its tokens, nothing is preallocated, and its result's capacity says so)
@@ -293,6 +301,7 @@ export interface GenerateResult {
   refillTo?: number;
   stateBytes?: number; // cached: the state's tensors (exact)
   stateOn?: 'cpu' | 'gpu'; // cached: where the state lived (gpu: WebGPU buffers for the whole generation)
+  captured?: boolean; // cached: one-byte steps replayed from a captured WebGPU graph
   capacity?: number; // cached: positions the state holds
   windowBytes?: number; // without the cache: the most bytes each forward read (the window slides past them)
   memory?: MemoryReading; // measured in the worker at the end (absent when the worker was ended to stop it)

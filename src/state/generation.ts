@@ -1,6 +1,6 @@
 // Continue: each model's generation (engine.generate), streamed into the store byte by byte, one at a time per
 // model and stoppable. Cached generations also join the decode charts as single runs.
-import type { FailureKind, GenerateResult } from '../engine';
+import { uncapturable, type FailureKind, type GenerateResult } from '../engine';
 import type { GenerationSettings } from './link/fields';
 import { decodedContext } from './selectors';
 import type { SliceCreator } from './types';
@@ -63,7 +63,9 @@ export const createGenerationSlice: SliceCreator<GenerationSlice> = (set, get) =
       let firstAt = 0;
       try {
         await engine.load(id, backend);
-        const opts = { maxBytes: g.maxBytes, temperature: g.temperature, topK: g.topK, seed: g.seed, cache: g.cache, numLatents: latents, refill: g.refill, contextLength: context, gpuState: g.gpuState };
+        // captured steps where the model's step can be (the settings say which cannot, and why, before the run)
+        const gpuState = g.gpuState === 'captured' && m && uncapturable(m) ? undefined : g.gpuState;
+        const opts = { maxBytes: g.maxBytes, temperature: g.temperature, topK: g.topK, seed: g.seed, cache: g.cache, numLatents: latents, refill: g.refill, contextLength: context, gpuState };
         const r = await engine.generate(
           id,
           prompt,

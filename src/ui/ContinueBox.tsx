@@ -73,7 +73,7 @@ function Summary({ r, m }: { r: GenerateResult; m: Manifest }) {
           </>
         )}
         {r.cached ? '' : `; every ${unit} re-ran the forward graph over the window (at most the last ${count(r.windowBytes!)} ${unit}s)${r.numLatents ? ` with M = ${r.numLatents} latents` : ''}`}.
-        {r.stateBytes !== undefined && ` ${m.hub ? 'Key-value cache' : 'State'} ${bytesLabel(r.stateBytes)} for ${count(r.capacity!)} positions (its tensors, exact)${r.stateOn === 'gpu' ? ', kept in GPU buffers' : r.backend === 'webgpu' && !m.hub ? ', uploaded every step' : ''}.`}
+        {r.stateBytes !== undefined && ` ${m.hub ? 'Key-value cache' : 'State'} ${bytesLabel(r.stateBytes)} for ${count(r.capacity!)} positions (its tensors, exact)${r.stateOn === 'gpu' ? `, kept in GPU buffers${r.captured ? ', each step replayed from a captured graph (the state read at its capacity)' : ''}` : r.backend === 'webgpu' && !m.hub ? ', uploaded every step' : ''}.`}
         {heap && ` Measured at the end: ${heap}.`}
         {r.stopped && <span data-testid={`continue-stopped-${r.modelId}`}> {r.stopped[0].toUpperCase() + r.stopped.slice(1)}.</span>}
       </p>

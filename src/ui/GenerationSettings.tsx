@@ -1,4 +1,5 @@
-import { defaultRefill } from '../engine';
+import { useShallow } from 'zustand/react/shallow';
+import { defaultRefill, uncapturable } from '../engine';
 import { selectedManifests } from '../state/selectors';
 import { useStore } from '../state/store';
 import { Info } from './Info';
@@ -11,6 +12,8 @@ export function GenerationSettings() {
   const latents = useStore((s) => s.latents);
   const backend = useStore((s) => s.backend);
   const perceiver = useStore((s) => selectedManifests(s).find((m) => takesLatents(m) && m.step));
+  const selected = useStore(useShallow(selectedManifests));
+  const notCaptured = g.gpuState === 'captured' ? selected.filter((m) => !m.hub && uncapturable(m)) : [];
   const M = perceiver && (cacheLatents(perceiver, latents ?? undefined) ?? 0);
   const num = (v: string, lo: number, hi: number) => Math.min(hi, Math.max(lo, Math.round(Number(v) || lo)));
   return (
@@ -54,13 +57,19 @@ export function GenerationSettings() {
           <input type="checkbox" checked={g.cache} onChange={(e) => setGeneration({ cache: e.target.checked })} data-testid="gen-cache" /> cache
         </label>
         {backend === 'webgpu' && g.cache ? (
-          <label title="WebGPU: keep the keys and values in GPU buffers for the whole generation, or keep them in JavaScript and upload them every step (as WASM feeds them); run both to see the two side by side in the decode charts">
+          <label title="WebGPU: keep the keys and values in GPU buffers for the whole generation, or keep them in JavaScript and upload them every step (as WASM feeds them), or keep them on the GPU and replay each step from a captured graph (no per-kernel work on the CPU; the step reads the state at its capacity); run them in turn to see them side by side">
             state{' '}
-            <select value={g.gpuState ?? 'gpu'} onChange={(e) => setGeneration({ gpuState: e.target.value === 'uploaded' ? 'uploaded' : undefined })} data-testid="gen-gpu-state">
+            <select value={g.gpuState ?? 'gpu'} onChange={(e) => setGeneration({ gpuState: e.target.value === 'gpu' ? undefined : (e.target.value as 'uploaded' | 'captured') })} data-testid="gen-gpu-state">
               <option value="gpu">on the GPU</option>
               <option value="uploaded">uploaded every step</option>
+              <option value="captured">on the GPU, steps captured</option>
             </select>
           </label>
+        ) : null}
+        {backend === 'webgpu' && g.cache && notCaptured.length ? (
+          <span className="note" data-testid="gen-not-captured">
+            Not captured (their state stays on the GPU): {notCaptured.map((m) => `${m.id}: ${uncapturable(m)}`).join('; ')}.
+          </span>
         ) : null}
       </div>
     </section>

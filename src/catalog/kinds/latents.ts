@@ -22,6 +22,7 @@ const positiveInt = (x: number) => Number.isInteger(x) && x > 0;
 
 export const kind: AttentionKind<Latents> = {
   io: 'latents',
+  uncaptured: 'its steps add latents and refill the latent cache, so their shapes change as it decodes',
   describe: (a) => `${count(a.latents)} latents cross-attend to all N inputs, then self-attend`,
   latents: { trained: (a) => a.latents, cache, atN },
   decodeCost(_a, { d, L, mlpMacs, V }, n, latents) {

@@ -23,6 +23,7 @@ export const kind: AttentionKind<Segments> = {
   fixedState: true, // a fixed memory: any number of bytes decode
   // memory plus, on average, half a segment; the compressed memory on top
   decodeCost: (a, s) => decoderStep(s, a.memory + a.segment / 2 + (a.compressedMemory ?? 0)),
+  uncaptured: 'its steps fill a segment and then shift the memory, so their shapes change as it decodes',
   describe: (a) =>
     `segments of ${count(a.segment)} over a memory of ${count(a.memory)} rows${a.compressedMemory ? ` and a compressed memory of ${count(a.compressedMemory)} rows (rate ${a.compressionRate})` : ''}`,
 

@@ -11,6 +11,7 @@ export const kind: AttentionKind<SparseFixed> = {
   ...decoderDriving,
   // its own block's keys and the summaries of the blocks before it
   decodeCost: (a, s, n) => decoderStep(s, Math.min(n, (n % a.block) + 1) + a.summaries * Math.floor(n / a.block)),
+  uncaptured: 'its step reads the cache from the current block\'s first row on, so its shapes change with the position',
   describe: (a) =>
     `fixed sparse pattern: own block of ${count(a.block)} + the last ${a.summaries} positions of every earlier block (N × (${count(a.block)} + N × ${a.summaries}/${count(a.block)}) scores per head)`,
   cost(a, s, n) {

@@ -10,6 +10,7 @@ type Window = z.infer<typeof schema>;
 export const kind: AttentionKind<Window> = {
   ...decoderDriving,
   decodeCost: (a, s, n) => decoderStep(s, Math.min(n, a.window)),
+  uncaptured: 'its step reads the cache from the window\'s first row on, so its shapes change with the position',
   describe: (a) => `sliding window of ${count(a.window)} positions (N × ${count(2 * a.window)} scores per head)`,
   cost(a, s, n) {
     const { d, H, ff } = s;

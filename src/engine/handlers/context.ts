@@ -16,6 +16,7 @@ export const held: {
   sessionOpts?: Parameters<typeof createSession>[2];
   weights?: Uint8Array; // the forward graph's bytes: the step and analysis graphs read their weights from them
   stepSession?: Session;
+  stepGraph?: Uint8Array; // the step graph's bytes: a captured session of it is made per generation (capturedStep.ts)
   analysis?: { sha256: string; session: Session }; // attention.onnx, opened on first use
 } = { backend: 'wasm' };
 

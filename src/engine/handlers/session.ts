@@ -52,9 +52,10 @@ export const session: Handlers<'load' | 'loadStep' | 'inspect'> = {
     if (!m.step || !held.weights) throw new EngineError('invalid-model', `${m.id} has no step graph`);
     const t0 = performance.now();
     await held.stepSession?.release();
+    held.stepGraph = new Uint8Array(req.step);
     // WebGPU: the state's outputs stay on the GPU (a generation keeps its state there; ort.ts runBound)
     const gpuOutputs = m.step.state.map((s) => `new_${s.name}`);
-    const st = await createSession(new Uint8Array(req.step), held.backend, { ...held.sessionOpts!, externalData: [{ path: m.step.weights, data: held.weights }], gpuOutputs });
+    const st = await createSession(held.stepGraph, held.backend, { ...held.sessionOpts!, externalData: [{ path: m.step.weights, data: held.weights }], gpuOutputs });
     held.stepSession = st;
     return { type: 'stepLoaded', loadMs: performance.now() - t0, inputNames: [...st.inputNames], outputNames: [...st.outputNames] };
   },

@@ -37,7 +37,7 @@ const GenerationSchema = z.object({
   seed: z.number().int().min(0).max(2 ** 32 - 1),
   refill: z.number().int().min(1).max(65536).optional(),
   cache: z.boolean(),
-  gpuState: z.enum(['gpu', 'uploaded']).optional(), // WebGPU, cached: the state in GPU buffers (absent) or uploaded every step
+  gpuState: z.enum(['gpu', 'uploaded', 'captured']).optional(), // WebGPU, cached: the state in GPU buffers (absent), uploaded every step, or captured steps
 });
 export type GenerationSettings = z.infer<typeof GenerationSchema>;
 export const GENERATION_DEFAULTS: GenerationSettings = { maxBytes: 64, temperature: 0.8, topK: 5, seed: 1, cache: true };
