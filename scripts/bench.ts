@@ -23,7 +23,8 @@
 //   --capacities a,b       decoding at a fixed N (--capacity-n, default 512) with the state allocated for each of these
 //                          positions, on --capacity-backends (default webgpu: its --webgpu-models; wasm: --models),
 //                          --capacity-rounds times, the capacities interleaved (default 3); on WebGPU also with
-//                          captured steps (src/engine/capturedStep.ts) for the models whose step can be captured
+//                          captured steps (src/engine/capturedStep.ts) for the models whose step can be captured,
+//                          unless --capacity-captured 0
 //   --port P               default 4180
 import { chromium, type Page } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
@@ -243,12 +244,14 @@ async function main() {
     const rounds = Number(args.get('capacity-rounds') ?? 3);
     // WebGPU also with captured steps where the model's can be (they read the state at its capacity: fixed shapes)
     const capacityRuns = (list('capacity-backends') ?? ['webgpu']).flatMap((b): { b: 'wasm' | 'webgpu'; state?: 'captured' }[] =>
-      b === 'wasm' ? [{ b: 'wasm' }] : [{ b: 'webgpu' }, { b: 'webgpu', state: 'captured' }],
+      b === 'wasm' ? [{ b: 'wasm' }] : [{ b: 'webgpu' }, ...(args.get('capacity-captured') === '0' ? [] : [{ b: 'webgpu' as const, state: 'captured' as const }])],
     );
     for (const { b, state } of capacityRuns)
       for (const id of capacities.length ? (b === 'wasm' ? models : webgpuModels.filter((id) => !state || !uncapturable(readManifest(id)))) : [])
         for (let round = 0; round < rounds; round++)
-          for (const capacity of capacities) {
+          // the order alternates between rounds: a worker started later in a round ran faster (warmer caches), which
+          // made the last capacity look cheaper
+          for (const capacity of round % 2 ? [...capacities].reverse() : capacities) {
             const variant = b === 'wasm' ? 'wasm (default threads)' : state ? 'webgpu jsep, captured steps' : 'webgpu jsep';
             process.stdout.write(`decode ${variant} ${id} N=${capacityN} capacity ${capacity} ... `);
             const o = { decode: true, decodeCapacity: capacity, decodeGpuState: state, skipForward: 'decoding only' };
@@ -256,7 +259,7 @@ async function main() {
             const point: BenchPoint = p ? { ...p, variant } : decodeOverBudget(id, b, capacityN, variant, o.skipForward);
             const d = point.decode;
             // the state holds at least what the prompt and steps need: a capacity under N is that many
-            (bench.capacity ??= []).push({ variant, modelId: id, contextLength: capacityN, capacity: d?.ok && d.capacity ? d.capacity : capacity, round, point });
+            (bench.capacity ??= []).push({ variant, modelId: id, contextLength: capacityN, capacity: d?.ok && d.capacity ? d.capacity : capacity, round, point, capturedOf: state && 'webgpu jsep' });
             console.log(d?.ok ? `${d.medianMs.toFixed(2)} ms median step, state ${(d.stateBytes / 2 ** 20).toFixed(1)} MiB on the ${d.stateOn}` : decodeFailure(d));
           }
     // Profiles with the engine's default thread count (what the page runs)

@@ -36,7 +36,7 @@ export const createGenerationSlice: SliceCreator<GenerationSlice> = (set, get) =
   const patchGeneration = (id: string, patch: Partial<Generation>) =>
     set((s) => ({ generations: { ...s.generations, [id]: { ...s.generations[id], ...patch } } }));
   const addDecodeRun = (r: GenerateResult) => {
-    const same = (x: GenerateResult) => x.modelId === r.modelId && x.backend === r.backend && x.stateOn === r.stateOn && decodedContext(x) === decodedContext(r);
+    const same = (x: GenerateResult) => x.modelId === r.modelId && x.backend === r.backend && x.stateOn === r.stateOn && !!x.captured === !!r.captured && decodedContext(x) === decodedContext(r);
     set((s) => ({ decodeRuns: [...s.decodeRuns.filter((x) => !same(x)), r] }));
   };
 

@@ -8,7 +8,7 @@ import type { SingleRun } from '../state/runs';
 import { originLabel } from './provenanceText';
 
 /** One run, not a median: a slider run, a Continue run (decode charts), or the first run of a sweep point. */
-export type SingleKind = 'slider' | 'Continue' | 'Continue, state on the GPU' | 'Continue, state uploaded every step' | 'sweep, first run';
+export type SingleKind = 'slider' | 'Continue' | 'Continue, state on the GPU' | 'Continue, state uploaded every step' | 'Continue, steps captured' | 'sweep, first run';
 
 /** A point as the charts see it; `origin` is set for results measured elsewhere, `single` for one run (of the slider,
  * or a Continue run on the decode charts): not a median; `first` for a first run at its N (drawn hollow). */
@@ -150,8 +150,8 @@ export const decodeRunPoint = (r: GenerateResult, estimate: MemoryEstimate): Cha
     ok: true, promptBytes: r.promptBytes, prefillMs: r.prefillMs, stepsMs: r.stepMs.slice(1), msPerByte: r.msPerByte!, medianMs: r.medianMs!, p95Ms: r.p95Ms!,
     refills: r.refills, refillTo: r.refillTo, stateBytes: r.stateBytes ?? 0, memory: r.memory ?? {},
   },
-  // WebGPU: where the state lived, so runs with it on the GPU and uploaded every step are two series side by side
-  single: r.backend === 'webgpu' && r.stateOn ? (r.stateOn === 'gpu' ? 'Continue, state on the GPU' : 'Continue, state uploaded every step') : 'Continue',
+  // WebGPU: where the state lived and how steps ran, so the three ways are series side by side
+  single: r.backend === 'webgpu' && r.stateOn ? (r.captured ? 'Continue, steps captured' : r.stateOn === 'gpu' ? 'Continue, state on the GPU' : 'Continue, state uploaded every step') : 'Continue',
 });
 
 /** GPU bytes when the GPU ran, else the WASM heap: what the platform let us measure. */

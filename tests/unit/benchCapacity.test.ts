@@ -43,6 +43,12 @@ describe('bench capacity check', () => {
     expect(verdicts(rounds)[0]).toMatch(/^ {2}MET .*\(3 rounds\).*within 5\.1%/);
     expect(verdicts([point(1024, 10), point(65536, 12), point(1024, 10.1), point(65536, 11.5)])[0]).toMatch(/^ {2}MISS .*within 15\.0%/);
   });
+  it('holds captured steps to no verdict (they read the state at its capacity) and compares them with the plain ones', () => {
+    const captured = (c: number, ms: number): CapacityPoint => ({ ...point(c, ms), variant: 'webgpu jsep, captured steps', capturedOf: 'webgpu jsep' });
+    const v = verdicts([point(1024, 10), point(16384, 10.5), captured(1024, 8), captured(16384, 40)]);
+    expect(v[0]).toMatch(/^ {2}MET /);
+    expect(v[1]).toMatch(/^ {2}n\/a .*captured steps read the state at its capacity.*x5\.00 at the largest; x0\.80 of the plain step at 1,024, x3\.81 of the plain step at 16,384/);
+  });
   it('gives no verdict when a capacity failed', () => {
     expect(verdicts([point(1024, 10), point(65536, undefined)])[0]).toMatch(/^ {2}n\/a .*not measured at capacity 65,536/);
     expect(verdicts([point(1024, 10), point(4096, 10.2), point(65536, undefined)])[0]).toMatch(/^ {2}n\/a /);
