@@ -14,25 +14,27 @@ async function openApp(page: import('@playwright/test').Page) {
   await page.waitForFunction(() => (window as any).lcp?.engine, null, { timeout: 120_000 });
 }
 
-for (const backend of ['wasm', 'webgpu'] as const) {
-  test(`100 generations in a row in one worker on ${backend}: its heap and GPU buffers stay at the first's level`, async ({ page }) => {
+// captured: each generation makes and releases a captured step session (src/engine/capturedStep.ts); fewer of them,
+// a session's creation takes a while on the software adapter
+for (const [backend, gpuState, n] of [['wasm', undefined, 100], ['webgpu', undefined, 100], ['webgpu', 'captured', 30]] as const) {
+  test(`${n} generations in a row in one worker on ${backend}${gpuState ? `, steps ${gpuState}` : ''}: its heap and GPU buffers stay at the first's level`, async ({ page }) => {
     test.setTimeout(1_800_000);
     await openApp(page);
     const mem = await page.evaluate(
-      async ([backend, prompt]) => {
+      async ([backend, prompt, gpuState, n]) => {
         const engine = (window as any).lcp.engine;
         await engine.load('transformer-tiny', backend);
-        const out: { heap?: number; gpu?: number; stateOn?: string }[] = [];
-        for (let i = 0; i < 100; i++) {
-          const r = await engine.generate('transformer-tiny', new Uint8Array(prompt), { maxBytes: 4, temperature: 0 });
-          out.push({ heap: r.memory?.wasmHeapBytes, gpu: r.memory?.gpuAllocatedLiveBytes, stateOn: r.stateOn });
+        const out: { heap?: number; gpu?: number; stateOn?: string; captured?: boolean }[] = [];
+        for (let i = 0; i < n; i++) {
+          const r = await engine.generate('transformer-tiny', new Uint8Array(prompt), { maxBytes: 4, temperature: 0, gpuState });
+          out.push({ heap: r.memory?.wasmHeapBytes, gpu: r.memory?.gpuAllocatedLiveBytes, stateOn: r.stateOn, captured: r.captured });
         }
         return out;
       },
-      [backend, PROMPT] as const,
+      [backend, PROMPT, gpuState, n] as const,
     );
-    expect(mem).toHaveLength(100);
-    expect(mem.every((m) => m.stateOn === (backend === 'webgpu' ? 'gpu' : 'cpu'))).toBe(true);
+    expect(mem).toHaveLength(n);
+    expect(mem.every((m) => m.stateOn === (backend === 'webgpu' ? 'gpu' : 'cpu') && !!m.captured === !!gpuState)).toBe(true);
     const heaps = mem.map((m) => m.heap!);
     expect(Math.max(...heaps.slice(1)), `WASM heap after generations 2..100 vs the first: ${heaps.slice(0, 3)} ... ${heaps.slice(-3)}`).toBe(heaps[0]);
     if (backend === 'webgpu') {
@@ -42,6 +44,7 @@ for (const backend of ['wasm', 'webgpu'] as const) {
     }
   });
 
+  if (gpuState) continue; // the sweep's decodes once per backend
   test(`decoding at a sweep's 20 N values in one worker on ${backend}, twice: the second pass allocates nothing more`, async ({ page }) => {
     test.setTimeout(1_800_000);
     await openApp(page);
