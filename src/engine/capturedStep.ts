@@ -12,13 +12,11 @@
 import { kindOfModel } from '../catalog/facts';
 import type { Manifest, StepSpec } from '../catalog/manifest';
 import type { Feed } from '../catalog/kinds/types';
+import type { Session } from './ort';
 import type { BoundRunFn, GpuFeed, StepOut } from './stepRunner';
 
-/** A session made with SessionOptions.capture (ort.ts Session.runInto). */
-export type RunInto = (
-  feeds: Record<string, { gpuBuffer: GPUBuffer; dims: number[]; dtype?: 'float32' | 'int64' | 'int32' }>,
-  outputs: Record<string, { gpuBuffer: GPUBuffer; dims: number[] }>,
-) => Promise<void>;
+/** A session made with SessionOptions.capture. */
+export type RunInto = Session['runInto'];
 
 const size = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
